@@ -1,0 +1,157 @@
+"""create_app(settings) -> one aiohttp Application serving every provider and /_sim.
+
+A request reaches a provider by the ``/<slug>/`` path prefix or, without the prefix, by a
+Host header naming one of the provider's real hosts (any port).
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from functools import partial
+
+from aiohttp import web
+from aiohttp.web_urldispatcher import Domain, MatchedSubAppResource
+
+from .control.routes import setup_control
+from .journal import body_text
+from .providers.base import Provider
+from .settings import Settings
+from .sim import Simulator
+
+access_log = logging.getLogger("simulator.access")
+log = logging.getLogger("simulator")
+
+SIM_KEY = web.AppKey("simulator", Simulator)
+PROVIDER_KEY = web.AppKey("provider", Provider)
+
+
+class AnyPortDomain(Domain):
+    """A Host rule that ignores the port: ``vpbx.mts.ru:8080`` is ``vpbx.mts.ru``."""
+
+    def match_domain(self, host: str) -> bool:
+        return host.lower().rsplit(":", 1)[0] == self.canonical
+
+
+def _provider_app(provider: Provider) -> web.Application:
+    app = web.Application(middlewares=[_provider_errors], client_max_size=32 * 1024 ** 2)
+    app[PROVIDER_KEY] = provider
+    provider.setup_routes(app)
+    return app
+
+
+@web.middleware
+async def _provider_errors(request: web.Request, handler):
+    """Routing failures and unexpected exceptions in the provider's own error format."""
+    provider = request.config_dict[PROVIDER_KEY]
+    try:
+        return await handler(request)
+    except web.HTTPException as exc:
+        if exc.status >= 400 and request.match_info.http_exception is not None:
+            return provider.error_response(request, exc.status, exc.reason)
+        raise
+    except (asyncio.CancelledError, ConnectionResetError):
+        raise
+    except Exception:
+        log.exception("%s %s %s failed", provider.slug, request.method, request.path)
+        return provider.error_response(request, 500, "Internal Server Error")
+
+
+@web.middleware
+async def _observe(request: web.Request, handler):
+    """Access log, journal and faults for every provider request."""
+    apps = request.match_info.apps
+    provider = apps[-1].get(PROVIDER_KEY) if apps else None
+    if provider is None:
+        return await handler(request)
+    sim: Simulator = request.app[SIM_KEY]
+    started = time.perf_counter()
+    body = await request.read() if request.can_read_body else b""
+    inner_path = _inner_path(request, provider)
+    response = None
+    error = None
+    try:
+        if sim.faults:
+            rule = sim.faults.match(provider.slug, request.method, inner_path)
+            if rule is not None:
+                response = await _apply_fault(sim, provider, request, rule)
+        if response is None:
+            response = await handler(request)
+        return response
+    except web.HTTPException as exc:
+        response = exc
+        raise
+    except Exception as exc:
+        error = f"{type(exc).__name__}: {exc}"
+        raise
+    finally:
+        latency = (time.perf_counter() - started) * 1000
+        status = response.status if response is not None else 500
+        tenant = request.get("tenant")
+        sim.journal.add(
+            "in", request.get("journal_kind", "request"), provider.slug, tenant,
+            method=request.method, path=inner_path, query=request.query_string,
+            host=request.host, request_headers=dict(request.headers),
+            request_body=body_text(body), status=status, error=error,
+            response_body=_response_text(response), latency_ms=round(latency, 3))
+        if sim.settings.access_log:
+            access_log.info("%s %s %s %s %s %.1fms", provider.slug, tenant or "-",
+                            request.method, request.path_qs, status, latency)
+
+
+def _inner_path(request: web.Request, provider: Provider) -> str:
+    prefix = f"/{provider.slug}"
+    path = request.path
+    if path == prefix or path.startswith(prefix + "/"):
+        return path[len(prefix):] or "/"
+    return path
+
+
+def _response_text(response) -> str | None:
+    if response is None:
+        return None
+    body = getattr(response, "body", None)
+    if isinstance(body, (bytes, bytearray)):
+        return body_text(bytes(body))
+    text = getattr(response, "text", None)
+    return body_text(text) if isinstance(text, str) else None
+
+
+async def _apply_fault(sim: Simulator, provider: Provider, request: web.Request, rule):
+    if rule.action == "delay":
+        await sim.clock.sleep(rule.delay)
+        return None
+    if rule.action == "drop":
+        if request.transport is not None:
+            request.transport.close()
+        raise ConnectionResetError("fault: connection dropped")
+    if rule.action == "native":
+        return provider.native_fault(request, rule.native or "500")
+    body = rule.body
+    if isinstance(body, (dict, list)):
+        return web.json_response(body, status=rule.status, headers=rule.headers)
+    return web.Response(text="" if body is None else str(body), status=rule.status,
+                        headers=rule.headers, content_type=rule.content_type or "text/plain")
+
+
+def create_app(settings: Settings | Simulator | None = None) -> web.Application:
+    sim = settings if isinstance(settings, Simulator) else Simulator(settings or Settings())
+    app = web.Application(middlewares=[_observe], client_max_size=32 * 1024 ** 2)
+    app[SIM_KEY] = sim
+    setup_control(app, sim)
+    for slug, provider in sim.providers.items():
+        app.add_subapp(f"/{slug}", _provider_app(provider))
+        for host in provider.hosts:
+            sub = _provider_app(provider)
+            # aiohttp's add_domain() matches the port too; register a port-blind rule instead
+            app._add_subapp(partial(MatchedSubAppResource, AnyPortDomain(host), sub), sub)
+
+    async def on_startup(_app: web.Application) -> None:
+        await sim.start()
+
+    async def on_cleanup(_app: web.Application) -> None:
+        await sim.stop()
+
+    app.on_startup.append(on_startup)
+    app.on_cleanup.append(on_cleanup)
+    return app

@@ -1,0 +1,151 @@
+"""The ``telsim`` command."""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import signal
+import sys
+from pathlib import Path
+
+from aiohttp import web
+
+from .settings import Settings
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="telsim", description="Telephony provider simulator")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    serve = sub.add_parser("serve", help="serve every provider and the /_sim control API")
+    serve.add_argument("--world", type=Path, help="world file (default: scenarios/worlds/default.yaml)")
+    serve.add_argument("--host", default=None, help="listen address (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=None, help="listen port (default 8080)")
+    clock = serve.add_mutually_exclusive_group()
+    clock.add_argument("--speed", type=float, help="clock speed factor (1 = real time)")
+    clock.add_argument("--manual-clock", action="store_true",
+                       help="time moves only by POST /_sim/clock {\"advance\": s}")
+    serve.add_argument("--seed", type=int, help="override the world's seed")
+    serve.add_argument("--quiet", action="store_true", help="no access log")
+
+    world = sub.add_parser("world", help="world file tools")
+    wsub = world.add_subparsers(dest="world_command", required=True)
+    validate = wsub.add_parser("validate", help="check a world file")
+    validate.add_argument("file", type=Path)
+    wsub.add_parser("schema", help="print the world file's JSON Schema")
+
+    replay = sub.add_parser("replay", help="play a scenario file and report")
+    replay.add_argument("file", type=Path)
+    replay.add_argument("--world", type=Path, help="world file (default: the scenario's or the default)")
+    replay.add_argument("--json", action="store_true", help="print the report as JSON")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        if args.command == "serve":
+            return _serve(args)
+        if args.command == "world":
+            return _world(args)
+        if args.command == "replay":
+            return _replay(args)
+    except KeyboardInterrupt:
+        return 130
+    return 2
+
+
+def _fail(message: str, code: int = 2) -> int:
+    print(f"telsim: {message}", file=sys.stderr)
+    return code
+
+
+def _world(args) -> int:
+    from .world import WorldError, load_world, world_schema
+
+    if args.world_command == "schema":
+        print(json.dumps(world_schema(), indent=2, ensure_ascii=False))
+        return 0
+    try:
+        _, world = load_world(args.file)
+    except WorldError as exc:
+        return _fail(str(exc))
+    print(f"{args.file}: ok ({world.name}, seed {world.seed})")
+    return 0
+
+
+def _replay(args) -> int:
+    from .scenario import ScenarioError, run_scenario_file
+
+    try:
+        report = asyncio.run(run_scenario_file(args.file, world=args.world))
+    except ScenarioError as exc:
+        return _fail(str(exc))
+    if args.json:
+        print(json.dumps(report.to_json(), indent=2, ensure_ascii=False))
+    else:
+        print(report.text())
+    return 0 if report.passed else 1
+
+
+def _serve(args) -> int:
+    from .app import create_app
+    from .sim import Simulator
+    from .world import WorldError
+
+    settings = Settings.from_env(world=args.world, host=args.host, port=args.port,
+                                 speed=args.speed, seed=args.seed)
+    if args.manual_clock:
+        settings.manual_clock = True
+    if args.quiet:
+        settings.access_log = False
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    logging.getLogger("aiohttp.access").setLevel(logging.WARNING)
+    try:
+        sim = Simulator(settings)
+    except WorldError as exc:
+        return _fail(str(exc))
+    try:
+        asyncio.run(_run(sim, settings))
+    except OSError as exc:
+        return _fail(f"cannot listen on {settings.host}:{settings.port}: {exc.strerror or exc}")
+    return 0
+
+
+async def _run(sim, settings: Settings) -> None:
+    from .app import create_app
+
+    app = create_app(sim)
+    runner = web.AppRunner(app, access_log=None, handle_signals=False)
+    await runner.setup()
+    site = web.TCPSite(runner, settings.host, settings.port, reuse_address=True)
+    try:
+        await site.start()
+    except OSError:
+        await runner.cleanup()
+        raise
+    shown = "127.0.0.1" if settings.host in ("0.0.0.0", "::") else settings.host
+    base = f"http://{shown}:{settings.port}"
+    print(f"telsim serving {sim.world_store.source} on {base}  (clock: {sim.clock.mode}, "
+          f"x{sim.clock.speed})", flush=True)
+    for slug, provider in sim.providers.items():
+        hosts = ", ".join(provider.hosts)
+        print(f"  {slug:<18} {base}/{slug}/   (Host: {hosts})", flush=True)
+    print(f"  {'control':<18} {base}/_sim/   (OpenAPI: {base}/_sim/openapi.json)", flush=True)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        try:
+            loop.add_signal_handler(sig, stop.set)
+        except (NotImplementedError, RuntimeError):
+            pass
+    try:
+        await stop.wait()
+    finally:
+        print("telsim: stopping", flush=True)
+        await runner.cleanup()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

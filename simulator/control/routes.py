@@ -1,0 +1,223 @@
+"""The /_sim control API: world, reset, clock, calls, journal, faults, events, OpenAPI."""
+from __future__ import annotations
+
+import asyncio
+import json
+from typing import Any
+
+from aiohttp import web
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from ..engine import CallNotFound
+from ..faults import FaultRule
+from ..sim import CallRequest, Simulator
+from ..world import WorldError
+from ..world.loader import describe_errors
+from .dashboard import DASHBOARD_HTML
+from .openapi import openapi_document
+
+
+class ClockCommand(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    advance: float | None = Field(None, ge=0, le=10 * 365 * 86400)
+    speed: float | None = Field(None, gt=0, le=1_000_000)
+    mode: str | None = Field(None, pattern="^(real|accelerated|manual)$")
+
+    @model_validator(mode="after")
+    def _one(self):
+        if self.advance is None and self.speed is None and self.mode is None:
+            raise ValueError("give advance, speed or mode")
+        return self
+
+
+def _error(status: int, message: str) -> web.Response:
+    return web.json_response({"error": message}, status=status)
+
+
+async def _json_body(request: web.Request) -> Any:
+    try:
+        return json.loads(await request.read() or b"null")
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise web.HTTPBadRequest(text=json.dumps({"error": f"invalid JSON: {exc}"}),
+                                 content_type="application/json") from None
+
+
+def _validate(model: type[BaseModel], data: Any) -> Any:
+    try:
+        return model.model_validate(data if data is not None else {})
+    except ValidationError as exc:
+        raise web.HTTPUnprocessableEntity(text=json.dumps({"error": describe_errors(exc)}),
+                                          content_type="application/json") from None
+
+
+def setup_control(app: web.Application, sim: Simulator) -> None:
+    r = web.RouteTableDef()
+
+    @r.get("/_sim")
+    @r.get("/_sim/")
+    async def dashboard(request):
+        return web.Response(text=DASHBOARD_HTML, content_type="text/html")
+
+    @r.get("/_sim/health")
+    async def health(request):
+        return web.json_response({"status": "ok", "clock": sim.clock.describe()})
+
+    @r.get("/_sim/providers")
+    async def providers(request):
+        base = f"{request.scheme}://{request.host}"
+        return web.json_response([
+            {"slug": p.slug, "title": p.title, "hosts": list(p.hosts), "base_url": f"{base}/{p.slug}/"}
+            for p in sim.providers.values()])
+
+    @r.get("/_sim/world")
+    async def get_world(request):
+        return web.json_response(sim.world_store.dump())
+
+    @r.patch("/_sim/world")
+    async def patch_world(request):
+        patch = await _json_body(request)
+        try:
+            return web.json_response(sim.patch_world(patch))
+        except WorldError as exc:
+            return _error(422, str(exc))
+
+    @r.post("/_sim/reset")
+    async def reset(request):
+        await sim.reset()
+        return web.json_response({"status": "reset", "clock": sim.clock.describe()})
+
+    @r.get("/_sim/clock")
+    async def get_clock(request):
+        return web.json_response(sim.clock.describe())
+
+    @r.post("/_sim/clock")
+    async def post_clock(request):
+        cmd = _validate(ClockCommand, await _json_body(request))
+        fired = 0
+        if cmd.mode is not None:
+            sim.clock.set_mode(cmd.mode, cmd.speed)
+        elif cmd.speed is not None:
+            sim.clock.set_speed(cmd.speed)
+        if cmd.advance is not None:
+            fired = await sim.clock.advance(cmd.advance)
+        return web.json_response({**sim.clock.describe(), "fired": fired})
+
+    @r.post("/_sim/calls")
+    async def post_call(request):
+        req = _validate(CallRequest, await _json_body(request))
+        if req.provider not in sim.providers:
+            return _error(404, f"unknown provider {req.provider!r}")
+        try:
+            call = await sim.start_call(req)
+        except (ValueError, LookupError) as exc:
+            return _error(422, str(exc))
+        return web.json_response(call.to_json(timeline=False), status=201)
+
+    @r.get("/_sim/calls")
+    async def list_calls(request):
+        provider = request.query.get("provider")
+        calls = [c.to_json(timeline=False) for c in sim.engine.live(provider)]
+        if request.query.get("finished") in ("1", "true"):
+            calls += [c.to_json(timeline=False) for c in sim.engine.finished.values()
+                      if provider is None or c.provider == provider]
+        return web.json_response(calls)
+
+    @r.get("/_sim/calls/{id}")
+    async def get_call(request):
+        try:
+            return web.json_response(sim.engine.get(request.match_info["id"]).to_json())
+        except CallNotFound:
+            return _error(404, "no such call")
+
+    @r.post("/_sim/calls/{id}/hangup")
+    async def hangup_call(request):
+        try:
+            call = sim.engine.get(request.match_info["id"])
+        except CallNotFound:
+            return _error(404, "no such call")
+        sim.engine.hangup_call(call)
+        return web.json_response(call.to_json(timeline=False))
+
+    @r.get("/_sim/recordings/{id}.{ext:wav|mp3}")
+    async def recording(request):
+        rec = sim.engine.recordings.get(request.match_info["id"])
+        if rec is None:
+            return _error(404, "no such recording")
+        if request.match_info["ext"] == "mp3":
+            return web.Response(body=rec.mp3(), content_type="audio/mpeg")
+        return web.Response(body=rec.wav(), content_type="audio/wav")
+
+    @r.get("/_sim/journal")
+    async def journal(request):
+        q = request.query
+        try:
+            since = int(q["since"]) if "since" in q else None
+            limit = int(q["limit"]) if "limit" in q else None
+        except ValueError:
+            return _error(400, "since and limit are integers")
+        return web.json_response(sim.journal.query(
+            provider=q.get("provider"), direction=q.get("direction"), kind=q.get("kind"),
+            tenant=q.get("tenant"), call_id=q.get("call_id"), since=since, limit=limit))
+
+    @r.get("/_sim/faults")
+    async def list_faults(request):
+        return web.json_response([f.model_dump() for f in sim.faults.list()])
+
+    @r.post("/_sim/faults")
+    async def add_fault(request):
+        rule = _validate(FaultRule, await _json_body(request))
+        if rule.provider and rule.provider not in sim.providers:
+            return _error(404, f"unknown provider {rule.provider!r}")
+        return web.json_response(sim.faults.add(rule).model_dump(), status=201)
+
+    @r.delete("/_sim/faults")
+    async def clear_faults(request):
+        sim.faults.clear()
+        return web.json_response([])
+
+    @r.delete("/_sim/faults/{id}")
+    async def delete_fault(request):
+        try:
+            rule_id = int(request.match_info["id"])
+        except ValueError:
+            return _error(404, "no such fault")
+        if not sim.faults.remove(rule_id):
+            return _error(404, "no such fault")
+        return web.json_response({"deleted": rule_id})
+
+    @r.get("/_sim/events")
+    async def events(request):
+        return await _event_stream(request, sim)
+
+    @r.get("/_sim/openapi.json")
+    async def openapi(request):
+        return web.json_response(openapi_document())
+
+    app.add_routes(r)
+
+
+async def _event_stream(request: web.Request, sim: Simulator) -> web.StreamResponse:
+    """Server-sent events: engine events (event: engine) and journal entries (event: journal)."""
+    queue: asyncio.Queue = asyncio.Queue(maxsize=10_000)
+
+    def put(kind: str, data: dict) -> None:
+        if queue.full():
+            queue.get_nowait()
+        queue.put_nowait((kind, data))
+
+    unsubscribe_bus = sim.bus.subscribe(lambda e: put("engine", e.to_json()))
+    unsubscribe_journal = sim.journal.subscribe(lambda e: put("journal", e))
+    resp = web.StreamResponse(headers={"Content-Type": "text/event-stream",
+                                       "Cache-Control": "no-cache"})
+    await resp.prepare(request)
+    try:
+        await resp.write(b": telsim events\n\n")
+        while True:
+            kind, data = await queue.get()
+            await resp.write(f"event: {kind}\ndata: {json.dumps(data, default=str)}\n\n".encode())
+    except (ConnectionResetError, asyncio.CancelledError):
+        pass
+    finally:
+        unsubscribe_bus()
+        unsubscribe_journal()
+    return resp

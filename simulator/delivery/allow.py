@@ -1,0 +1,27 @@
+"""Which hosts callbacks may reach: loopback and the world's ``callbacks.allow_hosts``."""
+from __future__ import annotations
+
+import fnmatch
+import ipaddress
+from urllib.parse import urlsplit
+
+
+def is_loopback(host: str) -> bool:
+    host = host.strip("[]").lower()
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def host_allowed(url: str, allow_hosts: list[str]) -> bool:
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return False
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return False
+    host = parts.hostname
+    return is_loopback(host) or any(fnmatch.fnmatchcase(host.lower(), p.lower()) for p in allow_hosts)

@@ -1,0 +1,177 @@
+"""Sends callbacks to the application under test.
+
+One FIFO queue per target (scheme, host, port) keeps the order of callbacks; a failing
+message is retried by its policy on the virtual clock before the next one goes. Every
+attempt is a journal entry. ``request`` is the synchronous variant for callbacks whose
+answer drives the call (a routing question): it returns the response to the caller.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from dataclasses import dataclass, field
+from typing import Any, Callable
+from urllib.parse import urlsplit
+
+import aiohttp
+
+from ..engine.clock import VirtualClock
+from ..journal import Journal, body_text
+from .allow import host_allowed
+from .policy import RetryPolicy
+
+log = logging.getLogger("simulator.delivery")
+
+
+@dataclass
+class Callback:
+    provider: str
+    url: str
+    kind: str
+    method: str = "POST"
+    body: bytes | str | None = None
+    content_type: str | None = "application/json"
+    headers: dict[str, str] = field(default_factory=dict)
+    params: dict[str, str] | None = None
+    auth: tuple[str, str] | None = None
+    tenant: str | None = None
+    call_id: str | None = None
+    policy: RetryPolicy = field(default_factory=RetryPolicy)
+    timeout: float | None = None  # network timeout, wall seconds; None = world default
+    on_result: Callable[["DeliveryResult"], Any] | None = None
+    meta: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class DeliveryResult:
+    ok: bool
+    attempt: int
+    status: int | None = None
+    body: bytes = b""
+    headers: dict[str, str] = field(default_factory=dict)
+    error: str | None = None
+    final: bool = True  # no more attempts will follow
+
+    def text(self) -> str:
+        return self.body.decode("utf-8", "replace")
+
+
+class Deliverer:
+    def __init__(self, clock: VirtualClock, journal: Journal,
+                 allow_hosts: Callable[[], list[str]], default_timeout: Callable[[], float]):
+        self.clock = clock
+        self.journal = journal
+        self._allow_hosts = allow_hosts
+        self._default_timeout = default_timeout
+        self._session: aiohttp.ClientSession | None = None
+        self._queues: dict[tuple, asyncio.Queue] = {}
+        self._workers: dict[tuple, asyncio.Task] = {}
+        self.sent = 0
+
+    async def start(self) -> None:
+        if self._session is None:
+            self._session = aiohttp.ClientSession(
+                connector=aiohttp.TCPConnector(limit=256, limit_per_host=64),
+                auto_decompress=True)
+
+    async def stop(self) -> None:
+        self.reset()
+        if self._session is not None:
+            await self._session.close()
+            self._session = None
+
+    def reset(self) -> None:
+        for task in self._workers.values():
+            task.cancel()
+        self._workers.clear()
+        self._queues.clear()
+
+    def pending(self) -> int:
+        return sum(q.qsize() for q in self._queues.values())
+
+    # ------------------------------------------------------------------ API
+    def send(self, cb: Callback) -> None:
+        """Queue ``cb`` for its target; delivered in order with retries."""
+        key = _target(cb.url)
+        queue = self._queues.get(key)
+        if queue is None:
+            queue = self._queues[key] = asyncio.Queue()
+        queue.put_nowait(cb)
+        worker = self._workers.get(key)
+        if worker is None or worker.done():
+            self._workers[key] = asyncio.get_running_loop().create_task(self._work(key, queue))
+
+    async def request(self, cb: Callback) -> DeliveryResult:
+        """Deliver now (no queue) and return the answer; retries by ``cb.policy``."""
+        return await self._deliver(cb)
+
+    # ------------------------------------------------------------- internals
+    async def _work(self, key: tuple, queue: asyncio.Queue) -> None:
+        while not queue.empty():
+            cb = queue.get_nowait()
+            try:
+                await self._deliver(cb)
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("delivery of %s to %s failed", cb.kind, cb.url)
+        if self._workers.get(key) is asyncio.current_task():
+            del self._workers[key]
+
+    async def _deliver(self, cb: Callback) -> DeliveryResult:
+        attempt = 1
+        while True:
+            result = await self.clock.track(asyncio.ensure_future(self._attempt(cb, attempt)))
+            delay = None if result.ok or result.error == "refused" else cb.policy.delay_before(attempt + 1)
+            result.final = delay is None
+            if cb.on_result is not None:
+                try:
+                    cb.on_result(result)
+                except Exception:
+                    log.exception("on_result of %s failed", cb.kind)
+            if result.final:
+                return result
+            await self.clock.sleep(delay)
+            attempt += 1
+
+    async def _attempt(self, cb: Callback, attempt: int) -> DeliveryResult:
+        body = cb.body.encode("utf-8") if isinstance(cb.body, str) else cb.body
+        headers = dict(cb.headers)
+        if cb.content_type and body is not None:
+            headers.setdefault("Content-Type", cb.content_type)
+        entry: dict[str, Any] = {
+            "call_id": cb.call_id, "method": cb.method, "url": cb.url, "attempt": attempt,
+            "params": cb.params, "request_headers": headers, "request_body": body_text(body),
+        }
+        if not host_allowed(cb.url, self._allow_hosts()):
+            self.journal.add("out", cb.kind, cb.provider, cb.tenant, status=None,
+                             error="refused", detail="target host is not allowed "
+                             "(loopback or callbacks.allow_hosts only)", **entry)
+            return DeliveryResult(False, attempt, error="refused")
+        await self.start()
+        assert self._session is not None
+        auth = aiohttp.BasicAuth(*cb.auth) if cb.auth else None
+        timeout = aiohttp.ClientTimeout(total=cb.timeout or self._default_timeout())
+        started = time.perf_counter()
+        try:
+            async with self._session.request(cb.method, cb.url, data=body, headers=headers,
+                                             params=cb.params, auth=auth, timeout=timeout,
+                                             allow_redirects=False) as resp:
+                data = await resp.read()
+                result = DeliveryResult(cb.policy.is_success(resp.status), attempt, resp.status,
+                                        data, dict(resp.headers))
+        except asyncio.TimeoutError:
+            result = DeliveryResult(False, attempt, error="timeout")
+        except (aiohttp.ClientError, OSError, ValueError) as exc:
+            result = DeliveryResult(False, attempt, error=f"{type(exc).__name__}: {exc}")
+        self.sent += 1
+        self.journal.add("out", cb.kind, cb.provider, cb.tenant, status=result.status,
+                         error=result.error, response_body=body_text(result.body),
+                         latency_ms=round((time.perf_counter() - started) * 1000, 3), **entry)
+        return result
+
+
+def _target(url: str) -> tuple:
+    parts = urlsplit(url)
+    return parts.scheme, parts.hostname, parts.port

@@ -1,0 +1,81 @@
+"""How a simulated party behaves when its number is dialled, and the Q.850 causes."""
+from __future__ import annotations
+
+from enum import IntEnum
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+
+class Cause(IntEnum):
+    """ISUP / Q.850 release causes the engine uses."""
+
+    UNASSIGNED_NUMBER = 1
+    NORMAL_CLEARING = 16
+    USER_BUSY = 17
+    NO_USER_RESPONDING = 18
+    NO_ANSWER = 19
+    SUBSCRIBER_ABSENT = 20
+    CALL_REJECTED = 21
+    DESTINATION_OUT_OF_ORDER = 27
+    INVALID_NUMBER_FORMAT = 28
+    NORMAL_UNSPECIFIED = 31
+    NO_CIRCUIT_AVAILABLE = 34
+    TEMPORARY_FAILURE = 41
+    RECOVERY_ON_TIMER_EXPIRY = 102
+
+
+class DtmfPress(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    at: float = Field(ge=0, description="seconds after the party's leg is answered")
+    digits: str = Field(pattern=r"^[0-9*#A-D]+$")
+
+
+class HoldPeriod(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    at: float = Field(ge=0, description="seconds after answer when the party puts the call on hold")
+    duration: float = Field(gt=0)
+
+
+class PartyBehaviour(BaseModel):
+    """What the party behind a number does. The first matching outcome wins:
+    unassigned, unavailable, busy, reject, answer_after, no_answer."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    answer_after: float | None = Field(None, ge=0, description="ring this many seconds, then answer")
+    busy: bool = False
+    no_answer: float | None = Field(
+        None, ge=0, description="ring this many seconds, then the network gives up (cause 19); "
+        "0 rings until the caller or the dialler gives up")
+    unavailable: bool = Field(False, description="phone off or out of coverage (cause 20)")
+    unassigned: bool = Field(False, description="number does not exist (cause 1)")
+    reject: float | None = Field(None, ge=0, description="ring this many seconds, then reject (cause 21)")
+    dtmf: list[DtmfPress] = Field(default_factory=list)
+    hangup_after: float | None = Field(None, gt=0, description="hang up this many seconds after answer")
+    give_up_after: float | None = Field(
+        None, gt=0, description="as a caller: hang up if not connected this many seconds after dialling")
+    hold: list[HoldPeriod] = Field(default_factory=list)
+
+    @field_validator("dtmf", mode="before")
+    @classmethod
+    def _dtmf_shorthand(cls, value):
+        # "dtmf: '2'" means press 2 one second after answer
+        if isinstance(value, str):
+            return [{"at": 1, "digits": value}]
+        return value
+
+    def outcome(self) -> str:
+        if self.unassigned:
+            return "unassigned"
+        if self.unavailable:
+            return "unavailable"
+        if self.busy:
+            return "busy"
+        if self.reject is not None:
+            return "reject"
+        if self.answer_after is not None:
+            return "answer"
+        return "no_answer"
+
+
+DEFAULT_BEHAVIOUR = PartyBehaviour(answer_after=3, hangup_after=60)

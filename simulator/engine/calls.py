@@ -1,0 +1,192 @@
+"""Calls, legs and the record a finished call leaves."""
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+
+from .behaviour import PartyBehaviour
+from .clock import TimerHandle
+
+
+class LegState(str, Enum):
+    DIALING = "dialing"
+    ALERTING = "alerting"
+    ACTIVE = "active"
+    HELD = "held"
+    DETACHED = "detached"  # left the call by a transfer
+    RELEASED = "released"  # ended after it had been answered, or cancelled
+    FAILED = "failed"  # never answered: busy, no answer, unavailable, rejected ...
+
+    @property
+    def ended(self) -> bool:
+        return self in (LegState.DETACHED, LegState.RELEASED, LegState.FAILED)
+
+
+@dataclass(eq=False)
+class Leg:
+    id: str
+    call_id: str
+    number: str
+    caller_id: str | None
+    role: str  # "origin" (the party that placed the call) or "dialled"
+    behaviour: PartyBehaviour
+    created_at: float
+    state: LegState = LegState.DIALING
+    alerting_at: float | None = None
+    answered_at: float | None = None
+    ended_at: float | None = None
+    cause: int | None = None
+    ended_by: str | None = None  # "party", "system", "peer", "transfer", "timeout"
+    held: bool = False
+    meta: dict[str, Any] = field(default_factory=dict)
+    dtmf_buffer: str = ""
+    _timers: list[TimerHandle] = field(default_factory=list, repr=False)
+    _answer_waiters: list[asyncio.Future] = field(default_factory=list, repr=False)
+    _dtmf_waiters: list[asyncio.Future] = field(default_factory=list, repr=False)
+
+    @property
+    def ended(self) -> bool:
+        return self.state.ended
+
+    @property
+    def connected(self) -> bool:
+        return self.state in (LegState.ACTIVE, LegState.HELD)
+
+    def cancel_timers(self) -> None:
+        for t in self._timers:
+            t.cancel()
+        self._timers.clear()
+
+    def to_json(self) -> dict:
+        return {
+            "id": self.id, "number": self.number, "caller_id": self.caller_id, "role": self.role,
+            "state": self.state.value, "held": self.held, "cause": self.cause,
+            "ended_by": self.ended_by, "created_at": self.created_at,
+            "alerting_at": self.alerting_at, "answered_at": self.answered_at,
+            "ended_at": self.ended_at, "meta": _jsonable(self.meta),
+        }
+
+
+@dataclass(eq=False)
+class Call:
+    id: str
+    provider: str | None
+    tenant: str | None
+    direction: str  # "inbound" (from the network to the tenant), "outbound", "internal"
+    from_: str
+    to: str
+    started_at: float
+    legs: dict[str, Leg] = field(default_factory=dict)
+    bridges: list[set[str]] = field(default_factory=list)
+    answered_at: float | None = None
+    ended_at: float | None = None
+    cause: int | None = None
+    record: bool = False
+    recording_segments: list[list[float | None]] = field(default_factory=list)
+    recording_id: str | None = None
+    script: dict[str, PartyBehaviour] = field(default_factory=dict)
+    meta: dict[str, Any] = field(default_factory=dict)
+    timeline: list[dict] = field(default_factory=list)
+
+    @property
+    def ended(self) -> bool:
+        return self.ended_at is not None
+
+    @property
+    def state(self) -> str:
+        if self.ended:
+            return "ended"
+        return "active" if self.bridges else "setup"
+
+    def live_legs(self) -> list[Leg]:
+        return [leg for leg in self.legs.values() if not leg.ended]
+
+    def peers(self, leg: Leg) -> list[Leg]:
+        for bridge in self.bridges:
+            if leg.id in bridge:
+                return [self.legs[i] for i in bridge if i != leg.id]
+        return []
+
+    def to_json(self, timeline: bool = True) -> dict:
+        out = {
+            "id": self.id, "provider": self.provider, "tenant": self.tenant,
+            "direction": self.direction, "from": self.from_, "to": self.to,
+            "state": self.state, "started_at": self.started_at,
+            "answered_at": self.answered_at, "ended_at": self.ended_at, "cause": self.cause,
+            "record": self.record, "recording_id": self.recording_id,
+            "legs": [leg.to_json() for leg in self.legs.values()],
+            "bridges": [sorted(b) for b in self.bridges], "meta": _jsonable(self.meta),
+        }
+        if timeline:
+            out["timeline"] = self.timeline
+        return out
+
+
+@dataclass(slots=True)
+class LegRecord:
+    id: str
+    number: str
+    caller_id: str | None
+    role: str
+    state: str
+    cause: int | None
+    ended_by: str | None
+    created_at: float
+    alerting_at: float | None
+    answered_at: float | None
+    ended_at: float | None
+    meta: dict[str, Any]
+
+
+@dataclass(slots=True)
+class CallRecord:
+    """What a finished call leaves; providers turn it into their history/CDR rows."""
+
+    id: str
+    provider: str | None
+    tenant: str | None
+    direction: str
+    from_: str
+    to: str
+    started_at: float
+    answered_at: float | None
+    ended_at: float
+    cause: int | None
+    legs: list[LegRecord]
+    recording_id: str | None
+    meta: dict[str, Any]
+
+    @property
+    def duration(self) -> float:
+        return self.ended_at - self.started_at
+
+    @property
+    def talk_duration(self) -> float:
+        return self.ended_at - self.answered_at if self.answered_at is not None else 0.0
+
+    @property
+    def answered(self) -> bool:
+        return self.answered_at is not None
+
+    def to_json(self) -> dict:
+        return {
+            "id": self.id, "provider": self.provider, "tenant": self.tenant,
+            "direction": self.direction, "from": self.from_, "to": self.to,
+            "started_at": self.started_at, "answered_at": self.answered_at,
+            "ended_at": self.ended_at, "cause": self.cause, "recording_id": self.recording_id,
+            "duration": self.duration, "talk_duration": self.talk_duration,
+            "legs": [{k: getattr(leg, k) for k in LegRecord.__slots__} for leg in self.legs],
+            "meta": _jsonable(self.meta),
+        }
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return value
+    return str(value)

@@ -1,0 +1,288 @@
+"""The virtual clock: the only owner of time in the simulator.
+
+Modes: ``real`` (speed 1), ``accelerated`` (speed N) and ``manual`` (time moves only
+through :meth:`VirtualClock.advance`). Every timer in the code base goes through
+``call_at``/``call_later``/``sleep`` here; this is the one module allowed to wait on wall
+time, and it does so only to pace the real and accelerated modes.
+"""
+from __future__ import annotations
+
+import asyncio
+import heapq
+import itertools
+import logging
+import time
+from datetime import datetime, timezone
+from typing import Any, Awaitable, Callable, Literal
+
+log = logging.getLogger("simulator.clock")
+
+Mode = Literal["real", "accelerated", "manual"]
+
+
+class TimerHandle:
+    __slots__ = ("when", "seq", "fn", "args", "cancelled")
+
+    def __init__(self, when: float, seq: int, fn: Callable[..., Any], args: tuple):
+        self.when = when
+        self.seq = seq
+        self.fn = fn
+        self.args = args
+        self.cancelled = False
+
+    def cancel(self) -> None:
+        self.cancelled = True
+
+    def __lt__(self, other: "TimerHandle") -> bool:
+        return (self.when, self.seq) < (other.when, other.seq)
+
+
+class VirtualClock:
+    def __init__(self, start: float, mode: Mode = "manual", speed: float = 1.0):
+        self._start = start
+        self._heap: list[TimerHandle] = []
+        self._seq = itertools.count()
+        self._inflight: set[asyncio.Future] = set()
+        self._runner: asyncio.Task | None = None
+        self._wakeup: asyncio.Event | None = None
+        self._advancing = False
+        self.reset(start, mode, speed)
+
+    # ------------------------------------------------------------------ state
+    def reset(self, start: float | None = None, mode: Mode | None = None,
+              speed: float | None = None) -> None:
+        """Back to the start time with no timers (used by POST /_sim/reset)."""
+        for handle in self._heap:
+            handle.cancelled = True
+        self._heap = []
+        if start is not None:
+            self._start = start
+        self._sim_base = self._start
+        self._wall_base = time.monotonic()
+        if mode is not None:
+            self.mode: Mode = mode
+        if speed is not None:
+            self.speed = float(speed)
+        if self.mode == "real":
+            self.speed = 1.0
+        self._poke()
+
+    def now(self) -> float:
+        """Simulated time, Unix seconds (UTC)."""
+        if self.mode == "manual" or self._advancing:
+            return self._sim_base
+        return self._sim_base + (time.monotonic() - self._wall_base) * self.speed
+
+    def datetime(self) -> datetime:
+        return datetime.fromtimestamp(self.now(), tz=timezone.utc)
+
+    def set_mode(self, mode: Mode, speed: float | None = None) -> None:
+        self._sim_base = self.now()
+        self._wall_base = time.monotonic()
+        self.mode = mode
+        if mode == "real":
+            self.speed = 1.0
+        elif speed is not None:
+            self.speed = float(speed)
+        self._poke()
+
+    def set_speed(self, speed: float) -> None:
+        if speed <= 0:
+            raise ValueError("speed must be positive")
+        self.set_mode("real" if speed == 1 else "accelerated", speed)
+
+    def describe(self) -> dict:
+        return {
+            "mode": self.mode,
+            "speed": self.speed,
+            "now": self.datetime().isoformat(),
+            "epoch": round(self.now(), 6),
+            "start": datetime.fromtimestamp(self._start, tz=timezone.utc).isoformat(),
+            "pending_timers": sum(1 for h in self._heap if not h.cancelled),
+        }
+
+    # ----------------------------------------------------------------- timers
+    def call_at(self, when: float, fn: Callable[..., Any], *args: Any) -> TimerHandle:
+        handle = TimerHandle(when, next(self._seq), fn, args)
+        heapq.heappush(self._heap, handle)
+        if self._heap[0] is handle:
+            self._poke()
+            if self.mode == "manual" and not self._advancing and when <= self._sim_base:
+                # due now: runs at once, without waiting for time to be advanced
+                try:
+                    asyncio.get_running_loop().call_soon(self._drain_due)
+                except RuntimeError:
+                    pass
+        return handle
+
+    def _drain_due(self) -> None:
+        if self._advancing:
+            return
+        while True:
+            self._drop_cancelled()
+            if not self._heap or self._heap[0].when > self.now():
+                return
+            self._fire(heapq.heappop(self._heap))
+
+    def call_later(self, delay: float, fn: Callable[..., Any], *args: Any) -> TimerHandle:
+        return self.call_at(self.now() + max(0.0, delay), fn, *args)
+
+    async def sleep(self, delay: float) -> None:
+        if delay <= 0:
+            await asyncio.sleep(0)
+            return
+        fut = asyncio.get_running_loop().create_future()
+        handle = self.call_later(delay, _resolve, fut)
+        try:
+            await fut
+        finally:
+            handle.cancel()
+
+    async def wait_for(self, aw: Awaitable, timeout: float | None):
+        """``asyncio.wait_for`` with a timeout in simulated seconds."""
+        if timeout is None:
+            return await aw
+        task = asyncio.ensure_future(aw)
+        handle = self.call_later(timeout, _cancel_for_timeout, task)
+        try:
+            return await task
+        except asyncio.CancelledError:
+            if getattr(task, "_sim_timed_out", False):
+                raise asyncio.TimeoutError() from None
+            raise
+        finally:
+            handle.cancel()
+
+    def next_due(self) -> float | None:
+        self._drop_cancelled()
+        return self._heap[0].when if self._heap else None
+
+    def _drop_cancelled(self) -> None:
+        while self._heap and self._heap[0].cancelled:
+            heapq.heappop(self._heap)
+
+    def _fire(self, handle: TimerHandle) -> None:
+        try:
+            result = handle.fn(*handle.args)
+        except Exception:  # a timer's own bug must not stop time
+            log.exception("timer %r failed", handle.fn)
+            return
+        if asyncio.iscoroutine(result):
+            self.track(asyncio.ensure_future(result))
+
+    # ---------------------------------------------------------- quiescence
+    def track(self, fut: asyncio.Future) -> asyncio.Future:
+        """Register work in flight (an HTTP callback, a spawned step) that ``advance``
+        must let finish before moving time on, so a timeline runs in real order."""
+        self._inflight.add(fut)
+        fut.add_done_callback(self._inflight.discard)
+        return fut
+
+    async def settle(self, max_rounds: int = 10_000) -> None:
+        """Run the event loop until nothing runnable or in flight is left."""
+        loop = asyncio.get_running_loop()
+        for _ in range(max_rounds):
+            await asyncio.sleep(0)
+            if self._inflight:
+                await asyncio.wait(list(self._inflight), timeout=30)
+                continue
+            ready = getattr(loop, "_ready", None)
+            if ready is not None and len(ready) == 0:
+                await asyncio.sleep(0)
+                if not self._inflight and len(ready) == 0:
+                    return
+            elif ready is None:
+                for _ in range(20):
+                    await asyncio.sleep(0)
+                if not self._inflight:
+                    return
+
+    async def advance(self, seconds: float) -> int:
+        """Move simulated time forward, firing every timer due in the span in time order.
+
+        Returns the number of timers fired. Works in every mode (in real and accelerated
+        mode it jumps ahead, then time keeps flowing from the new point).
+        """
+        if seconds < 0:
+            raise ValueError("cannot advance by a negative amount")
+        target = self.now() + seconds
+        fired = 0
+        self._sim_base = self.now()
+        self._advancing = True
+        try:
+            await self.settle()
+            while True:
+                self._drop_cancelled()
+                if not self._heap or self._heap[0].when > target:
+                    break
+                handle = heapq.heappop(self._heap)
+                self._sim_base = max(self._sim_base, handle.when)
+                self._fire(handle)
+                fired += 1
+                await self.settle()
+            self._sim_base = target
+        finally:
+            self._wall_base = time.monotonic()
+            self._advancing = False
+        self._poke()
+        return fired
+
+    # ------------------------------------------- real / accelerated pacing
+    def start(self) -> None:
+        """Start the pacing task (needs a running loop); harmless in manual mode."""
+        if self._runner is None or self._runner.done():
+            self._wakeup = asyncio.Event()
+            self._runner = asyncio.get_running_loop().create_task(self._run())
+
+    async def stop(self) -> None:
+        if self._runner is not None:
+            self._runner.cancel()
+            try:
+                await self._runner
+            except (asyncio.CancelledError, Exception):
+                pass
+            self._runner = None
+
+    def _poke(self) -> None:
+        if self._wakeup is not None:
+            self._wakeup.set()
+
+    async def _run(self) -> None:
+        assert self._wakeup is not None
+        while True:
+            self._wakeup.clear()
+            self._drop_cancelled()
+            delay: float | None = None
+            if self.mode != "manual" and self._heap and not self._advancing:
+                delay = (self._heap[0].when - self.now()) / self.speed
+                if delay <= 0:
+                    self._fire(heapq.heappop(self._heap))
+                    await asyncio.sleep(0)
+                    continue
+            try:
+                await asyncio.wait_for(self._wakeup.wait(), timeout=delay)
+            except asyncio.TimeoutError:
+                pass
+
+
+def _resolve(fut: asyncio.Future) -> None:
+    if not fut.done():
+        fut.set_result(None)
+
+
+def _cancel_for_timeout(task: asyncio.Task) -> None:
+    if not task.done():
+        task._sim_timed_out = True  # type: ignore[attr-defined]
+        task.cancel()
+
+
+def parse_time(value: str | float | int | datetime) -> float:
+    if isinstance(value, (int, float)):
+        return float(value)
+    if isinstance(value, datetime):
+        dt = value
+    else:
+        dt = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=timezone.utc)
+    return dt.timestamp()

@@ -1,0 +1,510 @@
+"""The call engine: places, rings, answers, transfers and hangs up simulated calls.
+
+It knows nothing of providers. Every change is published on the event bus as a generic
+:class:`~simulator.engine.bus.Event`; a provider's adapter renders its own callbacks from
+them. Provider call flows (IVR, find-me, routing questions) are coroutines started with
+:meth:`CallEngine.spawn` that use the operations below and the virtual clock.
+"""
+from __future__ import annotations
+
+import asyncio
+import itertools
+import logging
+from collections import OrderedDict
+from typing import Any, Callable, Coroutine
+
+from .audio import RecordingStore
+from .behaviour import DEFAULT_BEHAVIOUR, Cause, PartyBehaviour
+from .bus import Event, EventBus
+from .calls import Call, CallRecord, Leg, LegRecord, LegState
+from .clock import VirtualClock
+
+log = logging.getLogger("simulator.engine")
+
+BehaviourLookup = Callable[[str], PartyBehaviour | None]
+
+# seconds of speech per character when a prompt is given as text (TTS at ~12 chars/s)
+TEXT_SECONDS_PER_CHAR = 1 / 12
+
+
+class CallNotFound(KeyError):
+    pass
+
+
+class CallEngine:
+    def __init__(self, clock: VirtualClock, bus: EventBus,
+                 behaviour_lookup: BehaviourLookup | None = None,
+                 keep_finished: int = 2000):
+        self.clock = clock
+        self.bus = bus
+        self.behaviour_lookup = behaviour_lookup or (lambda number: None)
+        self.recordings = RecordingStore()
+        self.keep_finished = keep_finished
+        self.reset()
+
+    def reset(self) -> None:
+        for call in list(getattr(self, "calls", {}).values()):
+            for leg in call.legs.values():
+                leg.cancel_timers()
+            for task in call.meta.pop("_tasks", ()):
+                task.cancel()
+        self.calls: dict[str, Call] = {}
+        self.finished: OrderedDict[str, Call] = OrderedDict()
+        self.records_total = 0
+        self._call_seq = itertools.count(1)
+        self._decisions: dict[str, asyncio.Future] = {}
+        self.recordings.clear()
+
+    # ---------------------------------------------------------------- lookup
+    def get(self, call_id: str) -> Call:
+        call = self.calls.get(call_id) or self.finished.get(call_id)
+        if call is None:
+            raise CallNotFound(call_id)
+        return call
+
+    def live(self, provider: str | None = None) -> list[Call]:
+        return [c for c in self.calls.values() if provider is None or c.provider == provider]
+
+    def behaviour_for(self, call: Call, number: str,
+                      explicit: PartyBehaviour | dict | None = None) -> PartyBehaviour:
+        if explicit is not None:
+            return explicit if isinstance(explicit, PartyBehaviour) else PartyBehaviour(**explicit)
+        return call.script.get(number) or self.behaviour_lookup(number) or DEFAULT_BEHAVIOUR
+
+    # ------------------------------------------------------------- creation
+    def create_call(self, provider: str | None, tenant: str | None, direction: str,
+                    from_: str, to: str, *, record: bool = False,
+                    script: dict[str, PartyBehaviour | dict] | None = None,
+                    meta: dict[str, Any] | None = None, call_id: str | None = None) -> Call:
+        call = Call(
+            id=call_id or f"call-{next(self._call_seq):06d}", provider=provider, tenant=tenant,
+            direction=direction, from_=from_, to=to, started_at=self.clock.now(), record=record,
+            script={n: b if isinstance(b, PartyBehaviour) else PartyBehaviour(**b)
+                    for n, b in (script or {}).items()},
+            meta=dict(meta or {}),
+        )
+        self.calls[call.id] = call
+        self._emit("call.created", call, data={"direction": direction, "from": from_, "to": to})
+        return call
+
+    def add_origin(self, call: Call, number: str, *, caller_id: str | None = None,
+                   behaviour: PartyBehaviour | dict | None = None,
+                   meta: dict[str, Any] | None = None) -> Leg:
+        """The party that placed the call. It waits (alerting towards the system) until the
+        system answers it (:meth:`answer`, e.g. an IVR) or bridges it to a dialled party."""
+        leg = self._new_leg(call, number, caller_id or number, "origin",
+                            self.behaviour_for(call, number, behaviour), meta)
+        leg.state = LegState.ALERTING
+        leg.alerting_at = leg.created_at
+        self._emit("leg.alerting", call, leg, {"number": number, "role": "origin"})
+        give_up = leg.behaviour.give_up_after
+        if give_up:
+            leg._timers.append(self.clock.call_later(give_up, self._origin_gives_up, leg))
+        return leg
+
+    def dial(self, call: Call, number: str, *, caller_id: str | None = None,
+             behaviour: PartyBehaviour | dict | None = None, timeout: float | None = None,
+             meta: dict[str, Any] | None = None) -> Leg:
+        """Ring ``number``; its party behaves as the call script, the world or ``behaviour``
+        says. ``timeout`` cancels the leg (cause 19) when it has not answered in time."""
+        b = self.behaviour_for(call, number, behaviour)
+        leg = self._new_leg(call, number, caller_id, "dialled", b, meta)
+        self._emit("leg.dialing", call, leg, {"number": number, "caller_id": caller_id})
+        later = self.clock.call_later
+        outcome = b.outcome()
+        if outcome == "unassigned":
+            leg._timers.append(later(0, self._fail, leg, Cause.UNASSIGNED_NUMBER, "network"))
+        elif outcome == "unavailable":
+            leg._timers.append(later(0, self._fail, leg, Cause.SUBSCRIBER_ABSENT, "network"))
+        elif outcome == "busy":
+            leg._timers.append(later(0, self._fail, leg, Cause.USER_BUSY, "party"))
+        else:
+            leg._timers.append(later(0, self._alert, leg))
+            if outcome == "reject":
+                leg._timers.append(later(b.reject or 0, self._fail, leg, Cause.CALL_REJECTED, "party"))
+            elif outcome == "answer":
+                leg._timers.append(later(b.answer_after or 0, self._party_answers, leg))
+            elif b.no_answer:
+                leg._timers.append(later(b.no_answer, self._fail, leg, Cause.NO_ANSWER, "network"))
+        if timeout is not None:
+            leg._timers.append(later(timeout, self._dial_timeout, leg))
+        return leg
+
+    def _new_leg(self, call: Call, number: str, caller_id: str | None, role: str,
+                 behaviour: PartyBehaviour, meta: dict | None) -> Leg:
+        leg = Leg(id=f"{call.id}-L{len(call.legs) + 1}", call_id=call.id, number=number,
+                  caller_id=caller_id, role=role, behaviour=behaviour,
+                  created_at=self.clock.now(), meta=dict(meta or {}))
+        call.legs[leg.id] = leg
+        return leg
+
+    # ------------------------------------------------------ party reactions
+    def _alert(self, leg: Leg) -> None:
+        if leg.state is LegState.DIALING:
+            leg.state = LegState.ALERTING
+            leg.alerting_at = self.clock.now()
+            self._emit("leg.alerting", self._call(leg), leg, {"number": leg.number, "role": leg.role})
+
+    def _party_answers(self, leg: Leg) -> None:
+        if leg.state in (LegState.DIALING, LegState.ALERTING):
+            self.answer(leg)
+
+    def _dial_timeout(self, leg: Leg) -> None:
+        if not leg.ended and leg.answered_at is None:
+            self._fail(leg, Cause.NO_ANSWER, "timeout")
+
+    def _origin_gives_up(self, leg: Leg) -> None:
+        call = self._call(leg)
+        if not leg.ended and not call.peers(leg):
+            self.hangup(leg, Cause.NORMAL_CLEARING, by="party")
+
+    def _fail(self, leg: Leg, cause: int, by: str) -> None:
+        if not leg.ended and leg.answered_at is None:
+            self._end_leg(leg, LegState.FAILED, cause, by)
+
+    # ------------------------------------------------------------ operations
+    def answer(self, leg: Leg) -> None:
+        """The leg's party picks up (or, for an origin leg, the system answers it)."""
+        if leg.ended or leg.answered_at is not None:
+            return
+        now = self.clock.now()
+        leg.state = LegState.ACTIVE
+        leg.answered_at = now
+        if leg.alerting_at is None:
+            leg.alerting_at = now
+        b = leg.behaviour
+        later = self.clock.call_later
+        for press in b.dtmf:
+            leg._timers.append(later(press.at, self.press_dtmf, leg, press.digits))
+        for period in b.hold:
+            leg._timers.append(later(period.at, self.hold, leg, "party"))
+            leg._timers.append(later(period.at + period.duration, self.unhold, leg, "party"))
+        if b.hangup_after:
+            leg._timers.append(later(b.hangup_after, self.hangup, leg, Cause.NORMAL_CLEARING, "party"))
+        self._emit("leg.answered", self._call(leg), leg, {"number": leg.number, "role": leg.role})
+        _wake(leg._answer_waiters, True)
+
+    async def wait_answer(self, leg: Leg) -> bool:
+        """True once the leg is answered, False if it ends first."""
+        if leg.answered_at is not None:
+            return True
+        if leg.ended:
+            return False
+        fut = asyncio.get_running_loop().create_future()
+        leg._answer_waiters.append(fut)
+        return await fut
+
+    def bridge(self, a: Leg, b: Leg) -> None:
+        """Connect two legs of one call (answering an origin leg that still waits)."""
+        call = self._call(a)
+        if b.call_id != call.id:
+            raise ValueError("legs of different calls: use consult_transfer")
+        for leg in (a, b):
+            if leg.ended:
+                raise ValueError(f"leg {leg.id} has ended")
+            if leg.answered_at is None:
+                self.answer(leg)
+        for bridge in call.bridges:
+            bridge.discard(a.id)
+            bridge.discard(b.id)
+        call.bridges = [br for br in call.bridges if len(br) > 1]
+        call.bridges.append({a.id, b.id})
+        if call.answered_at is None:
+            call.answered_at = self.clock.now()
+        self._emit("call.bridged", call, None, {"legs": [a.id, b.id],
+                                                "numbers": [a.number, b.number]})
+        if call.record and not self.is_recording(call):
+            self.start_recording(call)
+
+    def hangup(self, leg: Leg, cause: int = Cause.NORMAL_CLEARING, by: str = "system") -> None:
+        if leg.ended:
+            return
+        state = LegState.RELEASED if leg.answered_at is not None else LegState.FAILED
+        self._end_leg(leg, state, cause, by)
+
+    def hangup_call(self, call: Call, cause: int = Cause.NORMAL_CLEARING, by: str = "system") -> None:
+        for leg in call.live_legs():
+            self.hangup(leg, cause, by)
+
+    def hold(self, leg: Leg, by: str = "system") -> None:
+        if leg.state is not LegState.ACTIVE:
+            return
+        leg.state = LegState.HELD
+        leg.held = True
+        call = self._call(leg)
+        self._emit("leg.held", call, leg, {"by": by, "peers": [p.id for p in call.peers(leg)]})
+
+    def unhold(self, leg: Leg, by: str = "system") -> None:
+        if leg.state is not LegState.HELD:
+            return
+        leg.state = LegState.ACTIVE
+        leg.held = False
+        call = self._call(leg)
+        self._emit("leg.unheld", call, leg, {"by": by, "peers": [p.id for p in call.peers(leg)]})
+
+    def press_dtmf(self, leg: Leg, digits: str) -> None:
+        if leg.ended:
+            return
+        call = self._call(leg)
+        for digit in digits:
+            leg.dtmf_buffer += digit
+            self._emit("leg.dtmf", call, leg, {"digit": digit})
+        _wake(leg._dtmf_waiters, None)
+
+    async def collect_dtmf(self, leg: Leg, max_digits: int = 1, timeout: float | None = 5.0,
+                           terminator: str | None = "#") -> str:
+        """Digits pressed on ``leg`` (buffered since the last collect), up to ``max_digits``
+        or the terminator; returns what was collected when ``timeout`` simulated seconds
+        pass without a digit."""
+        collected = ""
+        while True:
+            while leg.dtmf_buffer:
+                digit, leg.dtmf_buffer = leg.dtmf_buffer[0], leg.dtmf_buffer[1:]
+                if terminator and digit in terminator:
+                    return collected
+                collected += digit
+                if len(collected) >= max_digits:
+                    return collected
+            if leg.ended:
+                return collected
+            fut = asyncio.get_running_loop().create_future()
+            leg._dtmf_waiters.append(fut)
+            try:
+                await self.clock.wait_for(fut, timeout)
+            except asyncio.TimeoutError:
+                return collected
+
+    async def play(self, leg: Leg, name: str | None = None, *, text: str | None = None,
+                   duration: float | None = None) -> bool:
+        """Play a prompt to the leg's party; False if the leg ended meanwhile. Duration:
+        given (from the audio file), else from the text length, else one second."""
+        if leg.ended:
+            return False
+        if duration is None:
+            duration = max(1.0, len(text) * TEXT_SECONDS_PER_CHAR) if text else 1.0
+        call = self._call(leg)
+        data = {"name": name, "text": text, "duration": duration}
+        self._emit("prompt.started", call, leg, data)
+        fut = asyncio.get_running_loop().create_future()
+        leg._answer_waiters.append(fut)  # woken with False when the leg ends
+        try:
+            await self.clock.wait_for(asyncio.shield(fut), duration)
+        except asyncio.TimeoutError:
+            pass
+        finally:
+            if fut in leg._answer_waiters:
+                leg._answer_waiters.remove(fut)
+        if leg.ended:
+            return False
+        self._emit("prompt.finished", call, leg, data)
+        return True
+
+    def blind_transfer(self, call: Call, transferor: Leg, number: str, *,
+                       caller_id: str | None = None, behaviour: PartyBehaviour | dict | None = None,
+                       timeout: float | None = None, meta: dict[str, Any] | None = None) -> Leg:
+        """``transferor`` leaves the call; its peer (or, if not yet bridged, the origin) is
+        connected to ``number`` when that party answers, and released if it does not."""
+        peers = call.peers(transferor) or [l for l in call.live_legs()
+                                           if l is not transferor and l.role == "origin"]
+        self._detach(transferor, {"transfer": "blind", "target": number})
+        target = self.dial(call, number, caller_id=caller_id or (peers[0].number if peers else None),
+                           behaviour=behaviour, timeout=timeout, meta=meta)
+        if peers:
+            self.spawn(call, self._complete_transfer(peers[0], target))
+        return target
+
+    async def _complete_transfer(self, peer: Leg, target: Leg) -> None:
+        if await self.wait_answer(target) and not peer.ended and not target.ended:
+            self.bridge(peer, target)
+        elif not peer.ended:
+            self.hangup(peer, target.cause or Cause.NORMAL_CLEARING, by="transfer")
+
+    def consult_transfer(self, leg1: Leg, leg2: Leg) -> None:
+        """Join two calls of one transferor: ``leg1`` and ``leg2`` are the transferor's legs
+        in the first and second call; both leave and their peers are bridged in call 1."""
+        call1, call2 = self._call(leg1), self._call(leg2)
+        peers1, peers2 = call1.peers(leg1), call2.peers(leg2)
+        if not peers1 or not peers2:
+            raise ValueError("both calls need a connected peer to join")
+        self._detach(leg1, {"transfer": "consult", "target_call": call2.id})
+        self._detach(leg2, {"transfer": "consult", "target_call": call1.id}, finish=False)
+        for bridge in call2.bridges:
+            bridge.difference_update(p.id for p in peers2)
+        for peer in peers2:
+            del call2.legs[peer.id]
+            peer.call_id = call1.id
+            call1.legs[peer.id] = peer
+        call2.bridges = [b for b in call2.bridges if len(b) > 1]
+        call2.meta["joined_into"] = call1.id
+        call1.meta.setdefault("joined_from", []).append(call2.id)
+        for p in (*peers1, *peers2):
+            if p.held:
+                self.unhold(p)
+        self.bridge(peers1[0], peers2[0])
+        self._maybe_finish(call2)
+
+    # ------------------------------------------------------------- recording
+    def is_recording(self, call: Call) -> bool:
+        return bool(call.recording_segments) and call.recording_segments[-1][1] is None
+
+    def start_recording(self, call: Call) -> None:
+        if call.ended or self.is_recording(call):
+            return
+        call.recording_segments.append([self.clock.now(), None])
+        self._emit("recording.started", call)
+
+    def stop_recording(self, call: Call) -> None:
+        if self.is_recording(call):
+            call.recording_segments[-1][1] = self.clock.now()
+            self._emit("recording.stopped", call)
+
+    # ------------------------------------------------ waiting for a decision
+    async def park(self, call: Call, key: str, timeout: float, fallback: Any) -> Any:
+        """Hold the call until :meth:`decide` is called with ``key`` or ``timeout``
+        simulated seconds pass (then ``fallback`` is the decision)."""
+        fut = asyncio.get_running_loop().create_future()
+        self._decisions[key] = fut
+        self._emit("call.parked", call, data={"key": key, "timeout": timeout})
+        timed_out = False
+        try:
+            decision = await self.clock.wait_for(fut, timeout)
+        except asyncio.TimeoutError:
+            decision, timed_out = fallback, True
+        finally:
+            self._decisions.pop(key, None)
+        self._emit("call.unparked", call, data={"key": key, "timed_out": timed_out,
+                                                "decision": decision if isinstance(decision, (str, int, float, bool, type(None))) else str(decision)})
+        return decision
+
+    def decide(self, key: str, decision: Any) -> bool:
+        fut = self._decisions.get(key)
+        if fut is None or fut.done():
+            return False
+        fut.set_result(decision)
+        return True
+
+    def is_parked(self, key: str) -> bool:
+        return key in self._decisions
+
+    # ----------------------------------------------------------------- flows
+    def spawn(self, call: Call, coro: Coroutine) -> asyncio.Task:
+        """Run a provider's call flow; cancelled when the call ends."""
+        task = asyncio.get_running_loop().create_task(self._guard(call, coro))
+        call.meta.setdefault("_tasks", set()).add(task)
+        task.add_done_callback(lambda t: call.meta.get("_tasks", set()).discard(t))
+        return task
+
+    async def _guard(self, call: Call, coro: Coroutine) -> None:
+        try:
+            await coro
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("call flow of %s failed; releasing the call", call.id)
+            self.hangup_call(call, Cause.TEMPORARY_FAILURE)
+
+    # ------------------------------------------------------------- internals
+    def _call(self, leg: Leg) -> Call:
+        return self.calls.get(leg.call_id) or self.finished[leg.call_id]
+
+    def _detach(self, leg: Leg, data: dict, finish: bool = True) -> None:
+        call = self._call(leg)
+        leg.cancel_timers()
+        leg.state = LegState.DETACHED
+        leg.ended_at = self.clock.now()
+        leg.ended_by = "transfer"
+        leg.cause = Cause.NORMAL_CLEARING
+        for bridge in call.bridges:
+            bridge.discard(leg.id)
+        call.bridges = [b for b in call.bridges if len(b) > 1]
+        self._emit("leg.detached", call, leg, data)
+        _wake(leg._answer_waiters, False)
+        _wake(leg._dtmf_waiters, None)
+        if finish:
+            self._maybe_finish(call)
+
+    def _end_leg(self, leg: Leg, state: LegState, cause: int, by: str) -> None:
+        call = self._call(leg)
+        was_connected = leg.connected
+        leg.cancel_timers()
+        leg.state = state
+        leg.cause = int(cause)
+        leg.ended_by = by
+        leg.ended_at = self.clock.now()
+        peers = call.peers(leg)
+        for bridge in call.bridges:
+            bridge.discard(leg.id)
+        call.bridges = [b for b in call.bridges if len(b) > 1]
+        kind = "leg.released" if state is LegState.RELEASED else "leg.failed"
+        self._emit(kind, call, leg, {"cause": leg.cause, "by": by, "number": leg.number,
+                                     "role": leg.role})
+        _wake(leg._answer_waiters, False)
+        _wake(leg._dtmf_waiters, None)
+        for peer in peers:
+            self.hangup(peer, Cause.NORMAL_CLEARING, by="peer")
+        if (leg.role == "origin" or was_connected) and not any(l.connected for l in call.live_legs()):
+            for other in call.live_legs():
+                self.hangup(other, Cause.NORMAL_CLEARING, by="peer")
+        self._maybe_finish(call)
+
+    def _maybe_finish(self, call: Call) -> None:
+        if call.ended or call.live_legs() or not call.legs:
+            return
+        now = self.clock.now()
+        self.stop_recording(call)
+        call.ended_at = now
+        call.cause = _call_cause(call)
+        duration = sum((end or now) - start for start, end in call.recording_segments)
+        if call.recording_segments and duration > 0:
+            rec = self.recordings.add(call.id, call.provider, call.tenant,
+                                      call.recording_segments[0][0], duration)
+            call.recording_id = rec.id
+            self._emit("recording.ready", call, data={"recording_id": rec.id, "duration": duration})
+        for task in call.meta.pop("_tasks", set()):
+            if task is not asyncio.current_task():
+                task.cancel()
+        record = CallRecord(
+            id=call.id, provider=call.provider, tenant=call.tenant, direction=call.direction,
+            from_=call.from_, to=call.to, started_at=call.started_at,
+            answered_at=call.answered_at, ended_at=now, cause=call.cause,
+            legs=[LegRecord(l.id, l.number, l.caller_id, l.role, l.state.value, l.cause,
+                            l.ended_by, l.created_at, l.alerting_at, l.answered_at,
+                            l.ended_at, l.meta) for l in call.legs.values()],
+            recording_id=call.recording_id, meta={k: v for k, v in call.meta.items()
+                                                  if not k.startswith("_")},
+        )
+        self.calls.pop(call.id, None)
+        self.finished[call.id] = call
+        while len(self.finished) > self.keep_finished:
+            self.finished.popitem(last=False)
+        self.records_total += 1
+        self._emit("call.ended", call, data={"cause": call.cause})
+        self._emit("call.finished", call, data={"record": record})
+
+    def _emit(self, kind: str, call: Call, leg: Leg | None = None, data: dict | None = None) -> None:
+        now = self.clock.now()
+        entry = {"t": now, "event": kind}
+        if leg is not None:
+            entry["leg"] = leg.id
+        if data:
+            entry.update({k: v for k, v in data.items() if k != "record"})
+        call.timeline.append(entry)
+        self.bus.publish(Event(kind, now, call.provider, call.tenant, call.id,
+                               leg.id if leg else None, data or {}))
+
+
+def _call_cause(call: Call) -> int:
+    if call.answered_at is not None:
+        return Cause.NORMAL_CLEARING
+    dialled = [l for l in call.legs.values() if l.role == "dialled" and l.cause is not None]
+    if dialled:
+        return dialled[-1].cause  # type: ignore[return-value]
+    causes = [l.cause for l in call.legs.values() if l.cause is not None]
+    return causes[-1] if causes else Cause.NORMAL_CLEARING
+
+
+def _wake(waiters: list[asyncio.Future], value: Any) -> None:
+    while waiters:
+        fut = waiters.pop()
+        if not fut.done():
+            fut.set_result(value)

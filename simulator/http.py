@@ -1,0 +1,75 @@
+"""Small HTTP helpers for providers.
+
+The core reads every inbound body once (for the journal) before the handler runs, so a
+handler must not stream it again: use ``await request.read()``/``.text()``/``.json()``,
+and :func:`read_multipart` instead of ``request.post()`` for multipart/form-data.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from email.parser import BytesParser
+from email.policy import HTTP
+
+from aiohttp import web
+
+
+class MultipartError(ValueError):
+    pass
+
+
+@dataclass
+class FormPart:
+    name: str | None
+    filename: str | None
+    content_type: str
+    data: bytes
+
+    def text(self, encoding: str = "utf-8") -> str:
+        return self.data.decode(encoding)
+
+
+def boundary_of(content_type_header: str) -> str | None:
+    """The boundary of a multipart/form-data Content-Type, or None if it has none."""
+    parts = [p.strip() for p in content_type_header.split(";")]
+    if not parts or parts[0].lower() != "multipart/form-data":
+        return None
+    for p in parts[1:]:
+        key, _, value = p.partition("=")
+        if key.strip().lower() == "boundary" and value.strip().strip('"'):
+            return value.strip().strip('"')
+    return None
+
+
+def parse_multipart(content_type_header: str, body: bytes) -> list[FormPart]:
+    """Parse a multipart/form-data body; raises MultipartError when it is malformed."""
+    boundary = boundary_of(content_type_header)
+    if boundary is None:
+        raise MultipartError("Content-Type is not multipart/form-data with a boundary")
+    if f"--{boundary}".encode() not in body:
+        raise MultipartError("no part delimited by the boundary")
+    head = f'Content-Type: multipart/form-data; boundary="{boundary}"\r\nMIME-Version: 1.0\r\n\r\n'
+    try:
+        msg = BytesParser(policy=HTTP).parsebytes(head.encode() + body)
+    except Exception as exc:  # the email parser raises many kinds on garbage
+        raise MultipartError(f"malformed multipart body: {exc}") from None
+    if not msg.is_multipart() or msg.defects:
+        raise MultipartError("malformed multipart body")
+    parts = []
+    for part in msg.iter_parts():
+        disposition = part.get("Content-Disposition", "")
+        if "form-data" not in disposition.lower():
+            raise MultipartError("a part without Content-Disposition: form-data")
+        payload = part.get_payload(decode=True)
+        parts.append(FormPart(part.get_param("name", header="content-disposition"),
+                              part.get_filename(), part.get_content_type(),
+                              payload if isinstance(payload, bytes) else b""))
+    return parts
+
+
+async def read_multipart(request: web.Request) -> list[FormPart]:
+    return parse_multipart(request.headers.get("Content-Type", ""), await request.read())
+
+
+def set_tenant(request: web.Request, tenant: str | None) -> None:
+    """Name the tenant a request belongs to, for the access log and the journal."""
+    request["tenant"] = tenant

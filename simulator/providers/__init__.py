@@ -1,0 +1,1 @@
+"""One package per provider; see base.Provider and registry.register."""

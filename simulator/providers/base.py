@@ -1,0 +1,84 @@
+"""What a provider package declares: slug, hosts, world section, routes, native errors,
+and how inbound calls start. The core never needs editing to add one."""
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from aiohttp import web
+from pydantic import BaseModel
+
+if TYPE_CHECKING:
+    from ..engine.calls import Call
+    from ..sim import CallRequest, Simulator
+
+
+class Provider:
+    slug: ClassVar[str]
+    title: ClassVar[str] = ""
+    hosts: ClassVar[tuple[str, ...]] = ()
+    #: the model of ``providers.<slug>`` in the world file (None: the provider has no section)
+    section_model: ClassVar[type[BaseModel] | None] = None
+
+    def __init__(self, sim: "Simulator"):
+        self.sim = sim
+
+    # ----------------------------------------------------------- life cycle
+    @property
+    def section(self) -> Any:
+        """This provider's part of the live world (an instance of ``section_model``)."""
+        return self.sim.world_section(self.slug)
+
+    def reset(self) -> None:
+        """(Re)build all state from the world: at start and on POST /_sim/reset."""
+
+    def world_changed(self, old: Any, new: Any) -> None:
+        """The world was patched (PATCH /_sim/world): as a change made in the portal."""
+
+    async def startup(self) -> None:
+        """Runs once the event loop runs (timers, subscriptions to the bus)."""
+
+    async def shutdown(self) -> None:
+        pass
+
+    # ----------------------------------------------------------------- HTTP
+    def setup_routes(self, app: web.Application) -> None:
+        """Add the provider's routes, with the paths exactly as the document writes them."""
+
+    def error_response(self, request: web.Request, status: int, message: str) -> web.StreamResponse:
+        """The provider's own error format, for unknown paths (404), wrong methods (405),
+        and unexpected failures (500)."""
+        return web.json_response({"error": message, "status": status}, status=status)
+
+    def native_fault(self, request: web.Request, code: str) -> web.StreamResponse:
+        """Render an injected fault as the provider's own error ``code``."""
+        try:
+            status = int(str(code).split(".")[0])
+        except ValueError:
+            status = 500
+        return self.error_response(request, status, f"injected fault {code}")
+
+    # ---------------------------------------------------------------- calls
+    async def start_call(self, req: "CallRequest") -> "Call":
+        """Start a call from the control API or a scenario. The default: an engine call
+        from ``req.from_`` to ``req.to`` bridged when the called party answers."""
+        engine = self.sim.engine
+        call = engine.create_call(self.slug, req.tenant, req.direction, req.from_, req.to,
+                                  record=req.record, script=req.script, meta=req.meta)
+        origin = engine.add_origin(call, req.from_, behaviour=req.caller)
+        engine.spawn(call, _connect(engine, call, origin, req))
+        return call
+
+    # -------------------------------------------------------------- helpers
+    @staticmethod
+    def json(data: Any, status: int = 200, **kw: Any) -> web.Response:
+        return web.Response(text=json.dumps(data, ensure_ascii=False), status=status,
+                            content_type="application/json", **kw)
+
+
+async def _connect(engine, call, origin, req) -> None:
+    leg = engine.dial(call, req.to, caller_id=req.from_, timeout=req.timeout)
+    if await engine.wait_answer(leg) and not origin.ended:
+        engine.bridge(origin, leg)
+    elif not origin.ended:
+        engine.hangup(origin, leg.cause or 16)

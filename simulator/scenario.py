@@ -1,0 +1,222 @@
+"""Scripted scenario replay: a YAML script of calls, clock moves, requests and expectations
+played against an in-process simulator on the manual clock, with a report at the end.
+
+    name: an example
+    world: ../worlds/default.yaml     # optional, relative to this file
+    patch: {...}                      # optional JSON merge patch applied to the world first
+    steps:
+      - call: {provider: mts-vpbx, from: "+74951234567", to: "+74957777777", as: first}
+      - advance: 30
+      - request: {provider: mts-vpbx, method: GET, path: /api/abonents,
+                  headers: {X-AUTH-TOKEN: ...}, expect: {status: 200, json: [{...}]}}
+      - expect: {call: first, state: ended, cause: 16}
+      - expect: {journal: {provider: mts-vpbx, direction: out, kind: CALL_RECEIVED, min: 1}}
+      - patch: {...}
+
+``expect.json`` matches as a subset: dicts by the keys given, lists element by element.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import yaml
+from aiohttp import web
+
+from .settings import Settings
+from .world import WorldError, read_world_file
+
+
+class ScenarioError(Exception):
+    pass
+
+
+@dataclass
+class StepResult:
+    index: int
+    kind: str
+    ok: bool
+    detail: str = ""
+    data: Any = None
+
+
+@dataclass
+class Report:
+    name: str
+    steps: list[StepResult] = field(default_factory=list)
+
+    @property
+    def passed(self) -> bool:
+        return all(s.ok for s in self.steps)
+
+    def text(self) -> str:
+        lines = [f"scenario: {self.name}"]
+        for s in self.steps:
+            lines.append(f"  {'ok  ' if s.ok else 'FAIL'} {s.index:>3} {s.kind:<8} {s.detail}")
+        total = len(self.steps)
+        failed = sum(1 for s in self.steps if not s.ok)
+        lines.append(f"{total - failed} passed, {failed} failed")
+        return "\n".join(lines)
+
+    def to_json(self) -> dict:
+        return {"name": self.name, "passed": self.passed,
+                "steps": [{"index": s.index, "kind": s.kind, "ok": s.ok, "detail": s.detail,
+                           "data": s.data} for s in self.steps]}
+
+
+def subset_mismatch(expected: Any, actual: Any, where: str = "$") -> str | None:
+    """None when ``expected`` is a subset of ``actual``, else where they differ."""
+    if isinstance(expected, dict):
+        if not isinstance(actual, dict):
+            return f"{where}: expected an object, got {type(actual).__name__}"
+        for key, value in expected.items():
+            if key not in actual:
+                return f"{where}.{key}: missing"
+            miss = subset_mismatch(value, actual[key], f"{where}.{key}")
+            if miss:
+                return miss
+        return None
+    if isinstance(expected, list):
+        if not isinstance(actual, list):
+            return f"{where}: expected a list, got {type(actual).__name__}"
+        if len(expected) != len(actual):
+            return f"{where}: expected {len(expected)} items, got {len(actual)}"
+        for i, (e, a) in enumerate(zip(expected, actual)):
+            miss = subset_mismatch(e, a, f"{where}[{i}]")
+            if miss:
+                return miss
+        return None
+    if expected != actual:
+        return f"{where}: expected {expected!r}, got {actual!r}"
+    return None
+
+
+def load_scenario(path: Path) -> dict:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ScenarioError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    except yaml.YAMLError as exc:
+        raise ScenarioError(f"{path}: not valid YAML: {exc}") from None
+    if not isinstance(data, dict) or not isinstance(data.get("steps"), list):
+        raise ScenarioError(f"{path}: a scenario is a mapping with a list of steps")
+    return data
+
+
+async def run_scenario_file(path: Path, world: Path | None = None) -> Report:
+    data = load_scenario(path)
+    world_path = world or (path.parent / data["world"] if data.get("world") else None)
+    try:
+        return await run_scenario(data, world_path, name=data.get("name") or path.stem)
+    except WorldError as exc:
+        raise ScenarioError(str(exc)) from None
+
+
+async def run_scenario(data: dict, world_path: Path | None = None, name: str = "scenario") -> Report:
+    from .app import create_app
+    from .sim import CallRequest, Simulator
+    from .world.store import merge_patch
+
+    raw = read_world_file(world_path) if world_path else None
+    if raw is None:
+        from .world import DEFAULT_WORLD
+        raw = read_world_file(DEFAULT_WORLD)
+    if data.get("patch"):
+        raw = merge_patch(raw, data["patch"])
+    sim = Simulator(Settings(world_data=raw, manual_clock=True, access_log=False))
+    app = create_app(sim)
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    base = f"http://127.0.0.1:{port}"
+    report = Report(name)
+    calls: dict[str, str] = {}
+    try:
+        async with aiohttp.ClientSession() as http:
+            for i, step in enumerate(data["steps"], 1):
+                report.steps.append(await _run_step(i, step, sim, http, base, calls, CallRequest))
+    finally:
+        await runner.cleanup()
+    return report
+
+
+async def _run_step(i, step, sim, http, base, calls, CallRequest) -> StepResult:
+    if not isinstance(step, dict) or len(step) != 1:
+        return StepResult(i, "?", False, "a step is a mapping with one key")
+    kind, arg = next(iter(step.items()))
+    try:
+        if kind == "advance":
+            fired = await sim.clock.advance(float(arg))
+            return StepResult(i, kind, True, f"{arg} s ({fired} timers)")
+        if kind == "patch":
+            sim.patch_world(arg)
+            return StepResult(i, kind, True, "world patched")
+        if kind == "call":
+            arg = dict(arg)
+            alias = arg.pop("as", None)
+            call = await sim.start_call(CallRequest.model_validate(arg))
+            await sim.clock.settle()
+            if alias:
+                calls[alias] = call.id
+            return StepResult(i, kind, True, f"{call.id} {call.from_} -> {call.to}", call.id)
+        if kind == "request":
+            return await _request_step(i, arg, http, base)
+        if kind == "expect":
+            return _expect_step(i, arg, sim, calls)
+    except Exception as exc:  # a bad step fails the step, not the run
+        return StepResult(i, kind, False, f"{type(exc).__name__}: {exc}")
+    return StepResult(i, kind, False, f"unknown step {kind!r}")
+
+
+async def _request_step(i: int, arg: dict, http: aiohttp.ClientSession, base: str) -> StepResult:
+    url = f"{base}/{arg['provider']}{arg['path']}" if arg.get("provider") else f"{base}{arg['path']}"
+    kw: dict[str, Any] = {"headers": arg.get("headers") or {}, "params": arg.get("params")}
+    if "json" in arg:
+        kw["json"] = arg["json"]
+    elif "body" in arg:
+        kw["data"] = arg["body"]
+    async with http.request(arg.get("method", "GET"), url, **kw) as resp:
+        text = await resp.text()
+        status = resp.status
+    try:
+        body: Any = json.loads(text)
+    except ValueError:
+        body = text
+    expect = arg.get("expect") or {}
+    problems = []
+    if "status" in expect and expect["status"] != status:
+        problems.append(f"status {status}, expected {expect['status']}")
+    if "json" in expect:
+        miss = subset_mismatch(expect["json"], body)
+        if miss:
+            problems.append(miss)
+    detail = f"{arg.get('method', 'GET')} {arg['path']} -> {status}"
+    return StepResult(i, "request", not problems, detail + ("; " + "; ".join(problems) if problems else ""), body)
+
+
+def _expect_step(i: int, arg: dict, sim, calls: dict[str, str]) -> StepResult:
+    problems = []
+    if "call" in arg:
+        call = sim.engine.get(calls.get(arg["call"], arg["call"]))
+        for key in ("state", "cause"):
+            if key in arg and getattr(call, key) != arg[key]:
+                problems.append(f"call {call.id} {key} {getattr(call, key)!r}, expected {arg[key]!r}")
+    if "journal" in arg:
+        spec = dict(arg["journal"])
+        low, high = spec.pop("min", None), spec.pop("max", None)
+        count = spec.pop("count", None)
+        n = len(sim.journal.query(**spec))
+        if count is not None and n != count:
+            problems.append(f"journal {spec}: {n} entries, expected {count}")
+        if low is not None and n < low:
+            problems.append(f"journal {spec}: {n} entries, expected at least {low}")
+        if high is not None and n > high:
+            problems.append(f"journal {spec}: {n} entries, expected at most {high}")
+    if "live_calls" in arg and len(sim.engine.calls) != arg["live_calls"]:
+        problems.append(f"{len(sim.engine.calls)} live calls, expected {arg['live_calls']}")
+    return StepResult(i, "expect", not problems, "; ".join(problems) or "met")

@@ -1,0 +1,138 @@
+"""The Simulator: one object holding the world, clock, engine, journal, faults, delivery
+and the providers. ``create_app`` serves it over HTTP; tests may use it directly."""
+from __future__ import annotations
+
+import copy
+import logging
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from .delivery import Deliverer
+from .engine import CallEngine, EventBus, PartyBehaviour, VirtualClock
+from .engine.clock import parse_time
+from .faults import Faults
+from .journal import Journal
+from .numbers import digits
+from .providers.base import Provider
+from .providers.registry import discover
+from .settings import Settings
+from .world import WorldError, WorldStore, load_world, validate_world
+from .world.loader import field_name
+
+log = logging.getLogger("simulator")
+
+
+class CallRequest(BaseModel):
+    """POST /_sim/calls: a call started by a test, a scenario or a person."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    provider: str
+    direction: str = Field("inbound", pattern="^(inbound|outbound|internal)$")
+    from_: str = Field(alias="from", min_length=1)
+    to: str = Field(min_length=1)
+    tenant: str | None = None
+    caller: PartyBehaviour | None = Field(None, description="behaviour of the calling party")
+    script: dict[str, PartyBehaviour] = Field(default_factory=dict,
+                                              description="behaviour per dialled number")
+    record: bool = False
+    timeout: float | None = Field(None, gt=0)
+    meta: dict[str, Any] = Field(default_factory=dict)
+
+
+class Simulator:
+    def __init__(self, settings: Settings | None = None):
+        self.settings = settings = settings or Settings()
+        if settings.world_data is not None:
+            raw = copy.deepcopy(settings.world_data)
+            if settings.seed is not None:
+                raw["seed"] = settings.seed
+            source = "<world data>"
+            model = validate_world(raw, source)
+        else:
+            raw, model = load_world(settings.world, settings.seed)
+            source = str(settings.world or "default world")
+        self.world_store = WorldStore(raw, source, model)
+        clock_cfg = self.world.clock
+        mode = clock_cfg.mode
+        speed = clock_cfg.speed
+        if settings.manual_clock:
+            mode = "manual"
+        elif settings.speed is not None:
+            mode, speed = ("real" if settings.speed == 1 else "accelerated"), settings.speed
+        self.clock = VirtualClock(parse_time(clock_cfg.start), mode, speed)
+        self._clock_mode = (mode, speed)
+        self.bus = EventBus()
+        self.engine = CallEngine(self.clock, self.bus, self.party_behaviour)
+        self.journal = Journal(self.clock.now, settings.journal_size)
+        self.faults = Faults(self.world.seed)
+        self.delivery = Deliverer(self.clock, self.journal,
+                                  lambda: self.world.callbacks.allow_hosts,
+                                  lambda: self.world.callbacks.timeout)
+        self._index_parties()
+        self.providers: dict[str, Provider] = {slug: cls(self) for slug, cls in discover().items()}
+        for provider in self.providers.values():
+            provider.reset()
+
+    # ------------------------------------------------------------------ world
+    @property
+    def world(self) -> Any:
+        return self.world_store.world
+
+    def world_section(self, slug: str) -> Any:
+        return getattr(self.world.providers, field_name(slug), None)
+
+    def _index_parties(self) -> None:
+        parties = self.world.parties
+        self._parties = {digits(n): b for n, b in parties.numbers.items()}
+
+    def party_behaviour(self, number: str) -> PartyBehaviour | None:
+        return self._parties.get(digits(number)) or self.world.parties.default
+
+    def patch_world(self, patch: dict) -> dict:
+        old, new = self.world_store.patch(patch)
+        self._index_parties()
+        for slug, provider in self.providers.items():
+            o = getattr(old.providers, field_name(slug), None)
+            n = getattr(new.providers, field_name(slug), None)
+            if o != n:
+                provider.world_changed(o, n)
+        return self.world_store.dump()
+
+    # ------------------------------------------------------------- lifecycle
+    async def start(self) -> None:
+        self.clock.start()
+        await self.delivery.start()
+        for provider in self.providers.values():
+            await provider.startup()
+
+    async def stop(self) -> None:
+        for provider in self.providers.values():
+            await provider.shutdown()
+        await self.delivery.stop()
+        await self.clock.stop()
+
+    async def reset(self) -> None:
+        """Back to the initial world exactly: same data, no calls, journal or faults,
+        the clock at its start."""
+        self.engine.reset()
+        self.delivery.reset()
+        self.world_store.reset()
+        self._index_parties()
+        mode, speed = self._clock_mode
+        self.clock.reset(parse_time(self.world.clock.start), mode, speed)
+        self.journal.clear()
+        self.faults.clear(self.world.seed)
+        for provider in self.providers.values():
+            provider.reset()
+
+    # ----------------------------------------------------------------- calls
+    async def start_call(self, req: CallRequest):
+        provider = self.providers.get(req.provider)
+        if provider is None:
+            raise KeyError(req.provider)
+        return await provider.start_call(req)
+
+
+__all__ = ["Simulator", "CallRequest", "WorldError"]

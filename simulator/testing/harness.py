@@ -1,0 +1,113 @@
+"""An in-process simulator on a free loopback port, for tests (the ``simulator`` fixture)."""
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+from typing import Any, Callable
+
+import aiohttp
+from aiohttp import web
+
+from ..app import create_app
+from ..engine.calls import Call
+from ..settings import Settings
+from ..sim import CallRequest, Simulator
+from ..world import DEFAULT_WORLD, read_world_file
+from ..world.store import merge_patch
+
+
+class SimulatorHarness:
+    def __init__(self, world: str | Path | dict | None = None, patch: dict | None = None,
+                 manual_clock: bool = True):
+        if isinstance(world, dict):
+            raw = copy.deepcopy(world)
+        else:
+            raw = read_world_file(world or DEFAULT_WORLD)
+        if patch:
+            raw = merge_patch(raw, patch)
+        self.sim = Simulator(Settings(world_data=raw, manual_clock=manual_clock, access_log=False))
+        self.app: web.Application = create_app(self.sim)
+        self._runner: web.AppRunner | None = None
+        self.base_url = ""
+        self.session: aiohttp.ClientSession | None = None
+
+    async def start(self) -> "SimulatorHarness":
+        self._runner = web.AppRunner(self.app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self.base_url = f"http://127.0.0.1:{port}"
+        self.session = aiohttp.ClientSession()
+        return self
+
+    async def stop(self) -> None:
+        if self.session is not None:
+            await self.session.close()
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    # ------------------------------------------------------------ shortcuts
+    @property
+    def clock(self):
+        return self.sim.clock
+
+    @property
+    def engine(self):
+        return self.sim.engine
+
+    def url(self, slug: str, path: str = "") -> str:
+        """Base URL of a provider (with ``path`` appended), e.g. url("mts-vpbx", "/api/abonents")."""
+        return f"{self.base_url}/{slug}{path}"
+
+    def request(self, method: str, url: str, **kw: Any):
+        """``session.request`` with a URL relative to the simulator when it starts with /."""
+        assert self.session is not None
+        if url.startswith("/"):
+            url = self.base_url + url
+        return self.session.request(method, url, **kw)
+
+    async def advance(self, seconds: float) -> int:
+        return await self.sim.clock.advance(seconds)
+
+    async def settle(self) -> None:
+        await self.sim.clock.settle()
+
+    def journal(self, **filters: Any) -> list[dict]:
+        return self.sim.journal.query(**filters)
+
+    def callbacks(self, **filters: Any) -> list[dict]:
+        """Outbound callback attempts (journal entries with direction "out")."""
+        return self.sim.journal.query(direction="out", **filters)
+
+    async def wait_for_callback(self, predicate: Callable[[dict], bool] | None = None,
+                                timeout: float = 60.0, **filters: Any) -> dict:
+        """Advance the clock timer by timer (at most ``timeout`` simulated seconds) until an
+        outbound callback matching ``filters`` and ``predicate`` is in the journal."""
+        clock = self.sim.clock
+        deadline = clock.now() + timeout
+        seen = 0
+        while True:
+            await clock.settle()
+            entries = self.sim.journal.query(direction="out", since=seen, **filters)
+            for entry in entries:
+                if predicate is None or predicate(entry):
+                    return entry
+            seen = self.sim.journal.last_id
+            due = clock.next_due()
+            if clock.now() >= deadline:
+                raise TimeoutError(f"no callback matching {filters} within {timeout} simulated s")
+            step = (min(due, deadline) if due is not None else deadline) - clock.now()
+            await clock.advance(max(step, 0.0))
+
+    async def start_call(self, provider: str, from_: str, to: str, **kw: Any) -> Call:
+        req = CallRequest.model_validate({"provider": provider, "from": from_, "to": to, **kw})
+        call = await self.sim.start_call(req)
+        await self.sim.clock.settle()
+        return call
+
+    async def reset(self) -> None:
+        await self.sim.reset()
+
+    def patch_world(self, patch: dict) -> dict:
+        return self.sim.patch_world(patch)

@@ -1,0 +1,1 @@
+# Fixtures come from the project's own pytest plugin (entry point "telsim").
