@@ -185,9 +185,17 @@ def setup_control(app: web.Application, sim: Simulator) -> None:
             return _error(404, "no such fault")
         return web.json_response({"deleted": rule_id})
 
+    streams: set[asyncio.Queue] = set()
+
     @r.get("/_sim/events")
     async def events(request):
-        return await _event_stream(request, sim)
+        return await _event_stream(request, sim, streams)
+
+    async def close_streams(_app):
+        for queue in streams:
+            queue.put_nowait(None)
+
+    app.on_shutdown.append(close_streams)
 
     @r.get("/_sim/openapi.json")
     async def openapi(request):
@@ -196,9 +204,14 @@ def setup_control(app: web.Application, sim: Simulator) -> None:
     app.add_routes(r)
 
 
-async def _event_stream(request: web.Request, sim: Simulator) -> web.StreamResponse:
+HEARTBEAT_WALL_SECONDS = 15.0
+
+
+async def _event_stream(request: web.Request, sim: Simulator,
+                        streams: set[asyncio.Queue]) -> web.StreamResponse:
     """Server-sent events: engine events (event: engine) and journal entries (event: journal)."""
     queue: asyncio.Queue = asyncio.Queue(maxsize=10_000)
+    streams.add(queue)
 
     def put(kind: str, data: dict) -> None:
         if queue.full():
@@ -213,11 +226,20 @@ async def _event_stream(request: web.Request, sim: Simulator) -> web.StreamRespo
     try:
         await resp.write(b": telsim events\n\n")
         while True:
-            kind, data = await queue.get()
+            try:
+                # a comment line now and then finds clients that went away
+                item = await asyncio.wait_for(queue.get(), HEARTBEAT_WALL_SECONDS)
+            except asyncio.TimeoutError:
+                await resp.write(b": keep-alive\n\n")
+                continue
+            if item is None:
+                break
+            kind, data = item
             await resp.write(f"event: {kind}\ndata: {json.dumps(data, default=str)}\n\n".encode())
     except (ConnectionResetError, asyncio.CancelledError):
         pass
     finally:
+        streams.discard(queue)
         unsubscribe_bus()
         unsubscribe_journal()
     return resp

@@ -8,6 +8,7 @@ answer drives the call (a routing question): it returns the response to the call
 from __future__ import annotations
 
 import asyncio
+import base64
 import logging
 import time
 from dataclasses import dataclass, field
@@ -151,12 +152,13 @@ class Deliverer:
             return DeliveryResult(False, attempt, error="refused")
         await self.start()
         assert self._session is not None
-        auth = aiohttp.BasicAuth(*cb.auth) if cb.auth else None
+        if cb.auth:
+            headers.setdefault("Authorization", basic_auth(*cb.auth))
         timeout = aiohttp.ClientTimeout(total=cb.timeout or self._default_timeout())
         started = time.perf_counter()
         try:
             async with self._session.request(cb.method, cb.url, data=body, headers=headers,
-                                             params=cb.params, auth=auth, timeout=timeout,
+                                             params=cb.params, timeout=timeout,
                                              allow_redirects=False) as resp:
                 data = await resp.read()
                 result = DeliveryResult(cb.policy.is_success(resp.status), attempt, resp.status,
@@ -170,6 +172,10 @@ class Deliverer:
                          error=result.error, response_body=body_text(result.body),
                          latency_ms=round((time.perf_counter() - started) * 1000, 3), **entry)
         return result
+
+
+def basic_auth(login: str, password: str) -> str:
+    return "Basic " + base64.b64encode(f"{login}:{password}".encode()).decode()
 
 
 def _target(url: str) -> tuple:

@@ -392,6 +392,7 @@ class CallEngine:
         task = asyncio.get_running_loop().create_task(self._guard(call, coro))
         call.meta.setdefault("_tasks", set()).add(task)
         task.add_done_callback(lambda t: call.meta.get("_tasks", set()).discard(t))
+        task.add_done_callback(lambda t: coro.close())  # never started when cancelled early
         return task
 
     async def _guard(self, call: Call, coro: Coroutine) -> None:

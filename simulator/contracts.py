@@ -1,0 +1,30 @@
+"""Writes the generated contract files (world schema, control API) into contracts/.
+
+    python -m simulator.contracts      # after changing the world or control models
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1] / "contracts"
+
+
+def generated() -> dict[Path, str]:
+    from .control.openapi import openapi_document
+    from .world import world_schema
+
+    dump = lambda doc: json.dumps(doc, indent=2, ensure_ascii=False, sort_keys=True) + "\n"  # noqa: E731
+    return {ROOT / "world.schema.json": dump(world_schema()),
+            ROOT / "control" / "openapi.json": dump(openapi_document())}
+
+
+def main() -> None:
+    for path, text in generated().items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        print(f"wrote {path}")
+
+
+if __name__ == "__main__":
+    main()

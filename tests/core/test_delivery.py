@@ -1,0 +1,96 @@
+"""Callback delivery: order per target, retry schedule on the virtual clock, allow-list,
+timeouts, synchronous requests whose answer drives a call."""
+import asyncio
+
+from simulator.delivery import ArithmeticThenGeometric, Callback, FixedRetry
+
+
+def cb(sink, path="/hook", kind="EVT", **kw):
+    return Callback(provider="mtt-telecom", url=sink.url(path), kind=kind, **kw)
+
+
+async def test_callbacks_to_one_target_arrive_in_order(simulator, callback_sink):
+    for i in range(20):
+        simulator.sim.delivery.send(cb(callback_sink, body=f'{{"n": {i}}}'))
+    await simulator.settle()
+    assert [r.json()["n"] for r in callback_sink.received("/hook")] == list(range(20))
+    assert len(simulator.callbacks(kind="EVT")) == 20
+
+
+async def test_retry_schedule_runs_on_the_virtual_clock(simulator, callback_sink):
+    callback_sink.respond("/hook", status=500, times=4)
+    results = []
+    policy = ArithmeticThenGeometric(max_attempts=10, step=5, linear_until=10, factor=2)
+    simulator.sim.delivery.send(cb(callback_sink, body="{}", policy=policy, on_result=results.append))
+    await simulator.settle()
+    t0 = simulator.clock.now()
+    times = []
+    for _ in range(4):
+        entry = await simulator.wait_for_callback(lambda e: e["attempt"] == len(times) + 2, timeout=100)
+        times.append(entry["sim_time"] - t0)
+    assert times == [5, 15, 30, 50]  # waits of 5, 10, 15, 20 s
+    assert [r.ok for r in results] == [False] * 4 + [True]
+    assert results[-1].final and not results[0].final
+
+
+def test_arithmetic_then_geometric_delays():
+    p = ArithmeticThenGeometric(max_attempts=14, step=5, linear_until=10, factor=2)
+    assert [p.delay_before(a) for a in range(2, 12)] == [5, 10, 15, 20, 25, 30, 35, 40, 45, 50]
+    assert [p.delay_before(a) for a in (12, 13, 14)] == [100, 200, 400]
+    assert p.delay_before(15) is None
+
+
+async def test_a_failing_message_holds_later_ones_back_until_it_gives_up(simulator, callback_sink):
+    callback_sink.respond("/hook", status=503, times=3)
+    d = simulator.sim.delivery
+    d.send(cb(callback_sink, body='{"n": 1}', policy=FixedRetry(max_attempts=3, delay=10)))
+    d.send(cb(callback_sink, body='{"n": 2}'))
+    await simulator.settle()
+    assert [r.json()["n"] for r in callback_sink.received()] == [1]
+    await simulator.advance(20)
+    assert [r.json()["n"] for r in callback_sink.received()] == [1, 1, 1, 2]
+
+
+async def test_targets_outside_the_allow_list_are_refused(simulator):
+    result = await simulator.sim.delivery.request(
+        Callback(provider="mtt-telecom", url="http://example.com/hook", kind="EVT", body="{}"))
+    assert not result.ok and result.error == "refused" and result.final
+    [entry] = simulator.callbacks(kind="EVT")
+    assert entry["error"] == "refused" and entry["status"] is None
+
+
+async def test_allow_hosts_from_the_world(simulator):
+    simulator.patch_world({"callbacks": {"allow_hosts": ["*.example.test"]}})
+    from simulator.delivery import host_allowed
+    assert host_allowed("https://crm.example.test/x", simulator.sim.world.callbacks.allow_hosts)
+    assert not host_allowed("https://crm.example.org/x", simulator.sim.world.callbacks.allow_hosts)
+    assert host_allowed("http://[::1]:81/x", []) and host_allowed("http://127.9.9.9/", [])
+    assert not host_allowed("ftp://127.0.0.1/", []) and not host_allowed("not a url", [])
+
+
+async def test_request_returns_the_answer(simulator, callback_sink):
+    callback_sink.respond("/route", handler=lambda req: (200, "<AgentInfo B0='74951112233'/>"))
+    result = await simulator.sim.delivery.request(
+        cb(callback_sink, "/route", kind="AgentRequest", body="<AgentRequest/>",
+           content_type="text/xml; charset=utf-8", auth=("u", "p")))
+    assert result.ok and result.status == 200 and "AgentInfo" in result.text()
+    [req] = callback_sink.received("/route")
+    assert req.headers["Content-Type"].startswith("text/xml") and req.headers["Authorization"].startswith("Basic ")
+
+
+async def test_timeout_is_reported(simulator, callback_sink):
+    never = asyncio.get_running_loop().create_future()
+
+    async def hang(req):
+        await never
+
+    callback_sink.respond("/slow", handler=hang)
+    result = await simulator.sim.delivery.request(cb(callback_sink, "/slow", body="{}", timeout=0.2))
+    assert not result.ok and result.error == "timeout"
+    never.cancel()
+
+
+async def test_unreachable_target_is_an_error_not_an_exception(simulator, unused_tcp_port):
+    result = await simulator.sim.delivery.request(
+        Callback(provider="mtt-telecom", url=f"http://127.0.0.1:{unused_tcp_port}/", kind="EVT"))
+    assert not result.ok and "Connect" in (result.error or "")

@@ -1,0 +1,102 @@
+"""World files: loading, errors naming the field, schema kept in step, patch and reset."""
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from simulator.contracts import generated
+from simulator.settings import Settings
+from simulator.sim import Simulator
+from simulator.world import DEFAULT_WORLD, WorldError, faker_for, load_world, read_world_file
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_default_world_loads():
+    raw, world = load_world()
+    assert world.seed == raw["seed"]
+    assert world.clock.start.isoformat().startswith("2026-")
+
+
+def test_generated_contracts_are_in_step_with_the_models():
+    for path, text in generated().items():
+        assert path.exists(), f"{path} missing: run python -m simulator.contracts"
+        assert json.loads(path.read_text(encoding="utf-8")) == json.loads(text), \
+            f"{path.name} is stale: run python -m simulator.contracts"
+
+
+def test_default_world_validates_against_the_published_schema():
+    import jsonschema
+    schema = json.loads((ROOT / "contracts" / "world.schema.json").read_text())
+    jsonschema.validate(json.loads(json.dumps(read_world_file(DEFAULT_WORLD), default=str)), schema)
+
+
+@pytest.mark.parametrize("text,needle", [
+    ("seed: [1", "not valid YAML (line"),
+    ("- a\n- b\n", "(top): the world must be a mapping"),
+    ("seed: many\n", "seed: Input should be a valid integer"),
+    ("parties: {numbers: {'+7': {answer_after: -1}}}\n", "parties.numbers.+7.answer_after"),
+    ("clock: {mode: sideways}\n", "clock.mode"),
+    ("unknown_key: 1\n", "unknown_key: Extra inputs are not permitted"),
+])
+def test_bad_world_files_name_file_field_and_problem(tmp_path, text, needle):
+    path = tmp_path / "bad.yaml"
+    path.write_text(text)
+    with pytest.raises(WorldError) as err:
+        load_world(path)
+    assert str(err.value).startswith(str(path)) and needle in str(err.value)
+
+
+def test_missing_world_file(tmp_path):
+    with pytest.raises(WorldError, match="cannot read"):
+        load_world(tmp_path / "nope.yaml")
+
+
+def test_same_seed_gives_identical_generated_data():
+    first = [faker_for(7, "x", "t").name() for _ in range(3)]
+    again = [faker_for(7, "x", "t").name() for _ in range(3)]
+    assert first[0] == again[0]
+    a = Simulator(Settings(manual_clock=True, access_log=False))
+    b = Simulator(Settings(manual_clock=True, access_log=False))
+    assert json.dumps(a.world_store.dump(), sort_keys=True) == json.dumps(b.world_store.dump(), sort_keys=True)
+    snap = lambda s: {slug: p.snapshot() for slug, p in s.providers.items()}  # noqa: E731
+    assert json.dumps(snap(a), sort_keys=True, default=str) == json.dumps(snap(b), sort_keys=True, default=str)
+
+
+async def test_patch_changes_the_running_world_and_reset_restores_it(simulator):
+    before = simulator.sim.world_store.dump()
+    async with simulator.request("PATCH", "/_sim/world", json={
+            "parties": {"numbers": {"+79990000000": {"busy": True}}}}) as resp:
+        assert resp.status == 200
+        assert (await resp.json())["parties"]["numbers"]["+79990000000"]["busy"] is True
+    assert simulator.sim.party_behaviour("89990000000").busy
+    async with simulator.request("PATCH", "/_sim/world", json={"seed": "x"}) as resp:
+        assert resp.status == 422 and "seed" in (await resp.json())["error"]
+    async with simulator.request("PATCH", "/_sim/world", data=b"{nope") as resp:
+        assert resp.status == 400
+    await simulator.advance(100)
+    await simulator.start_call("mtt-telecom", "+74950000001", "+74950000002")
+    async with simulator.request("POST", "/_sim/reset") as resp:
+        assert resp.status == 200
+    assert simulator.sim.world_store.dump() == before
+    assert simulator.sim.engine.calls == {} and len(simulator.journal()) == 0
+    async with simulator.request("GET", "/_sim/world") as resp:
+        assert await resp.json() == before
+
+
+def test_world_cli_validate_and_schema(tmp_path):
+    ok = subprocess.run([sys.executable, "-m", "simulator.cli", "world", "validate", str(DEFAULT_WORLD)],
+                        capture_output=True, text=True)
+    assert ok.returncode == 0 and "ok" in ok.stdout
+    bad = tmp_path / "w.yaml"
+    bad.write_text(yaml.safe_dump({"clock": {"speed": -2}}))
+    out = subprocess.run([sys.executable, "-m", "simulator.cli", "world", "validate", str(bad)],
+                         capture_output=True, text=True)
+    assert out.returncode == 2 and "Traceback" not in out.stderr
+    assert out.stderr.strip().count("\n") == 0 and "clock.speed" in out.stderr
+    schema = subprocess.run([sys.executable, "-m", "simulator.cli", "world", "schema"],
+                            capture_output=True, text=True)
+    assert json.loads(schema.stdout)["title"] == "telsim world file"
