@@ -14,6 +14,7 @@ from aiohttp import web
 from aiohttp.web_urldispatcher import Domain, MatchedSubAppResource
 
 from .control.routes import setup_control
+from .http import JOURNAL_KIND_KEY, TENANT_KEY
 from .journal import body_text
 from .providers.base import Provider
 from .settings import Settings
@@ -87,9 +88,9 @@ async def _observe(request: web.Request, handler):
     finally:
         latency = (time.perf_counter() - started) * 1000
         status = response.status if response is not None else 500
-        tenant = request.get("tenant")
+        tenant = request.get(TENANT_KEY)
         sim.journal.add(
-            "in", request.get("journal_kind", "request"), provider.slug, tenant,
+            "in", request.get(JOURNAL_KIND_KEY, "request"), provider.slug, tenant,
             method=request.method, path=inner_path, query=request.query_string,
             host=request.host, request_headers=dict(request.headers),
             request_body=body_text(body), status=status, error=error,

@@ -100,7 +100,7 @@ def _serve(args) -> int:
         settings.manual_clock = True
     if args.quiet:
         settings.access_log = False
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    _log_off_the_loop()
     logging.getLogger("aiohttp.access").setLevel(logging.WARNING)
     try:
         sim = Simulator(settings)
@@ -111,6 +111,23 @@ def _serve(args) -> int:
     except OSError as exc:
         return _fail(f"cannot listen on {settings.host}:{settings.port}: {exc.strerror or exc}")
     return 0
+
+
+def _log_off_the_loop() -> None:
+    """Log lines are written by a thread: a slow terminal must not stall request handling."""
+    import atexit
+    import queue
+    from logging.handlers import QueueHandler, QueueListener
+
+    records: queue.SimpleQueue = queue.SimpleQueue()
+    stream = logging.StreamHandler()
+    stream.setFormatter(logging.Formatter("%(asctime)s %(name)s %(message)s"))
+    listener = QueueListener(records, stream)
+    listener.start()
+    atexit.register(listener.stop)
+    root = logging.getLogger()
+    root.handlers[:] = [QueueHandler(records)]
+    root.setLevel(logging.INFO)
 
 
 async def _run(sim, settings: Settings) -> None:

@@ -7,16 +7,19 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1] / "contracts"
+REPO = Path(__file__).resolve().parents[1]
+ROOT = REPO / "contracts"
 
 
 def generated() -> dict[Path, str]:
     from .control.openapi import openapi_document
     from .world import world_schema
+    from .world.describe import describe_default_world
 
     dump = lambda doc: json.dumps(doc, indent=2, ensure_ascii=False, sort_keys=True) + "\n"  # noqa: E731
     return {ROOT / "world.schema.json": dump(world_schema()),
-            ROOT / "control" / "openapi.json": dump(openapi_document())}
+            ROOT / "control" / "openapi.json": dump(openapi_document()),
+            REPO / "docs" / "default-world.md": describe_default_world()}
 
 
 def main() -> None:

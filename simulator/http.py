@@ -70,6 +70,16 @@ async def read_multipart(request: web.Request) -> list[FormPart]:
     return parse_multipart(request.headers.get("Content-Type", ""), await request.read())
 
 
+_RequestKey = getattr(web, "RequestKey", None)
+TENANT_KEY = _RequestKey("tenant", str) if _RequestKey else "tenant"
+JOURNAL_KIND_KEY = _RequestKey("journal_kind", str) if _RequestKey else "journal_kind"
+
+
 def set_tenant(request: web.Request, tenant: str | None) -> None:
     """Name the tenant a request belongs to, for the access log and the journal."""
-    request["tenant"] = tenant
+    request[TENANT_KEY] = tenant
+
+
+def set_journal_kind(request: web.Request, kind: str) -> None:
+    """Name the request's journal entry (e.g. "InitCall"); the default is "request"."""
+    request[JOURNAL_KIND_KEY] = kind

@@ -13,7 +13,8 @@ played against an in-process simulator on the manual clock, with a report at the
       - expect: {journal: {provider: mts-vpbx, direction: out, kind: CALL_RECEIVED, min: 1}}
       - patch: {...}
 
-``expect.json`` matches as a subset: dicts by the keys given, lists element by element.
+``expect.json`` matches as a subset: dicts by the keys given, lists element by element;
+``expect.content_type`` (a prefix) and ``expect.min_bytes`` check binary answers.
 """
 from __future__ import annotations
 
@@ -181,16 +182,24 @@ async def _request_step(i: int, arg: dict, http: aiohttp.ClientSession, base: st
     elif "body" in arg:
         kw["data"] = arg["body"]
     async with http.request(arg.get("method", "GET"), url, **kw) as resp:
-        text = await resp.text()
+        raw = await resp.read()
         status = resp.status
+        content_type = resp.headers.get("Content-Type", "")
     try:
-        body: Any = json.loads(text)
+        body: Any = json.loads(raw)
     except ValueError:
-        body = text
+        try:
+            body = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            body = {"binary": len(raw)}
     expect = arg.get("expect") or {}
     problems = []
     if "status" in expect and expect["status"] != status:
         problems.append(f"status {status}, expected {expect['status']}")
+    if "content_type" in expect and not content_type.startswith(expect["content_type"]):
+        problems.append(f"Content-Type {content_type}, expected {expect['content_type']}")
+    if "min_bytes" in expect and len(raw) < expect["min_bytes"]:
+        problems.append(f"{len(raw)} bytes, expected at least {expect['min_bytes']}")
     if "json" in expect:
         miss = subset_mismatch(expect["json"], body)
         if miss:

@@ -61,6 +61,12 @@ def openapi_document() -> dict:
         "/_sim/health": {"get": {"summary": "liveness", "responses": {"200": _json({"type": "object"})}}},
         "/_sim/providers": {"get": {"summary": "providers with base URLs and hosts",
                                     "responses": {"200": _json({"type": "array", "items": _ref("Provider")})}}},
+        "/_sim/providers/{slug}": {"get": {
+            "summary": "a provider's live state (counters, subscriptions ...)",
+            "parameters": [{"name": "slug", "in": "path", "required": True, "schema": {"type": "string"}}],
+            "responses": {"200": _json({"type": "object", "required": ["slug", "state"],
+                                        "properties": {"slug": {"type": "string"}, "state": {}}}),
+                          "404": ERROR}}},
         "/_sim/world": {
             "get": {"summary": "the live world, credentials included",
                     "responses": {"200": _json(_ref("World"))}},

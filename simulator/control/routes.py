@@ -69,6 +69,15 @@ def setup_control(app: web.Application, sim: Simulator) -> None:
             {"slug": p.slug, "title": p.title, "hosts": list(p.hosts), "base_url": f"{base}/{p.slug}/"}
             for p in sim.providers.values()])
 
+    @r.get("/_sim/providers/{slug}")
+    async def provider_state(request):
+        provider = sim.providers.get(request.match_info["slug"])
+        if provider is None:
+            return _error(404, "unknown provider")
+        return web.json_response({"slug": provider.slug, "title": provider.title,
+                                  "hosts": list(provider.hosts), "state": provider.describe()},
+                                 dumps=lambda d: json.dumps(d, default=str, ensure_ascii=False))
+
     @r.get("/_sim/world")
     async def get_world(request):
         return web.json_response(sim.world_store.dump())

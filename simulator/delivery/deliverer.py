@@ -41,6 +41,8 @@ class Callback:
     policy: RetryPolicy = field(default_factory=RetryPolicy)
     timeout: float | None = None  # network timeout, wall seconds; None = world default
     on_result: Callable[["DeliveryResult"], Any] | None = None
+    #: checked before every attempt (the first included); False drops the message
+    still_wanted: Callable[[], bool] | None = None
     meta: dict[str, Any] = field(default_factory=dict)
 
 
@@ -123,10 +125,17 @@ class Deliverer:
     async def _deliver(self, cb: Callback) -> DeliveryResult:
         attempt = 1
         while True:
+            if cb.still_wanted is not None and not cb.still_wanted():
+                self.journal.add("out", cb.kind, cb.provider, cb.tenant, call_id=cb.call_id,
+                                 method=cb.method, url=cb.url, attempt=attempt, status=None,
+                                 error="dropped", detail="the provider no longer wants it sent")
+                return DeliveryResult(False, attempt, error="dropped")
             result = await self.clock.track(asyncio.ensure_future(self._attempt(cb, attempt)))
             delay = None if result.ok or result.error == "refused" else cb.policy.delay_before(attempt + 1)
             result.final = delay is None
             if cb.on_result is not None:
+                # the provider may count the error and switch the target off here; still_wanted
+                # is asked again before the retry
                 try:
                     cb.on_result(result)
                 except Exception:

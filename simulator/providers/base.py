@@ -35,6 +35,11 @@ class Provider:
     def world_changed(self, old: Any, new: Any) -> None:
         """The world was patched (PATCH /_sim/world): as a change made in the portal."""
 
+    def describe(self) -> Any:
+        """A JSON-able view of the provider's live state for GET /_sim/providers/{slug}
+        (counters, subscriptions... whatever a tester wants to see)."""
+        return {}
+
     def snapshot(self) -> Any:
         """The data this provider generated from the world's seed (names, call history...),
         JSON-able; a test checks the same seed gives identical snapshots."""

@@ -94,3 +94,19 @@ async def test_unreachable_target_is_an_error_not_an_exception(simulator, unused
     result = await simulator.sim.delivery.request(
         Callback(provider="mtt-telecom", url=f"http://127.0.0.1:{unused_tcp_port}/", kind="EVT"))
     assert not result.ok and "Connect" in (result.error or "")
+
+
+async def test_messages_no_longer_wanted_are_dropped(simulator, callback_sink):
+    callback_sink.respond("/hook", status=500)
+    wanted = {"on": True}
+
+    def count(result):
+        wanted["on"] = False  # e.g. the provider switches the mechanism off after this error
+
+    d = simulator.sim.delivery
+    d.send(cb(callback_sink, body='{"n": 1}', policy=FixedRetry(max_attempts=5, delay=10),
+              on_result=count, still_wanted=lambda: wanted["on"]))
+    d.send(cb(callback_sink, body='{"n": 2}', still_wanted=lambda: wanted["on"]))
+    await simulator.advance(60)
+    assert len(callback_sink.received()) == 1
+    assert [e["error"] for e in simulator.callbacks(kind="EVT")] == [None, "dropped", "dropped"]

@@ -1,0 +1,186 @@
+"""In-process engine benchmarks: call lifecycles per second (with callbacks to a loopback
+sink) and the memory finished calls hold.
+
+Calls are placed through the generic ``Provider.start_call`` of the bench-only provider
+(bench/probe.py) on a Simulator with a manual clock; time moves by ``clock.advance``, which
+fires every timer in order and lets the callbacks it caused be delivered before moving on.
+"""
+from __future__ import annotations
+
+import asyncio
+import gc
+import json
+import time
+import tracemalloc
+from typing import Any
+
+from bench.probe import SLUG, TOKEN
+from simulator.delivery import Callback, RetryPolicy
+from simulator.engine.bus import Event
+from simulator.providers.base import Provider
+from simulator.settings import Settings
+from simulator.sim import CallRequest, Simulator
+from simulator.testing.sink import CallbackSink
+
+ANSWER_AFTER = 2.0  # simulated seconds the called party rings
+TALK = 3.0  # simulated seconds of talk before the called party hangs up
+CALLBACK_KINDS = ("CALL_RECEIVED", "CALL_ANSWERED", "CALL_RELEASED", "CALL_HISTORY")
+
+
+def new_simulator() -> Simulator:
+    return Simulator(Settings(manual_clock=True, access_log=False))
+
+
+def _request(i: int) -> CallRequest:
+    to = f"+7495200{i % 10000:04d}"
+    return CallRequest.model_validate({
+        "provider": SLUG, "direction": "inbound", "from": f"+7916100{i % 10000:04d}", "to": to,
+        "tenant": "acme", "script": {to: {"answer_after": ANSWER_AFTER, "hangup_after": TALK}},
+    })
+
+
+class FourCallbacks:
+    """A test subscriber: four callbacks per call, as a provider adapter would send."""
+
+    def __init__(self, sim: Simulator, url: str):
+        self.sim = sim
+        self.url = url
+        self.sent = 0
+        self.policy = RetryPolicy()  # one attempt: a loopback sink always answers 200
+
+    def __call__(self, event: Event) -> None:
+        if event.type == "call.created":
+            kind = CALLBACK_KINDS[0]
+        elif event.type == "leg.answered" and event.data.get("role") == "dialled":
+            kind = CALLBACK_KINDS[1]
+        elif event.type == "call.ended":
+            kind = CALLBACK_KINDS[2]
+        elif event.type == "call.finished":
+            kind = CALLBACK_KINDS[3]
+        else:
+            return
+        body = json.dumps({"event": kind, "call_id": event.call_id, "leg_id": event.leg_id,
+                           "time": event.time, "tenant": event.tenant,
+                           "data": {k: v for k, v in event.data.items() if k != "record"}},
+                          ensure_ascii=False).encode()
+        self.sim.delivery.send(Callback(
+            provider=SLUG, url=self.url, kind=kind, body=body, tenant=event.tenant,
+            call_id=event.call_id, headers={"X-AUTH-TOKEN": TOKEN}, policy=self.policy))
+        self.sent += 1
+
+
+async def _drive(sim: Simulator, n_calls: int, batch: int, step: float, wall_limit: float,
+                 done: Any) -> tuple[int, float, bool]:
+    """Start ``batch`` calls per ``step`` simulated seconds until ``n_calls`` are started,
+    then advance until ``done()``; bounded by count and wall time. Returns (finished
+    calls, wall seconds, completed)."""
+    provider = sim.providers[SLUG]
+    engine = sim.engine
+    start_total = engine.records_total
+    t0 = time.perf_counter()
+    started = 0
+    max_steps = n_calls // max(batch, 1) + int((ANSWER_AFTER + TALK) / step) + 1000
+    for _ in range(max_steps):
+        for _ in range(min(batch, n_calls - started)):
+            await Provider.start_call(provider, _request(started))
+            started += 1
+        await sim.clock.advance(step)
+        if started >= n_calls and done():
+            return engine.records_total - start_total, time.perf_counter() - t0, True
+        if time.perf_counter() - t0 > wall_limit:
+            break
+    return engine.records_total - start_total, time.perf_counter() - t0, False
+
+
+async def lifecycles(n_calls: int = 2000, batch: int = 100, step: float = 1.0,
+                     callbacks: bool = True, wall_limit: float = 120.0,
+                     profile: str | None = None) -> dict:
+    sim = new_simulator()
+    await sim.start()
+    sink = await CallbackSink().start() if callbacks else None
+    subscriber = None
+    if sink is not None:
+        subscriber = FourCallbacks(sim, sink.url("/hook"))
+        sim.bus.subscribe(subscriber, provider=SLUG)
+    expected = 4 * n_calls if callbacks else 0
+
+    def done() -> bool:
+        if sim.engine.calls:
+            return False
+        return sink is None or (len(sink.requests) >= expected and sim.delivery.pending() == 0)
+
+    profiler = None
+    if profile:
+        import cProfile
+        profiler = cProfile.Profile()
+        profiler.enable()
+    try:
+        finished, wall, completed = await _drive(sim, n_calls, batch, step, wall_limit, done)
+    finally:
+        if profiler is not None:
+            profiler.disable()
+            profiler.dump_stats(profile)
+        await sim.stop()
+        if sink is not None:
+            await sink.stop()
+    out = {"calls": n_calls, "finished": finished, "wall_s": round(wall, 3),
+           "completed": completed, "lifecycles_per_s": round(finished / wall, 1) if wall else None,
+           "batch": batch, "step_sim_s": step, "callbacks": callbacks}
+    if sink is not None:
+        delivered = len(sink.requests)
+        out.update({"callbacks_sent": subscriber.sent, "callbacks_received": delivered,
+                    "callbacks_per_s": round(delivered / wall, 1) if wall else None,
+                    "journal_out_entries": len(sim.journal.query(direction="out"))})
+    return out
+
+
+async def memory(n_calls: int = 10_000, batch: int = 500, wall_limit: float = 300.0) -> dict:
+    """tracemalloc: what ``n_calls`` finished calls cost, split into the CallRecords a
+    provider keeps for its history and the engine's own cache of finished calls."""
+    sim = new_simulator()
+    await sim.start()
+    records: list = []
+    sim.bus.subscribe(lambda e: records.append(e.data["record"]) if e.type == "call.finished"
+                      else None, provider=SLUG)
+    # warm-up: first-use allocations (pydantic, interned strings) are not per-call memory
+    await _drive(sim, 200, batch, 1.0, wall_limit, lambda: not sim.engine.calls)
+    records.clear()
+    sim.engine.finished.clear()
+    gc.collect()
+    tracemalloc.start()
+    try:
+        base, _ = tracemalloc.get_traced_memory()
+        finished, wall, completed = await _drive(sim, n_calls, batch, 1.0, wall_limit,
+                                                 lambda: not sim.engine.calls)
+        gc.collect()
+        total, peak = tracemalloc.get_traced_memory()
+        kept_calls = len(sim.engine.finished)
+        sim.engine.finished.clear()
+        gc.collect()
+        without_cache, _ = tracemalloc.get_traced_memory()
+        n_records = len(records)
+        records.clear()
+        gc.collect()
+        without_records, _ = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+        await sim.stop()
+    records_bytes = without_cache - without_records
+    cache_bytes = total - without_cache
+    return {
+        "calls": n_calls, "finished": finished, "completed": completed,
+        "records": n_records,
+        "records_bytes": records_bytes,
+        "bytes_per_record": round(records_bytes / n_records) if n_records else None,
+        "records_per_10k_mib": round(records_bytes / n_records * 10_000 / 2**20, 2)
+        if n_records else None,
+        "engine_finished_kept": kept_calls, "engine_keep_finished": sim.engine.keep_finished,
+        "engine_cache_bytes": cache_bytes,
+        "bytes_per_cached_call": round(cache_bytes / kept_calls) if kept_calls else None,
+        "other_retained_bytes": without_records - base,
+        "total_retained_bytes": total - base, "peak_bytes": peak - base,
+    }
+
+
+def run(coro):
+    return asyncio.run(coro)

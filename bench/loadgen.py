@@ -1,0 +1,266 @@
+"""HTTP load generators: ``wrk`` when installed, and a pure-Python fallback.
+
+The Python generator is a bare asyncio protocol (pre-built request bytes, Content-Length
+framing, one request in flight per keep-alive connection) rather than aiohttp's client,
+which spends several times more CPU per request. It still shares the machine's cores with
+the server, so on a 2-core box it understates what the server can do; wrk (C, one thread)
+leaves most of a core to the server.
+
+    python bench/loadgen.py http://127.0.0.1:8080/_sim/clock -c 64 -d 10 -H 'X-AUTH-TOKEN: t'
+prints one JSON object (the worker mode used with --procs > 1).
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import math
+import re
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+BUCKET_US = 10  # latency histogram resolution, microseconds
+
+
+@dataclass
+class LoadResult:
+    tool: str
+    url: str
+    connections: int
+    duration: float  # measured seconds (after warm-up)
+    requests: int
+    errors: int  # non-2xx answers and failed connections
+    histogram: dict[int, int] = field(default_factory=dict)  # bucket -> count
+    p50_ms: float | None = None
+    p99_ms: float | None = None
+    note: str = ""
+
+    @property
+    def rps(self) -> float:
+        return self.requests / self.duration if self.duration > 0 else 0.0
+
+    def finish(self) -> "LoadResult":
+        if self.histogram and self.p50_ms is None:
+            self.p50_ms = _percentile(self.histogram, 50)
+            self.p99_ms = _percentile(self.histogram, 99)
+        return self
+
+    def to_json(self) -> dict:
+        return {"tool": self.tool, "url": self.url, "connections": self.connections,
+                "duration_s": round(self.duration, 3), "requests": self.requests,
+                "errors": self.errors, "rps": round(self.rps, 1),
+                "p50_ms": None if self.p50_ms is None else round(self.p50_ms, 3),
+                "p99_ms": None if self.p99_ms is None else round(self.p99_ms, 3),
+                "note": self.note}
+
+
+def _percentile(hist: dict[int, int], pct: float) -> float:
+    total = sum(hist.values())
+    rank = max(1, math.ceil(total * pct / 100))
+    seen = 0
+    for bucket in sorted(hist):
+        seen += hist[bucket]
+        if seen >= rank:
+            return (bucket + 0.5) * BUCKET_US / 1000
+    return 0.0
+
+
+# ------------------------------------------------------------ pure Python
+def build_request(url: str, headers: list[str]) -> bytes:
+    parts = urlsplit(url)
+    path = parts.path or "/"
+    if parts.query:
+        path += "?" + parts.query
+    lines = [f"GET {path} HTTP/1.1", f"Host: {parts.netloc}", "Connection: keep-alive",
+             "Accept: application/json", "User-Agent: telsim-bench"]
+    lines += headers
+    return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
+
+
+class _Conn(asyncio.Protocol):
+    def __init__(self, run: "_Run"):
+        self.run = run
+        self.buf = bytearray()
+        self.need: int | None = None  # bytes of the current response still expected
+        self.status = 0
+        self.sent_at = 0.0
+        self.transport: asyncio.Transport | None = None
+        self.closed = asyncio.get_running_loop().create_future()
+
+    def connection_made(self, transport):
+        self.transport = transport
+        self._send()
+
+    def _send(self):
+        self.sent_at = time.perf_counter()
+        self.transport.write(self.run.request)
+
+    def data_received(self, data):
+        self.buf += data
+        while True:
+            if self.need is None:
+                end = self.buf.find(b"\r\n\r\n")
+                if end < 0:
+                    return
+                head = bytes(self.buf[:end])
+                del self.buf[:end + 4]
+                self.status = int(head[9:12])
+                m = re.search(rb"(?i)\r\ncontent-length:\s*(\d+)", head)
+                if m is None:  # chunked or close-delimited: not produced by aiohttp json routes
+                    self.run.errors += 1
+                    self.transport.close()
+                    return
+                self.need = int(m.group(1))
+            if len(self.buf) < self.need:
+                return
+            del self.buf[:self.need]
+            self.need = None
+            self._done()
+            if self.transport.is_closing():
+                return
+
+    def _done(self):
+        now = time.perf_counter()
+        run = self.run
+        if run.measure_from <= now <= run.stop_at:
+            run.requests += 1
+            if not 200 <= self.status < 300:
+                run.errors += 1
+            bucket = int((now - self.sent_at) * 1e6) // BUCKET_US
+            run.hist[bucket] = run.hist.get(bucket, 0) + 1
+        if now < run.stop_at:
+            self._send()
+        else:
+            self.transport.close()
+
+    def connection_lost(self, exc):
+        if exc is not None:
+            self.run.errors += 1
+        if not self.closed.done():
+            self.closed.set_result(None)
+
+
+@dataclass
+class _Run:
+    request: bytes
+    measure_from: float
+    stop_at: float
+    requests: int = 0
+    errors: int = 0
+    hist: dict[int, int] = field(default_factory=dict)
+
+
+async def _python_load(url: str, connections: int, duration: float, warmup: float,
+                       headers: list[str]) -> LoadResult:
+    parts = urlsplit(url)
+    loop = asyncio.get_running_loop()
+    start = time.perf_counter()
+    run = _Run(build_request(url, headers), start + warmup, start + warmup + duration)
+    conns = []
+    for _ in range(connections):
+        _, proto = await loop.create_connection(lambda: _Conn(run), parts.hostname,
+                                                parts.port or 80)
+        conns.append(proto)
+    # bounded: every connection stops sending at stop_at; allow 10 s for the last answers
+    await asyncio.wait([c.closed for c in conns], timeout=warmup + duration + 10)
+    for c in conns:
+        if c.transport is not None and not c.transport.is_closing():
+            c.transport.close()
+    return LoadResult("python", url, connections, duration, run.requests, run.errors, run.hist)
+
+
+def python_load(url: str, connections: int = 64, duration: float = 10.0, warmup: float = 1.0,
+                headers: list[str] | None = None, procs: int = 1) -> LoadResult:
+    """Pure-Python load; ``procs`` > 1 splits the connections over worker processes."""
+    headers = headers or []
+    if procs <= 1:
+        return asyncio.run(_python_load(url, connections, duration, warmup, headers)).finish()
+    per = [connections // procs + (1 if i < connections % procs else 0) for i in range(procs)]
+    workers = []
+    for n in per:
+        cmd = [sys.executable, __file__, url, "-c", str(n), "-d", str(duration),
+               "--warmup", str(warmup), "--histogram"]
+        for h in headers:
+            cmd += ["-H", h]
+        workers.append(subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True))
+    total = LoadResult(f"python x{procs} procs", url, connections, duration, 0, 0, {})
+    for w in workers:
+        out, _ = w.communicate(timeout=warmup + duration + 60)
+        data = json.loads(out)
+        total.requests += data["requests"]
+        total.errors += data["errors"]
+        for b, c in data["histogram"].items():
+            total.histogram[int(b)] = total.histogram.get(int(b), 0) + c
+    return total.finish()
+
+
+# -------------------------------------------------------------------- wrk
+def have_wrk() -> bool:
+    return shutil.which("wrk") is not None
+
+
+_UNITS = {"us": 1e-3, "ms": 1.0, "s": 1000.0, "m": 60000.0}
+
+
+def _ms(text: str) -> float:
+    m = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text.strip())
+    if not m:
+        raise ValueError(f"unexpected wrk latency {text!r}")
+    return float(m.group(1)) * _UNITS[m.group(2)]
+
+
+def parse_wrk(output: str, url: str, connections: int, duration: float) -> LoadResult:
+    rps = re.search(r"Requests/sec:\s*([\d.]+)", output)
+    total = re.search(r"(\d+) requests in ([\d.]+)(us|ms|s|m)", output)
+    p50 = re.search(r"^\s*50%\s+(\S+)", output, re.M)
+    p99 = re.search(r"^\s*99%\s+(\S+)", output, re.M)
+    non2xx = re.search(r"Non-2xx or 3xx responses:\s*(\d+)", output)
+    sock = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output)
+    if not (rps and total and p50 and p99):
+        raise RuntimeError(f"cannot read wrk's output:\n{output}")
+    measured = _ms(total.group(2) + total.group(3)) / 1000
+    errors = int(non2xx.group(1)) if non2xx else 0
+    if sock:
+        errors += sum(int(g) for g in sock.groups())
+    result = LoadResult("wrk", url, connections, measured, int(total.group(1)), errors)
+    result.p50_ms, result.p99_ms = _ms(p50.group(1)), _ms(p99.group(1))
+    return result
+
+
+def wrk_load(url: str, connections: int = 64, duration: float = 10.0, warmup: float = 1.0,
+             headers: list[str] | None = None, threads: int = 1) -> LoadResult:
+    base = ["wrk", f"-t{threads}", f"-c{connections}", "--latency", "--timeout", "5s"]
+    for h in headers or []:
+        base += ["-H", h]
+    if warmup > 0:
+        subprocess.run(base + [f"-d{max(1, round(warmup))}s", url], capture_output=True,
+                       text=True, timeout=warmup + 30)
+    out = subprocess.run(base + [f"-d{max(1, round(duration))}s", url], capture_output=True,
+                         text=True, timeout=duration + 60)
+    return parse_wrk(out.stdout, url, connections, duration)
+
+
+def main() -> int:
+    p = argparse.ArgumentParser(description="pure-Python keep-alive HTTP load generator")
+    p.add_argument("url")
+    p.add_argument("-c", "--connections", type=int, default=64)
+    p.add_argument("-d", "--duration", type=float, default=10.0)
+    p.add_argument("--warmup", type=float, default=1.0)
+    p.add_argument("-H", "--header", action="append", default=[])
+    p.add_argument("--procs", type=int, default=1)
+    p.add_argument("--histogram", action="store_true", help="include the raw histogram")
+    a = p.parse_args()
+    r = python_load(a.url, a.connections, a.duration, a.warmup, a.header, a.procs)
+    out = r.to_json()
+    if a.histogram:
+        out["histogram"] = r.histogram
+    print(json.dumps(out))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,412 @@
+"""telsim benchmark: prints measurements, no pass/fail.
+
+    .venv/bin/python bench/run.py            # full run (about 2 minutes)
+    .venv/bin/python bench/run.py --quick    # shorter loads and counts (about 30 s)
+    .venv/bin/python bench/run.py --only http --route /mts-vpbx/api/abonents \\
+        --header 'X-AUTH-TOKEN: 215ef687-e898-419d-810c-2864efc0b1d0'
+
+(a) http     requests/s and p50/p99 latency of GET JSON routes under 64 keep-alive
+             connections for 10 s, against a separate `telsim serve` process on loopback:
+             the control route GET /_sim/clock, a provider-style route with auth and the
+             journal on (the bench-probe provider, bench/probe.py, or --route), and a bare
+             aiohttp handler returning the same JSON as a baseline.
+(b) calls    full call lifecycles per second through the engine (in-process, manual clock),
+             with 4 callbacks per call delivered to a loopback CallbackSink; and without.
+(c) memory   tracemalloc: memory per 10,000 finished call records.
+(d) startup  `telsim serve` start to the first answered GET /_sim/health.
+
+Targets (2-core machine): 10,000 req/s for a GET provider route with auth and journal on;
+1,000 call lifecycles/s with callbacks; start-up under 1 s. See docs/performance.md.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench import loadgen  # noqa: E402
+from bench.probe import ROUTE as PROBE_ROUTE, SLUG as PROBE_SLUG, TOKEN as PROBE_TOKEN  # noqa: E402
+
+SERVERS = str(ROOT / "bench" / "servers.py")
+SECTIONS = ("http", "calls", "memory", "startup")
+
+
+# ------------------------------------------------------------------ helpers
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def telsim_command() -> list[str]:
+    script = Path(sys.executable).parent / "telsim"
+    return [str(script)] if script.exists() else [sys.executable, "-m", "simulator.cli"]
+
+
+def get(url: str, headers: dict[str, str] | None = None, timeout: float = 2.0) -> tuple[int, bytes]:
+    req = urllib.request.Request(url, headers=headers or {})
+    try:
+        with urllib.request.urlopen(req, timeout=timeout) as resp:
+            return resp.status, resp.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read()
+
+
+def wait_healthy(port: int, proc: subprocess.Popen, limit: float = 20.0,
+                 interval: float = 0.005) -> float:
+    """Poll GET /_sim/health until 200; bounded by ``limit`` wall seconds. Returns the time
+    of the first answered request (perf_counter)."""
+    url = f"http://127.0.0.1:{port}/_sim/health"
+    deadline = time.perf_counter() + limit
+    while time.perf_counter() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"server exited with {proc.returncode}")
+        try:
+            status, _ = get(url, timeout=1.0)
+            if status == 200:
+                return time.perf_counter()
+        except OSError:
+            pass
+        time.sleep(interval)
+    raise RuntimeError(f"no answer from {url} within {limit} s")
+
+
+class Server:
+    """A server in its own process on a free loopback port."""
+
+    def __init__(self, argv: list[str], port: int, profile: str | None = None):
+        self.port = port
+        self.log = tempfile.TemporaryFile()
+        if profile:
+            if argv[0] == sys.executable:
+                argv = argv[1:]
+            elif not argv[0].endswith(".py"):
+                argv = ["-m", "simulator.cli"] + argv[1:]
+            argv = [sys.executable, "-m", "cProfile", "-o", profile] + argv
+        self.proc = subprocess.Popen(argv, stdout=self.log, stderr=subprocess.STDOUT,
+                                     cwd=str(ROOT), env={**os.environ, "SIM_ACCESS_LOG": "0"})
+        self.started = time.perf_counter()
+
+    def __enter__(self) -> "Server":
+        try:
+            self.ready = wait_healthy(self.port, self.proc)
+        except Exception:
+            self.stop()
+            raise
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(timeout=5)
+        self.log.close()
+
+    def url(self, path: str) -> str:
+        return f"http://127.0.0.1:{self.port}{path}"
+
+
+def telsim_server(port: int, probe: bool, profile: str | None = None) -> Server:
+    args = ["serve", "--host", "127.0.0.1", "--port", str(port), "--quiet"]
+    if probe:
+        return Server([sys.executable, SERVERS, "probe", *args], port, profile)
+    return Server(telsim_command() + args, port, profile)
+
+
+LABEL_W = 58
+
+
+def proc_cpu(pid: int) -> float | None:
+    """User + system CPU seconds of a process (Linux /proc), None elsewhere."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    fields = stat[stat.rindex(")") + 2:].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def print_header() -> None:
+    print(f"  {'target':<{LABEL_W}} {'tool':<6} {'req/s':>7} {'p50 ms':>7} {'p99 ms':>7} "
+          f"{'err':>4} {'srv CPU µs/req':>14} {'req/s per core':>14}")
+
+
+def print_row(r: dict) -> None:
+    cpu = r.get("server_cpu_us_per_req")
+    cap = r.get("capacity_rps_per_core")
+    print(f"  {r['label']:<{LABEL_W}} {r['tool']:<6} {r['rps']:>7.0f} {r['p50_ms']:>7.2f} "
+          f"{r['p99_ms']:>7.2f} {r['errors']:>4} {'-' if cpu is None else f'{cpu:.0f}':>14} "
+          f"{'-' if cap is None else cap:>14}", flush=True)
+
+
+# --------------------------------------------------------------- (a) http
+def bench_http(args) -> dict:
+    tools = []
+    if args.loadgen in ("wrk", "both") or (args.loadgen == "auto" and loadgen.have_wrk()):
+        if not loadgen.have_wrk():
+            print("  wrk is not installed (apt-get install wrk); using the Python generator")
+        else:
+            tools.append("wrk")
+    if args.loadgen in ("python", "both") or not tools:
+        tools.append("python")
+
+    def load(tool: str, url: str, headers: list[str], pid: int) -> dict:
+        """Warm up, then measure; also the server's CPU time per request (from /proc), which
+        a busy machine disturbs much less than requests/s."""
+        if args.warmup > 0:
+            run(tool, url, headers, args.warmup)
+        cpu0 = proc_cpu(pid)
+        r = run(tool, url, headers, args.duration)
+        cpu1 = proc_cpu(pid)
+        out = r.to_json()
+        if cpu0 is not None and cpu1 is not None and r.requests:
+            us = (cpu1 - cpu0) / r.requests * 1e6
+            out["server_cpu_us_per_req"] = round(us, 1)
+            out["server_cpu_util"] = round((cpu1 - cpu0) / r.duration, 2)
+            out["capacity_rps_per_core"] = round(1e6 / us) if us > 0 else None
+        return out
+
+    def run(tool: str, url: str, headers: list[str], duration: float) -> loadgen.LoadResult:
+        if tool == "wrk":
+            return loadgen.wrk_load(url, args.connections, duration, 0, headers,
+                                    threads=args.wrk_threads)
+        return loadgen.python_load(url, args.connections, duration, 0, headers,
+                                   procs=args.load_procs)
+
+    # targets: (label, server kind, path, headers)
+    targets: list[tuple[str, str, str, list[str]]] = []
+    if args.route:
+        targets.append((f"telsim {args.route}", "telsim", args.route, args.header))
+    else:
+        targets.append(("telsim GET /_sim/clock (control)", "telsim", "/_sim/clock", []))
+        targets.append((f"telsim GET /{PROBE_SLUG}{PROBE_ROUTE} (auth, journal)", "probe",
+                        f"/{PROBE_SLUG}{PROBE_ROUTE}", [f"X-AUTH-TOKEN: {PROBE_TOKEN}"]))
+        from simulator.providers.registry import discover
+        if "mts-vpbx" in discover():
+            targets.append(("telsim GET /mts-vpbx/api/abonents", "telsim",
+                            "/mts-vpbx/api/abonents", [f"X-AUTH-TOKEN: {PROBE_TOKEN}"]))
+
+    rows: list[dict] = []
+    bodies: dict[str, bytes] = {}
+    print_header()
+    for label, kind, path, headers in targets:
+        port = free_port()
+        prof = str(Path(args.profile) / f"server-{kind}.prof") if args.profile else None
+        with telsim_server(port, probe=kind == "probe", profile=prof) as srv:
+            hdrs = dict(h.split(":", 1) for h in headers)
+            status, body = get(srv.url(path), {k.strip(): v.strip() for k, v in hdrs.items()})
+            if status != 200:
+                print(f"  {label}: answered {status} {body[:200]!r}; measuring anyway")
+            bodies[path] = body
+            for tool in tools:
+                row = {"label": label, **load(tool, srv.url(path), headers, srv.proc.pid)}
+                rows.append(row)
+                print_row(row)
+        if prof:
+            print(f"  server profile: {prof}")
+
+    # the baseline: a bare aiohttp handler returning the same JSON as the last target
+    label, kind, path, _ = targets[-1] if args.route else targets[1]
+    with tempfile.NamedTemporaryFile("wb", suffix=".json", delete=False) as f:
+        f.write(bodies.get(path) or b"{}")
+        body_file = f.name
+    try:
+        json.loads(Path(body_file).read_text(encoding="utf-8"))
+    except ValueError:
+        Path(body_file).write_text("{}")
+    try:
+        port = free_port()
+        with Server([sys.executable, SERVERS, "baseline", "--port", str(port), "--path", path,
+                     "--json", body_file], port) as srv:
+            for tool in tools:
+                row = {"label": f"bare aiohttp, same JSON, GET {path}",
+                       **load(tool, srv.url(path), [], srv.proc.pid)}
+                rows.append(row)
+                print_row(row)
+    finally:
+        os.unlink(body_file)
+    print("  req/s per core = 1 / (server CPU time per request): what one dedicated core would "
+          "serve; it is much less disturbed than req/s by other work on the machine.")
+    if "python" in tools:
+        print("  note: the Python load generator runs on the same 2 cores as the server and "
+              "understates it; wrk (C) is the number to compare with the target.")
+    return {"rows": rows, "connections": args.connections, "duration_s": args.duration}
+
+
+# ----------------------------------------------------- (b)(c) engine, memory
+def bench_calls(args) -> dict:
+    from bench import engine_bench as eb
+
+    out = {}
+    prof = str(Path(args.profile) / "calls.prof") if args.profile else None
+    r = eb.run(eb.lifecycles(args.calls, batch=args.batch, callbacks=True,
+                             wall_limit=args.wall_limit, profile=prof))
+    out["with_callbacks"] = r
+    print(f"  with 4 callbacks each: {r['finished']}/{r['calls']} calls in {r['wall_s']:.2f} s "
+          f"= {r['lifecycles_per_s']:.0f} lifecycles/s; {r['callbacks_received']} callbacks "
+          f"received ({r['callbacks_per_s']:.0f}/s){'' if r['completed'] else '  [STOPPED: wall limit]'}")
+    if prof:
+        print(f"  profile: {prof}")
+    r = eb.run(eb.lifecycles(args.calls, batch=args.batch, callbacks=False,
+                             wall_limit=args.wall_limit))
+    out["engine_only"] = r
+    print(f"  engine only (no callbacks): {r['finished']}/{r['calls']} calls in "
+          f"{r['wall_s']:.2f} s = {r['lifecycles_per_s']:.0f} lifecycles/s")
+    return out
+
+
+def bench_memory(args) -> dict:
+    from bench import engine_bench as eb
+
+    r = eb.run(eb.memory(args.records, wall_limit=args.wall_limit))
+    print(f"  {r['records']} CallRecords held (as a provider's history): "
+          f"{r['records_bytes'] / 2**20:.2f} MiB = {r['bytes_per_record']} B each "
+          f"-> {r['records_per_10k_mib']:.2f} MiB per 10,000")
+    print(f"  engine cache of finished calls (keep_finished={r['engine_keep_finished']}, "
+          f"{r['engine_finished_kept']} kept): {r['engine_cache_bytes'] / 2**20:.2f} MiB = "
+          f"{r['bytes_per_cached_call']} B per call")
+    print(f"  everything retained after {r['finished']} calls: "
+          f"{r['total_retained_bytes'] / 2**20:.2f} MiB (peak {r['peak_bytes'] / 2**20:.2f} MiB)")
+    return r
+
+
+# -------------------------------------------------------------- (d) startup
+PHASES = r"""
+import time, json
+t0 = time.perf_counter()
+import simulator.app, simulator.cli
+t1 = time.perf_counter()
+from simulator.sim import Simulator
+from simulator.settings import Settings
+sim = Simulator(Settings(access_log=False))
+t2 = time.perf_counter()
+app = simulator.app.create_app(sim)
+t3 = time.perf_counter()
+print(json.dumps({"import_s": t1 - t0, "simulator_s": t2 - t1, "create_app_s": t3 - t2}))
+"""
+
+
+def bench_startup(args) -> dict:
+    runs = []
+    for _ in range(args.startup_runs):
+        port = free_port()
+        srv = telsim_server(port, probe=False)
+        try:
+            ready = wait_healthy(port, srv.proc)
+            runs.append(ready - srv.started)
+        finally:
+            srv.stop()
+    t = time.perf_counter()
+    subprocess.run([sys.executable, "-c", "pass"], check=True, timeout=30)
+    interp = time.perf_counter() - t
+    phases = json.loads(subprocess.run([sys.executable, "-c", PHASES], capture_output=True,
+                                       text=True, check=True, cwd=str(ROOT), timeout=60).stdout)
+    print(f"  telsim serve -> first 200 on /_sim/health: "
+          + ", ".join(f"{x:.3f}" for x in runs) + f" s (median {statistics.median(runs):.3f} s)")
+    print(f"  of which: interpreter {interp:.3f} s, imports {phases['import_s']:.3f} s, "
+          f"Simulator(default world) {phases['simulator_s']:.3f} s, create_app "
+          f"{phases['create_app_s']:.3f} s (measured in a separate process)")
+    return {"runs_s": [round(x, 3) for x in runs], "median_s": round(statistics.median(runs), 3),
+            "interpreter_s": round(interp, 3),
+            **{k: round(v, 3) for k, v in phases.items()}}
+
+
+# ------------------------------------------------------------------ main
+def machine() -> dict:
+    import aiohttp
+    model = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return {"cpus": os.cpu_count(), "cpu": model or platform.processor(),
+            "python": platform.python_version(), "aiohttp": aiohttp.__version__,
+            "platform": platform.platform(), "wrk": loadgen.have_wrk()}
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                                formatter_class=argparse.RawDescriptionHelpFormatter,
+                                epilog=__doc__.split("\n\n", 1)[1])
+    p.add_argument("--quick", action="store_true", help="3 s loads, fewer calls and records")
+    p.add_argument("--only", default=",".join(SECTIONS),
+                   help=f"comma-separated sections: {','.join(SECTIONS)}")
+    p.add_argument("--route", help="measure this path on `telsim serve` instead of the defaults")
+    p.add_argument("--header", action="append", default=[], help="'Name: value' for --route")
+    p.add_argument("--connections", type=int, default=64)
+    p.add_argument("--duration", type=float, help="seconds of load per target (default 10)")
+    p.add_argument("--warmup", type=float, default=1.0, help="seconds of load not measured")
+    p.add_argument("--loadgen", choices=("auto", "wrk", "python", "both"), default="auto",
+                   help="auto: wrk when installed, else the pure-Python generator")
+    p.add_argument("--wrk-threads", type=int, default=1)
+    p.add_argument("--load-procs", type=int, default=1, help="Python generator processes")
+    p.add_argument("--calls", type=int, help="calls for (b) (default 3000)")
+    p.add_argument("--batch", type=int, default=100, help="calls started per simulated second")
+    p.add_argument("--records", type=int, help="finished calls for (c) (default 10000)")
+    p.add_argument("--startup-runs", type=int, help="start-ups to time (default 5)")
+    p.add_argument("--wall-limit", type=float, default=300.0, help="bound on one engine run, s")
+    p.add_argument("--profile", metavar="DIR", help="write cProfile files (servers, calls) here")
+    p.add_argument("--json", metavar="FILE", help="also write the results as JSON")
+    args = p.parse_args(argv)
+    args.duration = args.duration or (3.0 if args.quick else 10.0)
+    args.calls = args.calls or (1000 if args.quick else 3000)
+    args.records = args.records or 10_000
+    args.startup_runs = args.startup_runs or (2 if args.quick else 5)
+    if args.quick:
+        args.warmup = min(args.warmup, 0.5)
+    if args.profile:
+        Path(args.profile).mkdir(parents=True, exist_ok=True)
+    only = [s.strip() for s in args.only.split(",") if s.strip()]
+    unknown = set(only) - set(SECTIONS)
+    if unknown:
+        p.error(f"unknown sections: {', '.join(sorted(unknown))}")
+
+    info = machine()
+    print(f"telsim bench — {info['cpus']} CPUs ({info['cpu']}), Python {info['python']}, "
+          f"aiohttp {info['aiohttp']}, {info['platform']}")
+    results: dict = {"machine": info, "argv": sys.argv[1:]}
+    if "http" in only:
+        print(f"\n(a) HTTP: {args.connections} keep-alive connections, {args.duration:g} s each "
+              f"(+{args.warmup:g} s warm-up), server = separate process on loopback")
+        results["http"] = bench_http(args)
+    if "calls" in only:
+        print(f"\n(b) call lifecycles: {args.calls} calls (ring {2:g} s, talk {3:g} s simulated), "
+              f"{args.batch} started per simulated second, manual clock")
+        results["calls"] = bench_calls(args)
+    if "memory" in only:
+        print(f"\n(c) memory: {args.records} finished calls, tracemalloc")
+        results["memory"] = bench_memory(args)
+    if "startup" in only:
+        print(f"\n(d) start-up: {args.startup_runs} runs")
+        results["startup"] = bench_startup(args)
+    print("\ntargets: 10,000 req/s GET provider route with auth+journal; 1,000 lifecycles/s "
+          "with callbacks; start-up < 1 s")
+    if args.json:
+        Path(args.json).write_text(json.dumps(results, indent=2, ensure_ascii=False))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

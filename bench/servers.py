@@ -1,0 +1,62 @@
+"""Servers the HTTP benchmark starts as separate processes.
+
+    python bench/servers.py probe serve --host 127.0.0.1 --port P --quiet
+        `telsim serve` (the same CLI entry point) with the bench-only provider registered
+    python bench/servers.py baseline --port P --path /api/abonents --json FILE
+        a bare aiohttp handler returning the same JSON (no middleware, no journal, no auth)
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _probe(argv: list[str]) -> int:
+    sys.path.insert(0, str(ROOT))
+    import bench.probe  # noqa: F401  registers the bench-probe provider
+    from simulator.cli import main
+
+    return main(argv)
+
+
+def _baseline(argv: list[str]) -> int:
+    from aiohttp import web
+
+    parser = argparse.ArgumentParser(prog="servers.py baseline")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--path", default="/")
+    parser.add_argument("--json", type=Path, required=True, help="the body to return, as JSON")
+    args = parser.parse_args(argv)
+    data = json.loads(args.json.read_text(encoding="utf-8"))
+
+    async def handler(request: web.Request) -> web.Response:
+        # serialise per request, as a real handler does
+        return web.Response(text=json.dumps(data, ensure_ascii=False),
+                            content_type="application/json")
+
+    async def health(request: web.Request) -> web.Response:
+        return web.json_response({"status": "ok"})
+
+    app = web.Application()
+    app.router.add_get(args.path, handler)
+    if args.path != "/_sim/health":
+        app.router.add_get("/_sim/health", health)
+    web.run_app(app, host=args.host, port=args.port, access_log=None, print=None)
+    return 0
+
+
+def main() -> int:
+    if len(sys.argv) < 2 or sys.argv[1] not in ("probe", "baseline"):
+        print(__doc__, file=sys.stderr)
+        return 2
+    kind, argv = sys.argv[1], sys.argv[2:]
+    return _probe(argv) if kind == "probe" else _baseline(argv)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

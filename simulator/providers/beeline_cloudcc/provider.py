@@ -1,0 +1,109 @@
+"""Registration of the Beeline cloudcc provider with the simulator core."""
+
+from __future__ import annotations
+
+from typing import Any, Optional
+
+from aiohttp import web
+
+from simulator.providers.base import Provider
+from simulator.providers.registry import register
+
+from . import xmlmsg
+from .backend import Backend, CallRecord
+from .errors import ERROR_TABLE, BeelineError
+from .online import Online
+from .routes import Handlers, json_error, xml_response
+from .seed import apply_config, build_tenant
+from .world import BeelineWorld
+
+
+def _is_offline(request: web.Request) -> bool:
+    path = request.path
+    return "/api/" in path or path.endswith("/api")
+
+
+@register
+class BeelineCloudccProvider(Provider):
+    slug = "beeline-cloudcc"
+    title = "Beeline cloud contact centre (cloudcc)"
+    hosts = ("cloudcc.beeline.ru",)
+    section_model = BeelineWorld
+
+    def __init__(self, sim) -> None:
+        super().__init__(sim)
+        self.backend = Backend(now=sim.clock.now)
+        self.online = Online(self)
+        self._unsubscribe = None
+
+    # ------------------------------------------------------------------ life cycle
+    def reset(self) -> None:
+        section: BeelineWorld = self.section or BeelineWorld()
+        self.backend = Backend(now=self.sim.clock.now, sys_id=section.spn.sys_id, host_id=section.spn.host_id)
+        self.online.reset()
+        now = self.sim.clock.now()
+        for tenant_id, cfg in section.tenants.items():
+            self.backend.add_tenant(build_tenant(tenant_id, cfg, now=now, seed=self.sim.world.seed,
+                                                 sys_id=section.spn.sys_id,
+                                                 new_script_id=self.backend.new_script_id))
+
+    def world_changed(self, old: Any, new: Any) -> None:
+        new = new or BeelineWorld()
+        self.backend.sys_id, self.backend.host_id = new.spn.sys_id, new.spn.host_id
+        now = self.sim.clock.now()
+        kept = {t.tenant_id: t for t in self.backend.tenants.values()}
+        self.backend.tenants = {}
+        for tenant_id, cfg in new.tenants.items():
+            state = kept.get(tenant_id)
+            if state is None:
+                state = build_tenant(tenant_id, cfg, now=now, seed=self.sim.world.seed,
+                                     sys_id=new.spn.sys_id, new_script_id=self.backend.new_script_id)
+            else:
+                apply_config(state, tenant_id, cfg)
+            self.backend.tenants[state.login] = state
+        self.backend.reindex()
+
+    async def startup(self) -> None:
+        if self._unsubscribe is None:
+            self._unsubscribe = self.sim.bus.subscribe(self._on_event, provider=self.slug)
+
+    async def shutdown(self) -> None:
+        if self._unsubscribe is not None:
+            self._unsubscribe()
+            self._unsubscribe = None
+
+    def _on_event(self, event) -> None:
+        self.online.on_event(event)
+
+    # ------------------------------------------------------------------ HTTP
+    def setup_routes(self, app: web.Application) -> None:
+        Handlers(self).setup(app)
+
+    def error_response(self, request: web.Request, status: int, message: str) -> web.StreamResponse:
+        if _is_offline(request):
+            code = {404: "404.112", 405: "400.7", 413: "413.1"}.get(status, "500.2")
+            return json_error(self, BeelineError(code))
+        return xml_response(xmlmsg.error_info(message), status)
+
+    def native_fault(self, request: web.Request, code: str) -> web.StreamResponse:
+        code = str(code)
+        if _is_offline(request):
+            err = BeelineError(code if code in ERROR_TABLE else "500.1")
+            return json_error(self, err)
+        try:
+            status = int(code.split(".")[0])
+        except ValueError:
+            status = 500
+        return xml_response(xmlmsg.error_info(f"injected fault {code}"), status)
+
+    # ------------------------------------------------------------------ calls
+    async def start_call(self, req):
+        if req.direction == "inbound":
+            return self.online.start_inbound(req)
+        return await super().start_call(req)
+
+    def recording_audio(self, record: CallRecord) -> Optional[bytes]:
+        if record.recording_id is None:
+            return None
+        rec = self.sim.engine.recordings.get(record.recording_id)
+        return rec.wav() if rec is not None else None

@@ -1,0 +1,135 @@
+"""HTTP handlers: the online XML endpoint (POST /), the offline commands (POST /api/request)
+and downloads (GET /api/download/...)."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING
+
+from aiohttp import web
+
+from simulator.http import set_journal_kind, set_tenant
+
+from . import multipart, xmlmsg
+from .auth import authenticate
+from .commands import OfflineApi, command_name, parse_api_form
+from .downloads import resolve
+from .errors import NO_FORM_PART, BeelineError
+from .models import AgentInfo, AnnCall, InitCall
+
+if TYPE_CHECKING:
+    from .provider import BeelineCloudccProvider
+
+SLUG = "beeline-cloudcc"
+XML_CT = "text/xml"
+
+
+def base_url(request: web.Request) -> str:
+    """Links are built for the way the client reached us: by prefix or by Host."""
+    origin = f"{request.scheme}://{request.host}"
+    if request.path == f"/{SLUG}" or request.path.startswith(f"/{SLUG}/"):
+        return origin + f"/{SLUG}"
+    return origin
+
+
+def xml_response(body: bytes, status: int = 200) -> web.Response:
+    return web.Response(body=body, status=status, content_type=XML_CT, charset="utf-8")
+
+
+def json_error(provider: "BeelineCloudccProvider", err: BeelineError, tenant=None) -> web.Response:
+    status = 200 if tenant is not None and tenant.errors_as_200 else err.status
+    return web.Response(text=err.to_json(provider.backend.auxcode()), status=status,
+                        content_type="application/json", charset="utf-8")
+
+
+class Handlers:
+    def __init__(self, provider: "BeelineCloudccProvider") -> None:
+        self.p = provider
+
+    def setup(self, app: web.Application) -> None:
+        app.router.add_route("*", "/", self.online)
+        app.router.add_route("*", "/api/request", self.offline)
+        app.router.add_route("*", "/api/download", self.download)
+        app.router.add_route("*", "/api/download/{tail:.*}", self.download)
+
+    # ------------------------------------------------------------------ part 1
+    async def online(self, request: web.Request) -> web.Response:
+        set_journal_kind(request, "online")
+        if request.method != "POST":
+            return xml_response(xmlmsg.error_info("only POST is accepted (1.1)"), 405)
+        tenant = authenticate(request, self.p.backend)
+        if tenant is None:
+            return xml_response(xmlmsg.error_info("Unknown UserName or Password"), 401)
+        set_tenant(request, tenant.tenant_id)
+        body = await request.read()
+        try:
+            msg = xmlmsg.parse(body)
+        except xmlmsg.XmlError as exc:
+            return xml_response(xmlmsg.error_info(str(exc)), exc.status)
+        kind = type(msg).__name__
+        set_journal_kind(request, kind)
+        if not msg.request_id and not isinstance(msg, AgentInfo):
+            return xml_response(xmlmsg.error_info("missing request_id", addpar=msg.AddPar), 400)
+        online = self.p.online
+        if isinstance(msg, InitCall):
+            info = online.init_call(tenant, msg)
+        elif isinstance(msg, AnnCall):
+            info = online.ann_call(tenant, msg)
+        else:
+            if not msg.ScriptID:
+                return xml_response(xmlmsg.error_info("missing ScriptID", msg.request_id, msg.AddPar), 400)
+            if not online.agent_info(tenant, msg):
+                return xml_response(xmlmsg.error_info("no inbound call waits for this ScriptID",
+                                                      msg.request_id, msg.AddPar), 404)
+            return web.Response(status=200)  # 2.5: no answer is provided
+        return xml_response(xmlmsg.render(info))
+
+    # ------------------------------------------------------------------ part 2
+    async def offline(self, request: web.Request) -> web.Response:
+        set_journal_kind(request, "api/request")
+        command = ""
+        tenant = None
+        try:
+            tenant = authenticate(request, self.p.backend)
+            if tenant is None:
+                raise BeelineError("401.1")
+            set_tenant(request, tenant.tenant_id)
+            if request.method != "POST":
+                raise BeelineError("400.7")
+            boundary = multipart.boundary_of(request.headers.get("Content-Type"))
+            body = await request.read()
+            if len(body) > tenant.limits.max_body_bytes:
+                raise BeelineError("413.1")
+            parts = multipart.parse(body, boundary)
+            form_part = multipart.find(parts, "api_form")
+            if form_part is None:
+                raise BeelineError("400.8", NO_FORM_PART)
+            form = parse_api_form(form_part.data, tenant.limits.max_json_bytes)
+            command = command_name(form)
+            set_journal_kind(request, command)
+            api = OfflineApi(tenant, now=self.p.sim.clock.now, new_cdrid=self.p.backend.new_cdrid,
+                             base_url=base_url(request))
+            answer = api.execute(form, parts)
+        except BeelineError as err:
+            err.command = err.command or command
+            return json_error(self.p, err, tenant)
+        return web.Response(text=json.dumps(answer, ensure_ascii=False), content_type="application/json",
+                            charset="utf-8")
+
+    async def download(self, request: web.Request) -> web.StreamResponse:
+        set_journal_kind(request, "download")
+        tenant = None
+        try:
+            tenant = authenticate(request, self.p.backend)
+            if tenant is None:
+                raise BeelineError("401.1")
+            set_tenant(request, tenant.tenant_id)
+            if request.method not in ("GET", "HEAD"):
+                raise BeelineError("404.112")
+            found = resolve(tenant, request.match_info.get("tail", ""), self.p.sim.clock.now(), base_url(request),
+                            audio=self.p.recording_audio)
+        except BeelineError as err:
+            return json_error(self.p, err, tenant)
+        return web.Response(body=found.body, content_type=found.content_type.split(";")[0],
+                            charset="utf-8" if "charset" in found.content_type else None,
+                            headers={"Content-Disposition": f'attachment; filename="{found.filename}"'})

@@ -1,0 +1,69 @@
+"""Who is calling: HTTP Basic (cabinet login + password) or ``Authorization: Api-Key <key>``.
+
+wire-facts 2.1: v4 of the service uses Basic with the cabinet login, v5 an Api-Key header whose
+spelling varies in clients (``Api-Key``, ``Api-key``, or the bare key as the whole header value).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hmac
+from typing import Optional
+
+from .backend import Account, Backend
+from .errors import ApiError, unauthorized
+
+WWW_AUTHENTICATE = 'Basic realm="aa.mts.ru"'
+
+
+def parse_basic(header: str) -> Optional[tuple[str, str]]:
+    scheme, _, token = header.strip().partition(" ")
+    if scheme.lower() != "basic" or not token.strip():
+        return None
+    try:
+        raw = base64.b64decode(token.strip(), validate=True)
+    except (binascii.Error, ValueError):
+        return None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        text = raw.decode("latin-1")
+    login, sep, password = text.partition(":")
+    if not sep:
+        return None
+    return login, password
+
+
+def parse_api_key(header: str) -> Optional[str]:
+    value = header.strip()
+    scheme, _, rest = value.partition(" ")
+    if scheme.lower() in ("api-key", "apikey") and rest.strip():
+        return rest.strip()
+    if " " not in value and value:
+        return value
+    return None
+
+
+def _equal(a: str, b: str) -> bool:
+    return hmac.compare_digest(a.encode("utf-8"), b.encode("utf-8"))
+
+
+def authenticate(backend: Backend, authorization: Optional[str]) -> Account:
+    """The account of an Authorization header value; raises ApiError(401)."""
+    if not authorization or not authorization.strip():
+        raise unauthorized()
+    basic = parse_basic(authorization)
+    if basic is not None:
+        login, password = basic
+        account = backend.account_by_login(login)
+        if account is None or not _equal(account.password, password):
+            raise ApiError(401, "Unauthorized: wrong login or password")
+        return account
+    key = parse_api_key(authorization)
+    if key is not None:
+        account = backend.account_by_api_key(key)
+        if account is not None:
+            return account
+        raise ApiError(401, "Unauthorized: unknown API key")
+    raise unauthorized()

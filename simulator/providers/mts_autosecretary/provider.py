@@ -1,0 +1,186 @@
+"""The @втосекретарь provider: registration, state life cycle, routes and inbound calls."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiohttp import web
+
+from ...http import set_tenant
+from ...numbers import digits
+from ...world import rng_for
+from ..base import Provider
+from ..registry import register
+from . import calllog, history
+from .backend import Account, Backend
+from .channels import ChannelBook
+from .distribution import Distributor, FlowState
+from .errors import ApiError
+from .events import EventAdapter
+from .routes import SLUG, Api, error_response
+from .soap.endpoint import client_fault
+from .timefmt import to_msk
+from .world import AutosecretarySection, build_backend
+
+RECORD_KEEP_DAYS = 30
+
+
+def caller_number(number: str) -> str:
+    """The AN as the platform logs it: 10 digits for Russian numbers (9161000932)."""
+    d = digits(number)
+    if len(d) == 11 and d[0] == "7":
+        return d[1:]
+    return d or number
+
+
+@register
+class MtsAutosecretaryProvider(Provider):
+    slug = SLUG
+    title = 'MTS "@втосекретарь" API v1 (REST + WCF SOAP)'
+    hosts = ("aa.mts.ru",)
+    section_model = AutosecretarySection
+
+    def __init__(self, sim: Any):
+        super().__init__(sim)
+        self.backend = Backend()
+        self.channels = ChannelBook()
+        self.flows: dict[str, FlowState] = {}
+        self.distributor = Distributor(self)
+        self.api = Api(lambda: self.backend, self._now, self._un_changed, self._account_seen, self._recording)
+        self._unsubscribe = None
+        self.first_live_id = 0
+
+    # ------------------------------------------------------------ life cycle
+
+    @property
+    def section(self) -> AutosecretarySection:
+        return super().section or AutosecretarySection()
+
+    def _now(self):
+        return to_msk(self.sim.clock.datetime())
+
+    def reset(self) -> None:
+        section = self.section
+        backend = build_backend(section)
+        history.generate(
+            backend,
+            self.sim.clock.datetime(),
+            section.history.days,
+            section.history.calls_per_day,
+            rng_for,
+            self.sim.world.seed,
+        )
+        self.backend = backend
+        self.first_live_id = backend.peek_call_id()
+        self.channels.reset()
+        self.flows.clear()
+
+    def world_changed(self, old: Any, new: Any) -> None:
+        """A change in the portal: the accounts and the UNs that differ between the old and the new
+        section follow the world; UNs the world did not touch keep what the API changed; history stays."""
+        old = old or AutosecretarySection()
+        new = new or AutosecretarySection()
+        backend = self.backend
+        fresh = build_backend(new)
+        for login in [name for name in backend.accounts if name not in fresh.accounts]:
+            backend.remove_account(login)
+        for login, account in fresh.accounts.items():
+            if login in backend.accounts:
+                backend.set_credentials(login, account.password, account.api_key)
+            else:
+                backend.add_account(Account(login, account.password, account.api_key))
+            old_uns = old.accounts[login].uns if login in old.accounts else {}
+            new_uns = new.accounts[login].uns
+            for phone in [p for p in old_uns if p not in new_uns]:
+                if backend.owner.get(phone) == login:  # not moved to an account handled before
+                    backend.remove_un(phone)
+            for phone, config in new_uns.items():
+                if phone in old_uns and old_uns[phone] == config and backend.owner.get(phone) == login:
+                    continue
+                backend.remove_un(phone)
+                backend.add_un(login, fresh.uns[phone])
+                self.channels.wake(phone)
+        for key in new.cdrs:
+            record = fresh.cdrs.get(int(key))
+            if record is not None and backend.cdrs.get(record.id) is None:
+                backend.add_cdr(record)
+
+    async def startup(self) -> None:
+        if self._unsubscribe is None:
+            self._unsubscribe = self.sim.bus.subscribe(EventAdapter(self), provider=self.slug)
+
+    async def shutdown(self) -> None:
+        if self._unsubscribe is not None:
+            self._unsubscribe()
+            self._unsubscribe = None
+
+    # ------------------------------------------------------------------ HTTP
+
+    def setup_routes(self, app: web.Application) -> None:
+        app.router.add_route("*", "/{tail:.*}", self.api.handle)
+
+    def error_response(self, request: web.Request, status: int, message: str) -> web.StreamResponse:
+        if ".svc" in request.path.lower():
+            return Api._reply(client_fault(status, message))
+        return error_response(ApiError(status, message))
+
+    def native_fault(self, request: web.Request, code: str) -> web.StreamResponse:
+        """An injected fault: ``"503"`` or ``"503:Service temporarily unavailable"``; the REST envelope,
+        or a SOAP fault on the .svc endpoints."""
+        text = str(code)
+        head, _, message = text.partition(":")
+        try:
+            status = int(head.split(".")[0])
+        except ValueError:
+            status = 500
+        if not 400 <= status <= 599:
+            status = 500
+        default = "Internal server error" if status >= 500 else "Bad request"
+        return self.error_response(request, status, message.strip() or default)
+
+    def _recording(self, un: str, cdr_id: int):
+        """The recording of a call of ``un`` (records are kept 30 days, wire-facts 2.3)."""
+        record = self.backend.cdrs.get(cdr_id)
+        rec_id = self.backend.recordings.get(cdr_id)
+        if record is None or rec_id is None or record.un != un:
+            return None
+        if (self._now() - record.start).days >= RECORD_KEEP_DAYS:
+            return None
+        return self.sim.engine.recordings.get(rec_id)
+
+    def _un_changed(self, phone: str) -> None:
+        # a new DN list may free a queued call
+        self.channels.wake(phone)
+
+    @staticmethod
+    def _account_seen(request: web.Request, account: Account) -> None:
+        set_tenant(request, account.login)
+
+    # ----------------------------------------------------------------- calls
+
+    async def start_call(self, req):
+        engine = self.sim.engine
+        if req.direction != "inbound":
+            raise ValueError("@втосекретарь only receives calls: direction must be inbound")
+        phone = caller_number(req.to)
+        if len(phone) != 10:
+            raise LookupError(f"{req.to} is not a UN number (10 digits)")
+        owner = self.backend.owner.get(phone)
+        if owner is None:
+            raise LookupError(f"{req.to} is not a UN of this world")
+        an = caller_number(req.from_)
+        call = engine.create_call(self.slug, owner, "inbound", req.from_, req.to, record=req.record,
+                                  script=req.script, meta={**req.meta, "un": phone})
+        origin = engine.add_origin(call, req.from_, behaviour=req.caller)
+        state = FlowState(
+            cdr_id=self.backend.take_call_id(),
+            un=phone,
+            an=an,
+            tenant=owner,
+            start=self._now(),
+            log=calllog.CallLog(an, phone),
+        )
+        call.meta["cdr_id"] = state.cdr_id
+        self.flows[call.id] = state
+        engine.spawn(call, self.distributor.run(call, origin, state))
+        return call

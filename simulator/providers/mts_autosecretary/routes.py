@@ -1,0 +1,259 @@
+"""HTTP handlers: the REST API (JSON envelope) and the two .svc SOAP endpoints.
+
+One catch-all handler dispatches on the lower-cased path, because the real service runs on IIS/WCF
+where paths are case-insensitive (clients write /api/v1/Cdr/ByTime as well as /api/v1/cdr/bytime).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from datetime import datetime
+from typing import Any, Awaitable, Callable, Optional
+
+from aiohttp import web
+
+from ...http import set_journal_kind
+from . import operations
+from .auth import WWW_AUTHENTICATE, authenticate
+from .backend import Account, Backend
+from .errors import ApiError, bad_request, method_not_allowed, not_found
+from .links import links_member, wcf_json_dumps
+from .soap.endpoint import SoapReply, service as soap_service
+from .soap.services import SoapCall
+from .validators import parse_limit, parse_start_id
+
+SLUG = "mts-autosecretary"
+JSON_CT = "application/json"
+
+
+def envelope(value: Any = None, status_code: int = 200, status_msg: str = "OK",
+             links: Optional[dict] = None) -> dict:
+    out: dict[str, Any] = {"status_code": status_code, "status_msg": status_msg}
+    if links is not None:
+        out["links"] = links
+    out["value"] = value
+    return out
+
+
+def json_response(payload: dict, status: int, headers: Optional[dict] = None) -> web.Response:
+    return web.Response(
+        body=wcf_json_dumps(payload).encode("utf-8"),
+        status=status,
+        content_type=JSON_CT,
+        charset="utf-8",
+        headers=headers,
+    )
+
+
+def error_response(error: ApiError) -> web.Response:
+    headers = {"WWW-Authenticate": WWW_AUTHENTICATE} if error.status_code == 401 else None
+    return json_response(envelope(None, error.status_code, error.status_msg), error.status_code, headers)
+
+
+def provider_root(request: web.Request) -> str:
+    """The provider root as the client reached it (https://aa.mts.ru or http://127.0.0.1:8080/<slug>)."""
+    proto = request.headers.get("X-Forwarded-Proto", request.scheme).split(",")[0].strip() or "http"
+    host = request.headers.get("X-Forwarded-Host", request.host).split(",")[0].strip()
+    path = request.path
+    prefix = f"/{SLUG}"
+    if path == prefix or path.lower().startswith(prefix + "/"):
+        return f"{proto}://{host}{prefix}"
+    return f"{proto}://{host}"
+
+
+def _query(request: web.Request) -> dict[str, str]:
+    # Query names are matched case-insensitively, as WCF's UriTemplate does; the first value wins.
+    out: dict[str, str] = {}
+    for key, value in request.query.items():
+        out.setdefault(key.lower(), value)
+    return out
+
+
+class Api:
+    """Bound to the provider: ``backend()`` gives the live state, ``now()`` the simulated time."""
+
+    def __init__(
+        self,
+        backend: Callable[[], Backend],
+        now: Callable[[], datetime],
+        on_un_changed: Optional[Callable[[str], None]] = None,
+        on_account: Optional[Callable[[web.Request, Account], None]] = None,
+        recording: Optional[Callable[[str, int], Any]] = None,
+    ):
+        self.backend = backend
+        self.now = now
+        self.on_un_changed = on_un_changed
+        self.on_account = on_account
+        self.recording = recording
+
+    # ------------------------------------------------------------------ dispatch
+
+    async def handle(self, request: web.Request) -> web.StreamResponse:
+        path = request.path
+        prefix = f"/{SLUG}"
+        if path.lower().startswith(prefix + "/"):
+            path = path[len(prefix):]
+        key = path.rstrip("/").lower() or "/"
+        set_journal_kind(request, _JOURNAL_KINDS.get((request.method, key), "request"))
+        try:
+            if key in ("/api/v1/un.svc", "/api/v1/cdr.svc", "/api/v1/un.svc/mex", "/api/v1/cdr.svc/mex"):
+                return await self._soap(request, key)
+            route = _REST.get(key)
+            if route is None:
+                raise not_found(f"Endpoint not found: {request.path}")
+            allowed = route.get(request.method)
+            if allowed is None:
+                if request.method == "HEAD" and "GET" in route:
+                    allowed = route["GET"]
+                else:
+                    response = error_response(method_not_allowed(request.method))
+                    response.headers["Allow"] = ", ".join(route)
+                    return response
+            return await allowed(self, request)
+        except ApiError as exc:
+            return error_response(exc)
+
+    def _account(self, request: web.Request) -> Account:
+        account = authenticate(self.backend(), request.headers.get("Authorization"))
+        if self.on_account is not None:
+            self.on_account(request, account)
+        return account
+
+    # ------------------------------------------------------------------ REST
+
+    async def get_un(self, request: web.Request) -> web.Response:
+        account = self._account(request)
+        query = _query(request)
+        backend = self.backend()
+        if "phone" not in query:
+            return json_response(envelope(operations.list_uns(backend, account)), 200)
+        un = operations.get_un(backend, account, query["phone"])
+        return json_response(envelope(un.model_dump()), 200)
+
+    async def put_un(self, request: web.Request) -> web.Response:
+        account = self._account(request)
+        raw = await request.read()
+        try:
+            body = json.loads(raw.decode("utf-8-sig")) if raw.strip() else None
+        except (UnicodeDecodeError, ValueError, RecursionError) as exc:
+            raise bad_request(f"Request body is not valid JSON: {exc}") from None
+        if body is None:
+            raise bad_request("Request body must be a JSON object with the UN structure")
+        un = operations.update_un(self.backend(), account, body, self.now())
+        if self.on_un_changed is not None:
+            self.on_un_changed(un.phone)
+        return json_response(envelope(un.model_dump()), 200)
+
+    async def cdr_bytime(self, request: web.Request) -> web.Response:
+        account = self._account(request)
+        query = _query(request)
+        result = operations.cdr_by_time(
+            self.backend(),
+            account,
+            query.get("phone"),
+            query.get("begin"),
+            query.get("end"),
+            parse_start_id(query.get("start_id")),
+            parse_limit(query.get("limit"), operations.DEFAULT_LIMIT, operations.MAX_LIMIT),
+            self.now(),
+            provider_root(request),
+        )
+        return self._cdr_page(result)
+
+    async def cdr_byid(self, request: web.Request) -> web.Response:
+        account = self._account(request)
+        query = _query(request)
+        result = operations.cdr_by_id(
+            self.backend(),
+            account,
+            query.get("phone"),
+            parse_start_id(query.get("start_id")),
+            parse_limit(query.get("limit"), operations.DEFAULT_LIMIT, operations.MAX_LIMIT),
+            provider_root(request),
+        )
+        return self._cdr_page(result)
+
+    async def get_record(self, request: web.Request) -> web.StreamResponse:
+        """v4 record download (wire-facts 2.3): GET /api/v4/record?phone=<UN>&id=<call id> -> <id>.mp3."""
+        account = self._account(request)
+        query = _query(request)
+        un = operations.get_un(self.backend(), account, query.get("phone"))
+        raw_id = (query.get("id") or "").strip()
+        if not raw_id.isdigit():
+            raise bad_request("Parameter 'id' (call id) is required")
+        recording = self.recording(un.phone, int(raw_id)) if self.recording else None
+        if recording is None:
+            raise not_found(f"Record {raw_id} not found")
+        audio = await asyncio.get_running_loop().run_in_executor(None, recording.mp3)
+        return web.Response(body=audio, content_type="audio/mpeg", headers={
+            "Content-Disposition": f'attachment; filename="{raw_id}.mp3"'})
+
+    @staticmethod
+    def _cdr_page(result: operations.CdrResult) -> web.Response:
+        value = [record.to_json() for record in result.records]
+        return json_response(envelope(value, links=links_member(result.next_url)), 200)
+
+    # ------------------------------------------------------------------ SOAP
+
+    async def _soap(self, request: web.Request, key: str) -> web.StreamResponse:
+        name = "un" if key.startswith("/api/v1/un.svc") else "cdr"
+        endpoint = soap_service(name)
+        address = f"{provider_root(request)}/api/v1/{name}.svc"
+        if request.method in ("GET", "HEAD"):
+            if key.endswith("/mex"):
+                return self._reply(SoapReply(405, "text/plain; charset=utf-8", b"Method not allowed"))
+            return self._reply(endpoint.get(request.query, address))
+        if request.method != "POST":
+            return self._reply(SoapReply(405, "text/plain; charset=utf-8", b"Method not allowed"))
+        body = await request.read()
+        if key.endswith("/mex"):
+            return self._reply(endpoint.mex(body, address))
+
+        def make_udc() -> SoapCall:
+            account = self._account(request)
+            return SoapCall(self.backend(), account, self.now(), provider_root(request), self.on_un_changed)
+
+        reply = endpoint.post(
+            body,
+            request.headers.get("Content-Type", ""),
+            request.headers.get("SOAPAction"),
+            address,
+            make_udc,
+        )
+        if reply.operation:
+            set_journal_kind(request, f"{name}.svc.{reply.operation}")
+        return self._reply(reply)
+
+    @staticmethod
+    def _reply(reply: SoapReply) -> web.Response:
+        ctype, _, params = reply.content_type.partition(";")
+        charset = None
+        if "charset=" in params:
+            charset = params.split("charset=", 1)[1].strip()
+        return web.Response(body=reply.body, status=reply.status, content_type=ctype.strip(),
+                            charset=charset, headers=reply.headers)
+
+
+Handler = Callable[[Api, web.Request], Awaitable[web.StreamResponse]]
+
+_JOURNAL_KINDS = {
+    ("GET", "/api/v1/un"): "un",
+    ("PUT", "/api/v1/un"): "un.update",
+    ("GET", "/api/v1/cdr/bytime"): "cdr.bytime",
+    ("GET", "/api/v1/cdr/byid"): "cdr.byid",
+    ("GET", "/api/v4/record"): "record",
+    ("GET", "/api/v1/un.svc"): "un.svc.metadata",
+    ("GET", "/api/v1/cdr.svc"): "cdr.svc.metadata",
+    ("POST", "/api/v1/un.svc"): "un.svc",
+    ("POST", "/api/v1/cdr.svc"): "cdr.svc",
+    ("POST", "/api/v1/un.svc/mex"): "un.svc.mex",
+    ("POST", "/api/v1/cdr.svc/mex"): "cdr.svc.mex",
+}
+
+_REST: dict[str, dict[str, Handler]] = {
+    "/api/v1/un": {"GET": Api.get_un, "PUT": Api.put_un},
+    "/api/v1/cdr/bytime": {"GET": Api.cdr_bytime},
+    "/api/v1/cdr/byid": {"GET": Api.cdr_byid},
+    "/api/v4/record": {"GET": Api.get_record},
+}

@@ -1,0 +1,112 @@
+"""One .svc endpoint: metadata on GET, MEX and SOAP 1.1 calls on POST (transport-neutral)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable, Mapping, Optional
+
+from lxml import etree
+from spyne import Application
+
+from ..errors import ApiError
+from . import mex
+from .bridge import SpyneBridge
+from .services import CDR_APP, UN_APP
+from .wsdl import TNS, build_metadata
+
+XML = "text/xml; charset=utf-8"
+HTML = "text/html; charset=utf-8"
+
+
+@dataclass
+class SoapReply:
+    status: int
+    content_type: str
+    body: bytes
+    headers: Optional[dict[str, str]] = None
+    operation: Optional[str] = None  # the SOAP operation called, for the journal
+
+
+def client_fault(status: int, text: str) -> SoapReply:
+    env = etree.Element(f"{{{mex.SOAP11}}}Envelope", nsmap={"s": mex.SOAP11})
+    body = etree.SubElement(env, f"{{{mex.SOAP11}}}Body")
+    fault = etree.SubElement(body, f"{{{mex.SOAP11}}}Fault")
+    etree.SubElement(fault, "faultcode").text = "s:Client" if status < 500 else "s:Server"
+    etree.SubElement(fault, "faultstring").text = text
+    return SoapReply(status, XML, etree.tostring(env, xml_declaration=True, encoding="utf-8"))
+
+
+_HELP = """<html><head><title>{name} Service</title></head><body><h1>{name} Service</h1>
+<p>You have created a service.</p><p>To test this service, you will need to create a client and use it
+to call the service. You can do this using the svcutil.exe tool from the command line with the
+following syntax:</p><pre>svcutil.exe {address}?wsdl</pre>
+<p>You can also access the service description as a single file:</p><pre>{address}?singleWsdl</pre>
+</body></html>"""
+
+
+class SoapService:
+    def __init__(self, app: Application, service: str):
+        self.service = service
+        self.bridge = SpyneBridge(app)  # sets app.transport, needed before the WSDL is built
+        self.metadata = build_metadata(app, service)
+
+    def get(self, query: Mapping[str, str], address: str) -> SoapReply:
+        keys = {k.lower(): (k, v) for k, v in query.items()}
+        if "singlewsdl" in keys:
+            return SoapReply(200, XML, self.metadata.render("singleWsdl", address))
+        if "xsd" in keys:
+            name = keys["xsd"][1].strip().lower()
+            if name.startswith("xsd") and name[3:].isdigit() and int(name[3:]) < len(self.metadata.xsds):
+                return SoapReply(200, XML, self.metadata.render("xsd", address, int(name[3:])))
+            return SoapReply(404, "text/plain; charset=utf-8", b"Unknown schema")
+        if "wsdl" in keys:
+            return SoapReply(200, XML, self.metadata.render("wsdl", address))
+        return SoapReply(200, HTML, _HELP.format(name=self.service, address=address).encode())
+
+    def is_mex(self, body: bytes, soap_action: Optional[str]) -> bool:
+        return mex.is_mex_request(body, soap_action)
+
+    def mex(self, body: bytes, address: str) -> SoapReply:
+        status, ctype, payload = mex.respond(body, self.metadata.render("singleWsdl", address), TNS)
+        return SoapReply(status, ctype, payload)
+
+    def post(
+        self,
+        body: bytes,
+        content_type: str,
+        soap_action: Optional[str],
+        address: str,
+        make_udc: Callable[[], Any],
+    ) -> SoapReply:
+        """``make_udc`` authenticates and builds the per-call context; it may raise ApiError."""
+        if self.is_mex(body, soap_action):
+            return self.mex(body, address)
+        ctype = (content_type or "").split(";")[0].strip().lower()
+        if ctype == "application/soap+xml":
+            return SoapReply(
+                415,
+                "text/plain; charset=utf-8",
+                (
+                    f"Cannot process the message because the content type '{content_type}' was not "
+                    "the expected type 'text/xml; charset=utf-8'."
+                ).encode(),
+            )
+        try:
+            udc = make_udc()
+        except ApiError as exc:
+            reply = client_fault(exc.status_code, exc.status_msg)
+            if exc.status_code == 401:
+                reply.headers = {"WWW-Authenticate": 'Basic realm="aa.mts.ru"'}
+            return reply
+        status, payload = self.bridge.handle(body, udc)
+        return SoapReply(status, XML, payload, operation=self.bridge.last_operation)
+
+
+_SERVICES: dict[str, SoapService] = {}
+
+
+def service(name: str) -> SoapService:
+    """The shared ``un`` / ``cdr`` endpoint (spyne apps are stateless; state comes in the udc)."""
+    if name not in _SERVICES:
+        _SERVICES[name] = SoapService(UN_APP if name == "un" else CDR_APP, name)
+    return _SERVICES[name]

@@ -1,0 +1,387 @@
+"""HTTP routes of the portal, paths exactly as the document writes them."""
+from __future__ import annotations
+
+import functools
+import json
+from typing import TYPE_CHECKING, Any, Awaitable, Callable, Optional
+
+from aiohttp import web
+from pydantic import BaseModel, ValidationError
+
+from ...engine import CallNotFound, Cause
+from ...engine.audio import mp3_bytes, wav_bytes
+from ...http import set_journal_kind, set_tenant
+from . import errors as E
+from .auth import authenticate
+from .backend import Enterprise
+from .errors import VpbxError, pydantic_message
+from .models import (
+    CallHistoryQuery, ParallelRuleIn, RedirectRuleIn, ScheduleIn, SequentialRuleIn, ServiceActivation,
+    SubscriptionRequest,
+)
+from .validators import parse_address
+
+if TYPE_CHECKING:
+    from . import MtsVpbx
+
+Handler = Callable[[web.Request, Enterprise], Awaitable[web.StreamResponse]]
+RULE_MODELS: dict[str, type[BaseModel]] = {"parallel": ParallelRuleIn, "sequential": SequentialRuleIn,
+                                           "redirect": RedirectRuleIn}
+TRANSFERABLE = ("Alerting", "Held", "Remote Held", "Active")
+
+
+def ok(data: Any = None, status: int = 200) -> web.Response:
+    if data is None:
+        return web.Response(status=status)
+    if isinstance(data, BaseModel):
+        data = data.model_dump()
+    elif isinstance(data, list):
+        data = [d.model_dump() if isinstance(d, BaseModel) else d for d in data]
+    return web.Response(text=json.dumps(data, ensure_ascii=False), status=status, content_type="application/json")
+
+
+def int_param(request: web.Request, name: str) -> int:
+    raw = request.match_info.get(name, request.query.get(name, ""))
+    try:
+        return int(raw)
+    except (TypeError, ValueError):
+        raise VpbxError(400, f"Failed to convert value of type 'java.lang.String' to required type 'long'; "
+                             f"For input string: \"{raw}\"") from None
+
+
+async def json_body(request: web.Request, *, required: bool = True) -> Any:
+    raw = await request.read()
+    if not raw.strip():
+        if required:
+            raise VpbxError(400, "Required request body is missing")
+        return None
+    try:
+        return json.loads(raw)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise VpbxError(400, E.BAD_JSON.format(detail=str(exc).split("\n")[0])) from None
+
+
+def parse(model: type[BaseModel], data: Any) -> Any:
+    if not isinstance(data, dict):
+        raise VpbxError(400, E.BAD_JSON.format(detail="a JSON object is expected"))
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise VpbxError(400, pydantic_message(exc)) from None
+
+
+class Routes:
+    def __init__(self, provider: "MtsVpbx"):
+        self.p = provider
+
+    # -------------------------------------------------------------- plumbing
+    def wrap(self, fn: Handler) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
+        name = getattr(fn, "__name__", None) or getattr(getattr(fn, "func", None), "__name__", "request")
+
+        @functools.wraps(fn)
+        async def handler(request: web.Request) -> web.StreamResponse:
+            set_journal_kind(request, name)
+            try:
+                ent = authenticate(request, self.p.backend)
+                set_tenant(request, ent.cfg.bwksId)
+                return await fn(request, ent)
+            except VpbxError as exc:
+                return self.p.error_response(request, exc.status, exc.message)
+        return handler
+
+    def setup(self, app: web.Application) -> None:
+        r = app.router
+        w = self.wrap
+        r.add_post("/api/service/apicrm", w(self.activate_apicrm))
+        r.add_post("/api/service/webhook", w(self.activate_webhook))
+        r.add_get("/api/abonents", w(self.abonents))
+        r.add_get("/api/groups", w(self.groups))
+        r.add_get("/api/v1/callHistory/enterprise", w(self.history_enterprise))
+        r.add_get("/api/v1/callHistory/user/{userId}", w(self.history_user))
+        r.add_get("/api/v1/callHistory/group/{groupId}", w(self.history_group))
+        r.add_get("/api/callHistory", w(self.history_legacy))
+        r.add_post("/api/subscription", w(self.subscribe))
+        r.add_get("/api/subscription", w(self.subscription_get))
+        r.add_put("/api/subscription", w(self.subscription_put))
+        r.add_delete("/api/subscription", w(self.subscription_delete))
+        r.add_get("/api/user/{id}/calls", w(self.calls_list))
+        r.add_post("/api/user/{id}/calls", w(self.calls_create))
+        r.add_post("/api/user/{id}/calls/CallReturn", w(self.call_return))
+        r.add_post("/api/user/{id}/calls/LastNumberRedial", w(self.last_number_redial))
+        r.add_get("/api/user/{id}/calls/{callId}", w(self.call_get))
+        r.add_delete("/api/user/{id}/calls/{callId}", w(self.call_delete))
+        r.add_put("/api/user/{id}/calls/{callId}/BlindTransfer", w(self.blind_transfer))
+        r.add_put("/api/user/{id}/calls/{callId}/ConsultTransfer/{callId2}", w(self.consult_transfer))
+        r.add_get("/api/callRecording/mp3/{extTrackingId}", w(self.recording_mp3))
+        r.add_get("/api/callRecording/{extTrackingId}", w(self.recording))
+        r.add_get("/api/findMe/{userId}", w(self.findme_get))
+        r.add_post("/api/findMe/{userId}/{kind:parallel|sequential|redirect}", w(self.findme_create))
+        r.add_put("/api/findMe/{userId}/{kind:parallel|sequential|redirect}/{id}", w(self.findme_update))
+        r.add_delete("/api/findMe/{userId}/{kind:parallel|sequential|redirect}/{id}", w(self.findme_delete))
+        r.add_get("/api/schedules/abonent/{ownerId}", w(self.schedules_get))
+        for kind in ("abonent", "group"):
+            r.add_post(f"/api/schedules/{kind}/{{ownerId}}", w(functools.partial(self.schedule_create, kind=kind)))
+            r.add_put(f"/api/schedules/{kind}/{{ownerId}}", w(functools.partial(self.schedule_update, kind=kind)))
+            r.add_delete(f"/api/schedules/{kind}/{{ownerId}}",
+                         w(functools.partial(self.schedule_delete, kind=kind)))
+
+    @property
+    def now(self) -> float:
+        return self.p.sim.clock.now()
+
+    # ---------------------------------------------------------- 4.1 - 4.2
+    async def _activate(self, request: web.Request, ent: Enterprise, kind: str) -> web.Response:
+        body = parse(ServiceActivation, await json_body(request))
+        ent.activate(kind, body.callbackUrl, body.clientApiKey)  # type: ignore[arg-type]
+        self.p.notifier.arm_check_alive(ent, kind)
+        return ok()
+
+    async def activate_apicrm(self, request, ent):
+        return await self._activate(request, ent, "apicrm")
+
+    async def activate_webhook(self, request, ent):
+        return await self._activate(request, ent, "webhook")
+
+    # ---------------------------------------------------------- 4.4, 4.10
+    async def abonents(self, request, ent):
+        q = request.query
+        return ok(ent.list_abonents(q.get("phoneNumber") or None, q.get("extension") or None))
+
+    async def groups(self, request, ent):
+        return ok(list(ent.groups.values()))
+
+    # ---------------------------------------------------------------- 4.5
+    def _history_query(self, request) -> CallHistoryQuery:
+        data = {k: v for k, v in request.query.items() if k in CallHistoryQuery.model_fields}
+        return parse(CallHistoryQuery, data)
+
+    async def history_enterprise(self, request, ent):
+        return ok(ent.history.query(self._history_query(request)))
+
+    async def history_user(self, request, ent):
+        uid = int_param(request, "userId")
+        q = self._history_query(request)
+        ent.abonent(uid)
+        return ok(ent.history.query(q, user_id=uid))
+
+    async def history_group(self, request, ent):
+        gid = int_param(request, "groupId")
+        q = self._history_query(request)
+        ent.group(gid)
+        return ok(ent.history.query(q, group_id=gid))
+
+    async def history_legacy(self, request, ent):
+        """The older ``GET /api/callHistory`` with a JSON body (not in the document; real clients use it)."""
+        body = await json_body(request, required=False) or {}
+        if not isinstance(body, dict):
+            raise VpbxError(400, E.BAD_JSON.format(detail="a JSON object is expected"))
+        now_ms = int(self.now * 1000)
+        data = {"direction": body.get("callDirection"), "status": body.get("callStatus"),
+                "calledNumber": body.get("calledNumber"), "callingNumber": body.get("callingNumber"),
+                "dateFrom": body.get("dateFrom") or now_ms - 86400000, "dateTo": body.get("dateTo") or now_ms,
+                "page": 0, "size": 1000}
+        q = parse(CallHistoryQuery, data)
+        uid = body.get("abonentId")
+        if uid is not None:
+            try:
+                uid = int(uid)
+            except (TypeError, ValueError, OverflowError):
+                raise VpbxError(400, "abonentId: must be a number") from None
+            ent.abonent(uid)
+        return ok(ent.history.query(q, user_id=uid).content)
+
+    # ---------------------------------------------------------------- 4.6
+    async def _subscription_body(self, request) -> SubscriptionRequest:
+        """The document sends a JSON body (also on GET); clients that cannot send a body on GET
+        may give abonentId/subscriptionId as query parameters."""
+        body = await json_body(request, required=False)
+        if body is None:
+            body = {k: v for k, v in request.query.items() if k in ("abonentId", "subscriptionId")}
+            if not body:
+                raise VpbxError(400, "Required request body is missing")
+        return parse(SubscriptionRequest, body)
+
+    async def subscribe(self, request, ent):
+        body = await self._subscription_body(request)
+        sub = ent.subscribe(body.abonentId, self.now)
+        self.p.notifier.arm_expiry(ent, sub)
+        return ok(ent.subscription_view(sub, self.now))
+
+    async def subscription_get(self, request, ent):
+        body = await self._subscription_body(request)
+        return ok(ent.subscription_view(ent.subscription(body.abonentId, body.subscriptionId, self.now), self.now))
+
+    async def subscription_put(self, request, ent):
+        body = await self._subscription_body(request)
+        sub = ent.renew(body.abonentId, body.subscriptionId, self.now)
+        self.p.notifier.arm_expiry(ent, sub)
+        return ok(ent.subscription_view(sub, self.now))
+
+    async def subscription_delete(self, request, ent):
+        body = await self._subscription_body(request)
+        ent.unsubscribe(body.abonentId, body.subscriptionId, self.now)
+        return ok()
+
+    # ---------------------------------------------------------------- 4.8
+    def _abonent(self, request, ent):
+        return ent.abonent(int_param(request, "id"))
+
+    def _call(self, request, ent):
+        ab = self._abonent(request, ent)
+        call_id = request.match_info["callId"]
+        ac = self.p.registry.get(ab.userId, call_id)
+        if ac is None or not ac.live:
+            raise VpbxError(404, E.CALL_NOT_FOUND.format(id=call_id))
+        return ab, ac
+
+    def _leg(self, ac):
+        try:
+            call = self.p.sim.engine.get(ac.engine_call_id)
+        except CallNotFound:
+            raise VpbxError(404, E.CALL_NOT_FOUND.format(id=ac.callId)) from None
+        leg = call.legs.get(ac.leg_id)
+        if leg is None or leg.ended:
+            raise VpbxError(404, E.CALL_NOT_FOUND.format(id=ac.callId))
+        return call, leg
+
+    async def calls_list(self, request, ent):
+        ab = self._abonent(request, ent)
+        return ok([ac.summary() for ac in self.p.registry.live_for(ab.userId)])
+
+    def _address(self, request) -> str:
+        raw = request.query.get("address")
+        if raw is None or raw.strip() == "":
+            raise VpbxError(400, "Required request parameter 'address' is not present")
+        number = parse_address(raw)
+        if number is None:
+            raise VpbxError(400, E.BAD_ADDRESS.format(value=raw))
+        return number
+
+    async def calls_create(self, request, ent):
+        ab = self._abonent(request, ent)
+        self.p.click_to_dial(ent, ab, self._address(request))
+        return ok(status=201)
+
+    async def call_return(self, request, ent):
+        ab = self._abonent(request, ent)
+        if not ab.last_received:
+            raise VpbxError(400, E.NO_CALL_TO_RETURN)
+        ac = self.p.click_to_dial(ent, ab, ab.last_received)
+        return ok(ac.summary())
+
+    async def last_number_redial(self, request, ent):
+        ab = self._abonent(request, ent)
+        if not ab.last_dialed:
+            raise VpbxError(400, E.NO_NUMBER_TO_REDIAL)
+        ac = self.p.click_to_dial(ent, ab, ab.last_dialed)
+        return ok(ac.summary())
+
+    async def call_get(self, request, ent):
+        _, ac = self._call(request, ent)
+        return ok(ac.details())
+
+    async def call_delete(self, request, ent):
+        _, ac = self._call(request, ent)
+        call, leg = self._leg(ac)
+        self.p.sim.engine.hangup(leg, Cause.NORMAL_CLEARING, by="party")
+        return ok()
+
+    async def blind_transfer(self, request, ent):
+        ab, ac = self._call(request, ent)
+        number = self._address(request)
+        if ac.state not in TRANSFERABLE:
+            raise VpbxError(400, E.TRANSFER_BAD_STATE.format(id=ac.callId, state=ac.state))
+        call, leg = self._leg(ac)
+        if not call.peers(leg) and not any(l is not leg and l.role == "origin" for l in call.live_legs()):
+            raise VpbxError(400, E.TRANSFER_BAD_STATE.format(id=ac.callId, state="Idle"))
+        self.p.blind_transfer(ent, ab, ac, call, leg, number)
+        return ok()
+
+    async def consult_transfer(self, request, ent):
+        ab, ac1 = self._call(request, ent)
+        ac2 = self.p.registry.get(ab.userId, request.match_info["callId2"])
+        if ac2 is None or not ac2.live:
+            raise VpbxError(404, E.CALL_NOT_FOUND.format(id=request.match_info["callId2"]))
+        _, leg1 = self._leg(ac1)
+        _, leg2 = self._leg(ac2)
+        try:
+            self.p.sim.engine.consult_transfer(leg1, leg2)
+        except ValueError:
+            raise VpbxError(400, f"Calls {ac1.callId} and {ac2.callId} can not be joined") from None
+        return ok()
+
+    # ---------------------------------------------------------------- 4.9
+    def _recording_seconds(self, request, ent) -> tuple[str, float]:
+        ext = request.match_info["extTrackingId"]
+        key = ent.recording_key(ext)
+        if key is None:
+            raise VpbxError(404, E.RECORD_NOT_FOUND.format(id=ext))
+        return key, ent.recordings[key]
+
+    async def recording(self, request, ent):
+        key, seconds = self._recording_seconds(request, ent)
+        return web.Response(body=wav_bytes(seconds), content_type="audio/wav",
+                            headers={"Content-Disposition": f'attachment; filename="{key}.wav"'})
+
+    async def recording_mp3(self, request, ent):
+        key, seconds = self._recording_seconds(request, ent)
+        return web.Response(body=mp3_bytes(seconds), content_type="audio/mpeg",
+                            headers={"Content-Disposition": f'attachment; filename="{key}.mp3"'})
+
+    # --------------------------------------------------------------- 4.11
+    async def findme_get(self, request, ent):
+        return ok(ent.findme_of(int_param(request, "userId")).view())
+
+    async def findme_create(self, request, ent):
+        uid = int_param(request, "userId")
+        kind = request.match_info["kind"]
+        ent.abonent(uid)
+        body = parse(RULE_MODELS[kind], await json_body(request))
+        return ok(ent.save_rule(uid, kind, body))  # type: ignore[arg-type]
+
+    async def findme_update(self, request, ent):
+        uid = int_param(request, "userId")
+        rid = int_param(request, "id")
+        kind = request.match_info["kind"]
+        ent.abonent(uid)
+        body = parse(RULE_MODELS[kind], await json_body(request))
+        return ok(ent.save_rule(uid, kind, body, rid))  # type: ignore[arg-type]
+
+    async def findme_delete(self, request, ent):
+        uid = int_param(request, "userId")
+        rid = int_param(request, "id")
+        ent.delete_rule(uid, request.match_info["kind"], rid)  # type: ignore[arg-type]
+        return ok()
+
+    # --------------------------------------------------------------- 4.12
+    async def schedules_get(self, request, ent):
+        return ok(ent.schedules_for_abonent(int_param(request, "ownerId")))
+
+    async def schedule_create(self, request, ent, kind):
+        owner = int_param(request, "ownerId")
+        ent._owner_check(kind, owner)
+        body = parse(ScheduleIn, await json_body(request))
+        return ok(ent.create_schedule(kind, owner, body.model_copy(update={"recordId": None})))
+
+    async def schedule_update(self, request, ent, kind):
+        owner = int_param(request, "ownerId")
+        ent._owner_check(kind, owner)
+        body = parse(ScheduleIn, await json_body(request))
+        if body.recordId is None and request.query.get("recordId"):
+            body = body.model_copy(update={"recordId": int_param(request, "recordId")})
+        return ok(ent.update_schedule(kind, owner, body))
+
+    async def schedule_delete(self, request, ent, kind):
+        owner = int_param(request, "ownerId")
+        record_id: Optional[int] = None
+        if request.query.get("recordId"):
+            record_id = int_param(request, "recordId")
+        else:
+            body = await json_body(request, required=False)
+            if isinstance(body, dict) and body.get("recordId") is not None:
+                try:
+                    record_id = int(body["recordId"])
+                except (TypeError, ValueError, OverflowError):
+                    raise VpbxError(400, "recordId: must be a number") from None
+        ent.delete_schedule(kind, owner, record_id)
+        return ok()
