@@ -65,6 +65,11 @@ def test_same_seed_gives_identical_generated_data():
     assert json.dumps(a.world_store.dump(), sort_keys=True) == json.dumps(b.world_store.dump(), sort_keys=True)
     snap = lambda s: {slug: p.snapshot() for slug, p in s.providers.items()}  # noqa: E731
     assert json.dumps(snap(a), sort_keys=True, default=str) == json.dumps(snap(b), sort_keys=True, default=str)
+    assert all(snap(a)[slug] for slug in ("mts-vpbx", "beeline-cloudcc", "mts-autosecretary"))
+    other = Simulator(Settings(manual_clock=True, access_log=False, seed=12345))
+    for slug in ("mts-vpbx", "beeline-cloudcc", "mts-autosecretary"):
+        assert json.dumps(snap(other)[slug], sort_keys=True, default=str) != \
+            json.dumps(snap(a)[slug], sort_keys=True, default=str), f"{slug} ignores the seed"
 
 
 async def test_patch_changes_the_running_world_and_reset_restores_it(simulator):

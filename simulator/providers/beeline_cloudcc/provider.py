@@ -37,6 +37,11 @@ class BeelineCloudccProvider(Provider):
         self._unsubscribe = None
 
     # ------------------------------------------------------------------ life cycle
+    def snapshot(self) -> dict:
+        """Generated data (statistics rows) per tenant: identical for one seed."""
+        from dataclasses import asdict
+        return {tid: [asdict(c) for c in t.calls] for tid, t in self.backend.tenants.items()}
+
     def reset(self) -> None:
         section: BeelineWorld = self.section or BeelineWorld()
         self.backend = Backend(now=self.sim.clock.now, sys_id=section.spn.sys_id, host_id=section.spn.host_id)

@@ -83,6 +83,10 @@ class CdrStore:
         for record in records:
             self.add(record)
 
+    def all(self) -> list[CdrRecord]:
+        """Every record, by id."""
+        return [self._by_id[i] for i in sorted(self._by_id)]
+
     def get(self, record_id: int) -> Optional[CdrRecord]:
         return self._by_id.get(record_id)
 

@@ -59,6 +59,11 @@ class MtsAutosecretaryProvider(Provider):
     def _now(self):
         return to_msk(self.sim.clock.datetime())
 
+    def snapshot(self) -> dict:
+        """Generated data (the CDR history): identical for one seed."""
+        from dataclasses import asdict
+        return [asdict(rec) for rec in self.backend.cdrs.all()]
+
     def reset(self) -> None:
         section = self.section
         backend = build_backend(section)
