@@ -10,9 +10,14 @@ from __future__ import annotations
 import asyncio
 import gc
 import json
+import signal
+import subprocess
+import sys
 import time
 import tracemalloc
 from typing import Any
+
+from pathlib import Path
 
 from bench.probe import SLUG, TOKEN
 from simulator.delivery import Callback, RetryPolicy
@@ -22,6 +27,7 @@ from simulator.settings import Settings
 from simulator.sim import CallRequest, Simulator
 from simulator.testing.sink import CallbackSink
 
+SERVERS = Path(__file__).resolve().parent / "servers.py"
 ANSWER_AFTER = 2.0  # simulated seconds the called party rings
 TALK = 3.0  # simulated seconds of talk before the called party hangs up
 CALLBACK_KINDS = ("CALL_RECEIVED", "CALL_ANSWERED", "CALL_RELEASED", "CALL_HISTORY")
@@ -78,6 +84,7 @@ async def _drive(sim: Simulator, n_calls: int, batch: int, step: float, wall_lim
     engine = sim.engine
     start_total = engine.records_total
     t0 = time.perf_counter()
+    _drive.cpu0 = time.process_time()  # type: ignore[attr-defined]
     started = 0
     max_steps = n_calls // max(batch, 1) + int((ANSWER_AFTER + TALK) / step) + 1000
     for _ in range(max_steps):
@@ -92,22 +99,55 @@ async def _drive(sim: Simulator, n_calls: int, batch: int, step: float, wall_lim
     return engine.records_total - start_total, time.perf_counter() - t0, False
 
 
+class _SinkProcess:
+    """The CallbackSink in its own process (bench/servers.py sink): the simulator's side of
+    a callback only, as with a real application under test."""
+
+    def __init__(self) -> None:
+        self.proc = subprocess.Popen([sys.executable, str(SERVERS), "sink"],
+                                     stdout=subprocess.PIPE, text=True)
+        line = self.proc.stdout.readline().strip()  # bounded: the sink prints at once
+        if not line.startswith("http://127.0.0.1:"):
+            self.proc.kill()
+            raise RuntimeError(f"sink did not start: {line!r}")
+        self.base_url = line
+        self.received: int | None = None
+
+    def url(self, path: str) -> str:
+        return self.base_url + path
+
+    async def stop(self) -> None:
+        self.proc.send_signal(signal.SIGTERM)
+        try:
+            out, _ = self.proc.communicate(timeout=15)
+            self.received = int(out.strip().splitlines()[-1])
+        except (subprocess.TimeoutExpired, ValueError, IndexError):
+            self.proc.kill()
+            self.proc.wait(timeout=5)
+
+
 async def lifecycles(n_calls: int = 2000, batch: int = 100, step: float = 1.0,
                      callbacks: bool = True, wall_limit: float = 120.0,
-                     profile: str | None = None) -> dict:
+                     profile: str | None = None, sink_process: bool = False) -> dict:
+    """``callbacks``: 4 per call to a CallbackSink, in this process (client and server
+    share the one thread) or, with ``sink_process``, in a process of its own."""
     sim = new_simulator()
     await sim.start()
-    sink = await CallbackSink().start() if callbacks else None
+    sink: Any = None
+    if callbacks:
+        sink = _SinkProcess() if sink_process else await CallbackSink().start()
     subscriber = None
     if sink is not None:
         subscriber = FourCallbacks(sim, sink.url("/hook"))
         sim.bus.subscribe(subscriber, provider=SLUG)
     expected = 4 * n_calls if callbacks else 0
+    sent_before = sim.delivery.sent
 
     def done() -> bool:
         if sim.engine.calls:
             return False
-        return sink is None or (len(sink.requests) >= expected and sim.delivery.pending() == 0)
+        return sink is None or (sim.delivery.sent - sent_before >= expected
+                                and sim.delivery.pending() == 0)
 
     profiler = None
     if profile:
@@ -116,6 +156,7 @@ async def lifecycles(n_calls: int = 2000, batch: int = 100, step: float = 1.0,
         profiler.enable()
     try:
         finished, wall, completed = await _drive(sim, n_calls, batch, step, wall_limit, done)
+        cpu = time.process_time() - _drive.cpu0  # type: ignore[attr-defined]
     finally:
         if profiler is not None:
             profiler.disable()
@@ -125,11 +166,17 @@ async def lifecycles(n_calls: int = 2000, batch: int = 100, step: float = 1.0,
             await sink.stop()
     out = {"calls": n_calls, "finished": finished, "wall_s": round(wall, 3),
            "completed": completed, "lifecycles_per_s": round(finished / wall, 1) if wall else None,
-           "batch": batch, "step_sim_s": step, "callbacks": callbacks}
+           "batch": batch, "step_sim_s": step, "callbacks": callbacks,
+           "cpu_s": round(cpu, 3),
+           "cpu_us_per_lifecycle": round(cpu / finished * 1e6) if finished else None,
+           "lifecycles_per_cpu_s": round(finished / cpu) if cpu > 0 else None}
     if sink is not None:
-        delivered = len(sink.requests)
-        out.update({"callbacks_sent": subscriber.sent, "callbacks_received": delivered,
-                    "callbacks_per_s": round(delivered / wall, 1) if wall else None,
+        delivered = sink.received if sink_process else len(sink.requests)
+        attempts = sim.delivery.sent - sent_before
+        out.update({"sink": "separate process" if sink_process else "in-process",
+                    "callbacks_sent": subscriber.sent, "delivery_attempts": attempts,
+                    "callbacks_received": delivered,
+                    "callbacks_per_s": round(attempts / wall, 1) if wall else None,
                     "journal_out_entries": len(sim.journal.query(direction="out"))})
     return out
 
@@ -184,3 +231,42 @@ async def memory(n_calls: int = 10_000, batch: int = 500, wall_limit: float = 30
 
 def run(coro):
     return asyncio.run(coro)
+
+
+async def journal_memory(paths: list[str], n: int = 5000) -> dict:
+    """tracemalloc: bytes one inbound request's journal entry keeps, per route. Requests
+    are handled in-process (the app's full middleware stack, no sockets)."""
+    from aiohttp.test_utils import make_mocked_request
+
+    from simulator.app import create_app
+
+    sim = new_simulator()
+    app = create_app(sim)
+    app.freeze()
+    await app.startup()
+    headers = {"Host": "127.0.0.1:8080", "X-AUTH-TOKEN": TOKEN, "Accept": "application/json",
+               "User-Agent": "telsim-bench", "Connection": "keep-alive"}
+    out = {}
+    try:
+        for path in paths:
+            base = make_mocked_request("GET", path, headers=headers, app=app)
+            status = (await app._handle(base.clone())).status
+            sim.journal.clear()
+            gc.collect()
+            tracemalloc.start()
+            try:
+                before, _ = tracemalloc.get_traced_memory()
+                for _ in range(n):
+                    await app._handle(base.clone())
+                gc.collect()
+                after, _ = tracemalloc.get_traced_memory()
+            finally:
+                tracemalloc.stop()
+            kept = min(n, sim.settings.journal_size)
+            out[path] = {"status": status, "entries": kept,
+                         "bytes_per_entry": round((after - before) / kept),
+                         "journal_size": sim.settings.journal_size}
+    finally:
+        await app.shutdown()
+        await app.cleanup()
+    return out

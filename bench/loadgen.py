@@ -16,6 +16,7 @@ import asyncio
 import json
 import math
 import re
+import resource
 import shutil
 import subprocess
 import sys
@@ -38,6 +39,7 @@ class LoadResult:
     p50_ms: float | None = None
     p99_ms: float | None = None
     note: str = ""
+    client_cpu_s: float | None = None  # CPU the load generator itself used
 
     @property
     def rps(self) -> float:
@@ -55,6 +57,8 @@ class LoadResult:
                 "errors": self.errors, "rps": round(self.rps, 1),
                 "p50_ms": None if self.p50_ms is None else round(self.p50_ms, 3),
                 "p99_ms": None if self.p99_ms is None else round(self.p99_ms, 3),
+                "client_cpu_util": None if self.client_cpu_s is None or self.duration <= 0
+                else round(self.client_cpu_s / self.duration, 2),
                 "note": self.note}
 
 
@@ -158,6 +162,7 @@ async def _python_load(url: str, connections: int, duration: float, warmup: floa
                        headers: list[str]) -> LoadResult:
     parts = urlsplit(url)
     loop = asyncio.get_running_loop()
+    cpu0 = time.process_time()
     start = time.perf_counter()
     run = _Run(build_request(url, headers), start + warmup, start + warmup + duration)
     conns = []
@@ -170,7 +175,9 @@ async def _python_load(url: str, connections: int, duration: float, warmup: floa
     for c in conns:
         if c.transport is not None and not c.transport.is_closing():
             c.transport.close()
-    return LoadResult("python", url, connections, duration, run.requests, run.errors, run.hist)
+    result = LoadResult("python", url, connections, duration, run.requests, run.errors, run.hist)
+    result.client_cpu_s = time.process_time() - cpu0
+    return result
 
 
 def python_load(url: str, connections: int = 64, duration: float = 10.0, warmup: float = 1.0,
@@ -187,12 +194,14 @@ def python_load(url: str, connections: int = 64, duration: float = 10.0, warmup:
         for h in headers:
             cmd += ["-H", h]
         workers.append(subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True))
-    total = LoadResult(f"python x{procs} procs", url, connections, duration, 0, 0, {})
+    total = LoadResult(f"python x{procs}", url, connections, duration, 0, 0, {})
+    total.client_cpu_s = 0.0
     for w in workers:
         out, _ = w.communicate(timeout=warmup + duration + 60)
         data = json.loads(out)
         total.requests += data["requests"]
         total.errors += data["errors"]
+        total.client_cpu_s += (data.get("client_cpu_util") or 0) * duration
         for b, c in data["histogram"].items():
             total.histogram[int(b)] = total.histogram.get(int(b), 0) + c
     return total.finish()
@@ -239,9 +248,13 @@ def wrk_load(url: str, connections: int = 64, duration: float = 10.0, warmup: fl
     if warmup > 0:
         subprocess.run(base + [f"-d{max(1, round(warmup))}s", url], capture_output=True,
                        text=True, timeout=warmup + 30)
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     out = subprocess.run(base + [f"-d{max(1, round(duration))}s", url], capture_output=True,
                          text=True, timeout=duration + 60)
-    return parse_wrk(out.stdout, url, connections, duration)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    result = parse_wrk(out.stdout, url, connections, duration)
+    result.client_cpu_s = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+    return result
 
 
 def main() -> int:

@@ -146,16 +146,17 @@ def proc_cpu(pid: int) -> float | None:
 
 
 def print_header() -> None:
-    print(f"  {'target':<{LABEL_W}} {'tool':<6} {'req/s':>7} {'p50 ms':>7} {'p99 ms':>7} "
-          f"{'err':>4} {'srv CPU µs/req':>14} {'req/s per core':>14}")
+    print(f"  {'target':<{LABEL_W}} {'tool':<9} {'req/s':>7} {'p50 ms':>7} {'p99 ms':>7} "
+          f"{'err':>4} {'srv CPU µs/req':>14} {'req/s per core':>14} {'gen CPU':>7}")
 
 
 def print_row(r: dict) -> None:
     cpu = r.get("server_cpu_us_per_req")
     cap = r.get("capacity_rps_per_core")
-    print(f"  {r['label']:<{LABEL_W}} {r['tool']:<6} {r['rps']:>7.0f} {r['p50_ms']:>7.2f} "
+    gen = r.get("client_cpu_util")
+    print(f"  {r['label']:<{LABEL_W}} {r['tool']:<9} {r['rps']:>7.0f} {r['p50_ms']:>7.2f} "
           f"{r['p99_ms']:>7.2f} {r['errors']:>4} {'-' if cpu is None else f'{cpu:.0f}':>14} "
-          f"{'-' if cap is None else cap:>14}", flush=True)
+          f"{'-' if cap is None else cap:>14} {'-' if gen is None else f'{gen:.2f}':>7}", flush=True)
 
 
 # --------------------------------------------------------------- (a) http
@@ -206,7 +207,6 @@ def bench_http(args) -> dict:
                             "/mts-vpbx/api/abonents", [f"X-AUTH-TOKEN: {PROBE_TOKEN}"]))
 
     rows: list[dict] = []
-    bodies: dict[str, bytes] = {}
     print_header()
     for label, kind, path, headers in targets:
         port = free_port()
@@ -216,39 +216,41 @@ def bench_http(args) -> dict:
             status, body = get(srv.url(path), {k.strip(): v.strip() for k, v in hdrs.items()})
             if status != 200:
                 print(f"  {label}: answered {status} {body[:200]!r}; measuring anyway")
-            bodies[path] = body
             for tool in tools:
                 row = {"label": label, **load(tool, srv.url(path), headers, srv.proc.pid)}
                 rows.append(row)
                 print_row(row)
         if prof:
             print(f"  server profile: {prof}")
-
-    # the baseline: a bare aiohttp handler returning the same JSON as the last target
-    label, kind, path, _ = targets[-1] if args.route else targets[1]
-    with tempfile.NamedTemporaryFile("wb", suffix=".json", delete=False) as f:
-        f.write(bodies.get(path) or b"{}")
-        body_file = f.name
-    try:
-        json.loads(Path(body_file).read_text(encoding="utf-8"))
-    except ValueError:
-        Path(body_file).write_text("{}")
-    try:
-        port = free_port()
-        with Server([sys.executable, SERVERS, "baseline", "--port", str(port), "--path", path,
-                     "--json", body_file], port) as srv:
-            for tool in tools:
-                row = {"label": f"bare aiohttp, same JSON, GET {path}",
-                       **load(tool, srv.url(path), [], srv.proc.pid)}
-                rows.append(row)
-                print_row(row)
-    finally:
-        os.unlink(body_file)
+        if args.no_baseline:
+            continue
+        # the baseline: a bare aiohttp handler returning the same JSON, no middleware
+        try:
+            json.loads(body)
+        except ValueError:
+            body = b"{}"
+        with tempfile.NamedTemporaryFile("wb", suffix=".json", delete=False) as f:
+            f.write(body)
+            body_file = f.name
+        try:
+            port = free_port()
+            with Server([sys.executable, SERVERS, "baseline", "--port", str(port), "--path",
+                         path.split("?")[0], "--json", body_file], port) as srv:
+                for tool in tools:
+                    row = {"label": f"  bare aiohttp handler, same {len(body)} B JSON",
+                           **load(tool, srv.url(path), [], srv.proc.pid)}
+                    rows.append(row)
+                    print_row(row)
+        finally:
+            os.unlink(body_file)
     print("  req/s per core = 1 / (server CPU time per request): what one dedicated core would "
-          "serve; it is much less disturbed than req/s by other work on the machine.")
+          "serve; it is much less disturbed than req/s by other work on the machine.\n"
+          "  gen CPU = cores the load generator used itself; near 1.0 means the generator, not "
+          "the server, set the pace.")
     if "python" in tools:
         print("  note: the Python load generator runs on the same 2 cores as the server and "
-              "understates it; wrk (C) is the number to compare with the target.")
+              "understates it when it saturates its core (gen CPU ~1.0); wrk (C, much less CPU "
+              "per request) is the number to compare with the target.")
     return {"rows": rows, "connections": args.connections, "duration_s": args.duration}
 
 
@@ -258,19 +260,28 @@ def bench_calls(args) -> dict:
 
     out = {}
     prof = str(Path(args.profile) / "calls.prof") if args.profile else None
-    r = eb.run(eb.lifecycles(args.calls, batch=args.batch, callbacks=True,
-                             wall_limit=args.wall_limit, profile=prof))
-    out["with_callbacks"] = r
-    print(f"  with 4 callbacks each: {r['finished']}/{r['calls']} calls in {r['wall_s']:.2f} s "
-          f"= {r['lifecycles_per_s']:.0f} lifecycles/s; {r['callbacks_received']} callbacks "
-          f"received ({r['callbacks_per_s']:.0f}/s){'' if r['completed'] else '  [STOPPED: wall limit]'}")
+
+    def show(name: str, r: dict) -> None:
+        line = (f"  {name:<44} {r['finished']:>5}/{r['calls']} calls in {r['wall_s']:6.2f} s = "
+                f"{r['lifecycles_per_s']:6.0f} lifecycles/s")
+        if r["callbacks"]:
+            line += f", {r['callbacks_per_s']:5.0f} callbacks/s ({r['callbacks_received']} received)"
+        line += (f"; CPU {r['cpu_us_per_lifecycle']} µs/lifecycle of this process"
+                 f"{'' if r['completed'] else '  [STOPPED at the wall-time limit]'}")
+        print(line, flush=True)
+
+    runs = [("with_callbacks", "4 callbacks each, CallbackSink in-process", True, False),
+            ("with_callbacks_sink_process", "4 callbacks each, CallbackSink in own process",
+             True, True),
+            ("engine_only", "engine only (no callbacks)", False, False)]
+    for key, name, callbacks, sink_process in runs:
+        r = eb.run(eb.lifecycles(args.calls, batch=args.batch, callbacks=callbacks,
+                                 sink_process=sink_process, wall_limit=args.wall_limit,
+                                 profile=prof if key == "with_callbacks" else None))
+        out[key] = r
+        show(name, r)
     if prof:
-        print(f"  profile: {prof}")
-    r = eb.run(eb.lifecycles(args.calls, batch=args.batch, callbacks=False,
-                             wall_limit=args.wall_limit))
-    out["engine_only"] = r
-    print(f"  engine only (no callbacks): {r['finished']}/{r['calls']} calls in "
-          f"{r['wall_s']:.2f} s = {r['lifecycles_per_s']:.0f} lifecycles/s")
+        print(f"  profile of the first run: {prof}")
     return out
 
 
@@ -286,6 +297,16 @@ def bench_memory(args) -> dict:
           f"{r['bytes_per_cached_call']} B per call")
     print(f"  everything retained after {r['finished']} calls: "
           f"{r['total_retained_bytes'] / 2**20:.2f} MiB (peak {r['peak_bytes'] / 2**20:.2f} MiB)")
+    from simulator.providers.registry import discover
+    paths = [f"/{PROBE_SLUG}{PROBE_ROUTE}"]
+    if "mts-vpbx" in discover():
+        paths.append("/mts-vpbx/api/abonents")
+    j = eb.run(eb.journal_memory(paths))
+    for path, m in j.items():
+        print(f"  journal: {m['bytes_per_entry']} B per inbound request entry (GET {path}, status "
+              f"{m['status']}) -> {m['bytes_per_entry'] * m['journal_size'] / 2**20:.0f} MiB at "
+              f"the default cap of {m['journal_size']} entries")
+    r["journal"] = j
     return r
 
 
@@ -361,6 +382,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--loadgen", choices=("auto", "wrk", "python", "both"), default="auto",
                    help="auto: wrk when installed, else the pure-Python generator")
     p.add_argument("--wrk-threads", type=int, default=1)
+    p.add_argument("--no-baseline", action="store_true", help="skip the bare aiohttp baselines")
     p.add_argument("--load-procs", type=int, default=1, help="Python generator processes")
     p.add_argument("--calls", type=int, help="calls for (b) (default 3000)")
     p.add_argument("--batch", type=int, default=100, help="calls started per simulated second")

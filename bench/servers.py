@@ -4,6 +4,9 @@
         `telsim serve` (the same CLI entry point) with the bench-only provider registered
     python bench/servers.py baseline --port P --path /api/abonents --json FILE
         a bare aiohttp handler returning the same JSON (no middleware, no journal, no auth)
+    python bench/servers.py sink
+        a CallbackSink (simulator.testing) on a free loopback port; prints its base URL,
+        runs until SIGTERM, then prints the number of requests it received
 """
 from __future__ import annotations
 
@@ -50,12 +53,34 @@ def _baseline(argv: list[str]) -> int:
     return 0
 
 
+def _sink(argv: list[str]) -> int:
+    import asyncio
+    import signal
+
+    sys.path.insert(0, str(ROOT))
+    from simulator.testing.sink import CallbackSink
+
+    async def run() -> int:
+        sink = await CallbackSink().start()
+        print(sink.base_url, flush=True)
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        await stop.wait()
+        await sink.stop()
+        print(len(sink.requests), flush=True)
+        return 0
+
+    return asyncio.run(run())
+
+
 def main() -> int:
-    if len(sys.argv) < 2 or sys.argv[1] not in ("probe", "baseline"):
+    kinds = {"probe": _probe, "baseline": _baseline, "sink": _sink}
+    if len(sys.argv) < 2 or sys.argv[1] not in kinds:
         print(__doc__, file=sys.stderr)
         return 2
-    kind, argv = sys.argv[1], sys.argv[2:]
-    return _probe(argv) if kind == "probe" else _baseline(argv)
+    return kinds[sys.argv[1]](sys.argv[2:])
 
 
 if __name__ == "__main__":

@@ -15,7 +15,6 @@ from aiohttp.web_urldispatcher import Domain, MatchedSubAppResource
 
 from .control.routes import setup_control
 from .http import JOURNAL_KIND_KEY, TENANT_KEY
-from .journal import body_text
 from .providers.base import Provider
 from .settings import Settings
 from .sim import Simulator
@@ -27,11 +26,16 @@ SIM_KEY = web.AppKey("simulator", Simulator)
 PROVIDER_KEY = web.AppKey("provider", Provider)
 
 
-class AnyPortDomain(Domain):
-    """A Host rule that ignores the port: ``vpbx.mts.ru:8080`` is ``vpbx.mts.ru``."""
+class ProviderHosts(Domain):
+    """A Host rule for all of one provider's hosts, ignoring the port
+    (``vpbx.mts.ru:8080`` is ``vpbx.mts.ru``): one set lookup per provider and request."""
+
+    def __init__(self, hosts: tuple[str, ...]):
+        super().__init__(hosts[0])
+        self.hosts = frozenset(h.lower() for h in hosts)
 
     def match_domain(self, host: str) -> bool:
-        return host.lower().rsplit(":", 1)[0] == self.canonical
+        return host.lower().rsplit(":", 1)[0] in self.hosts
 
 
 def _provider_app(provider: Provider) -> web.Application:
@@ -92,9 +96,9 @@ async def _observe(request: web.Request, handler):
         sim.journal.add(
             "in", request.get(JOURNAL_KIND_KEY, "request"), provider.slug, tenant,
             method=request.method, path=inner_path, query=request.query_string,
-            host=request.host, request_headers=dict(request.headers),
-            request_body=body_text(body), status=status, error=error,
-            response_body=_response_text(response), latency_ms=round(latency, 3))
+            host=request.host, request_headers=request.headers,
+            request_body=body, status=status, error=error,
+            response_body=_response_body(response), latency_ms=round(latency, 3))
         if sim.settings.access_log:
             access_log.info("%s %s %s %s %s %.1fms", provider.slug, tenant or "-",
                             request.method, request.path_qs, status, latency)
@@ -108,14 +112,15 @@ def _inner_path(request: web.Request, provider: Provider) -> str:
     return path
 
 
-def _response_text(response) -> str | None:
+def _response_body(response) -> bytes | str | None:
+    """The answer's body as sent (the journal turns it into text when read)."""
     if response is None:
         return None
     body = getattr(response, "body", None)
     if isinstance(body, (bytes, bytearray)):
-        return body_text(bytes(body))
+        return body
     text = getattr(response, "text", None)
-    return body_text(text) if isinstance(text, str) else None
+    return text if isinstance(text, str) else None
 
 
 async def _apply_fault(sim: Simulator, provider: Provider, request: web.Request, rule):
@@ -142,10 +147,10 @@ def create_app(settings: Settings | Simulator | None = None) -> web.Application:
     setup_control(app, sim)
     for slug, provider in sim.providers.items():
         app.add_subapp(f"/{slug}", _provider_app(provider))
-        for host in provider.hosts:
+        if provider.hosts:
             sub = _provider_app(provider)
-            # aiohttp's add_domain() matches the port too; register a port-blind rule instead
-            app._add_subapp(partial(MatchedSubAppResource, AnyPortDomain(host), sub), sub)
+            # aiohttp's add_domain() takes one host and matches the port too
+            app._add_subapp(partial(MatchedSubAppResource, ProviderHosts(provider.hosts), sub), sub)
 
     async def on_startup(_app: web.Application) -> None:
         await sim.start()

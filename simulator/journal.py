@@ -24,6 +24,25 @@ def body_text(body: bytes | str | None) -> str | None:
     return text if len(body) <= MAX_BODY else text + "…"
 
 
+_BODY_FIELDS = ("request_body", "response_body")
+_HEADER_FIELDS = ("request_headers", "response_headers")
+
+
+def _materialize(entry: dict) -> dict:
+    """Entries keep raw bytes and header objects (cheap on the hot path); they become
+    JSON-able text and dicts the first time somebody reads them."""
+    if entry.pop("_raw", False):
+        for key in _BODY_FIELDS:
+            value = entry.get(key)
+            if isinstance(value, (bytes, bytearray, memoryview)):
+                entry[key] = body_text(bytes(value))
+        for key in _HEADER_FIELDS:
+            value = entry.get(key)
+            if value is not None and not isinstance(value, dict):
+                entry[key] = dict(value)
+    return entry
+
+
 class Journal:
     def __init__(self, now: Callable[[], float], maxlen: int = 20_000):
         self._now = now
@@ -43,10 +62,12 @@ class Journal:
             **fields: Any) -> dict:
         entry = {"id": next(self._ids), "direction": direction, "kind": kind,
                  "provider": provider, "tenant": tenant, "sim_time": self._now(),
-                 "wall_time": time.time(), **fields}
+                 "wall_time": time.time(), "_raw": True, **fields}
         self._entries.append(entry)
-        for listener in self._listeners:
-            listener(entry)
+        if self._listeners:
+            _materialize(entry)
+            for listener in self._listeners:
+                listener(entry)
         return entry
 
     def query(self, *, provider: str | None = None, direction: str | None = None,
@@ -67,7 +88,7 @@ class Journal:
                 out.append(e)
         if limit is not None:
             out = out[-limit:]
-        return out
+        return [_materialize(e) for e in out]
 
     @property
     def last_id(self) -> int:

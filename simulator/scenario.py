@@ -25,6 +25,8 @@ from typing import Any
 
 import aiohttp
 import yaml
+
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when built in
 from aiohttp import web
 
 from .settings import Settings
@@ -97,7 +99,7 @@ def subset_mismatch(expected: Any, actual: Any, where: str = "$") -> str | None:
 
 def load_scenario(path: Path) -> dict:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)
     except OSError as exc:
         raise ScenarioError(f"{path}: cannot read: {exc.strerror or exc}") from None
     except yaml.YAMLError as exc:

@@ -21,17 +21,6 @@ from simulator.cli import build_parser
 from simulator.providers.registry import discover
 
 ROOT = Path(__file__).resolve().parents[1]
-PROVIDERS_DIR = ROOT / "simulator" / "providers"
-
-# Hosts (DESIGN.md "URL layout") of providers whose package may not register itself yet,
-# so the aliases can be written before the package lands. Once a slug is registered the
-# registry's hosts are the truth (an entry here must then be a subset of them) and the
-# entry may be removed.
-PENDING_HOSTS: dict[str, tuple[str, ...]] = {
-    "mts-autosecretary": ("aa.mts.ru",),
-    "beeline-cloudcc": ("cloudcc.beeline.ru",),
-    "mts-vpbx": ("vpbx.mts.ru",),
-}
 
 HOSTNAME = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
 
@@ -85,10 +74,7 @@ def _option(command: list[str], name: str) -> str | None:
 
 
 def _registered_hosts() -> dict[str, tuple[str, ...]]:
-    hosts = {slug: tuple(cls.hosts) for slug, cls in discover().items()}
-    for slug, pending in PENDING_HOSTS.items():
-        hosts.setdefault(slug, pending)
-    return hosts
+    return {slug: tuple(cls.hosts) for slug, cls in discover().items()}
 
 
 def _aliases() -> list[str]:
@@ -145,19 +131,6 @@ def test_every_provider_host_is_a_network_alias():
     assert not missing, f"add these provider hosts to the telsim network aliases: {missing}"
     stray = sorted(set(aliases) - known)
     assert not stray, f"aliases that are no provider's host: {stray}"
-
-
-def test_pending_provider_hosts_belong_to_provider_packages():
-    registered = discover()
-    packages = {p.name for p in PROVIDERS_DIR.iterdir()
-                if p.is_dir() and not p.name.startswith(("_", "."))}
-    for slug, hosts in PENDING_HOSTS.items():
-        if slug in registered:
-            # once registered, the registry is the truth; the pending entry must not disagree
-            assert set(hosts) <= set(registered[slug].hosts), (
-                f"{slug} registered with hosts {registered[slug].hosts}; update PENDING_HOSTS")
-            continue
-        assert slug.replace("-", "_") in packages, f"no package for pending provider {slug}"
 
 
 def test_healthcheck_path_is_in_the_control_api():

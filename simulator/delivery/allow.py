@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 import fnmatch
+from functools import lru_cache
 import ipaddress
 from urllib.parse import urlsplit
 
 
+@lru_cache(maxsize=1024)
 def is_loopback(host: str) -> bool:
     host = host.strip("[]").lower()
     if host == "localhost" or host.endswith(".localhost"):

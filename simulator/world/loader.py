@@ -8,6 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when built in
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
 
 from ..providers.registry import discover
@@ -64,7 +66,7 @@ def read_world_file(path: str | Path) -> dict:
     except OSError as exc:
         raise WorldError(f"{path}: cannot read: {exc.strerror or exc}") from None
     try:
-        raw = yaml.safe_load(text) if path.suffix != ".json" else json.loads(text)
+        raw = yaml.load(text, Loader=_Loader) if path.suffix != ".json" else json.loads(text)
     except (yaml.YAMLError, json.JSONDecodeError) as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
