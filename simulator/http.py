@@ -6,7 +6,7 @@ and :func:`read_multipart` instead of ``request.post()`` for multipart/form-data
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from email.parser import BytesParser
 from email.policy import HTTP
 
@@ -23,6 +23,7 @@ class FormPart:
     filename: str | None
     content_type: str
     data: bytes
+    headers: dict[str, str] = field(default_factory=dict)  # the part's own headers, as sent
 
     def text(self, encoding: str = "utf-8") -> str:
         return self.data.decode(encoding)
@@ -62,7 +63,8 @@ def parse_multipart(content_type_header: str, body: bytes) -> list[FormPart]:
         payload = part.get_payload(decode=True)
         parts.append(FormPart(part.get_param("name", header="content-disposition"),
                               part.get_filename(), part.get_content_type(),
-                              payload if isinstance(payload, bytes) else b""))
+                              payload if isinstance(payload, bytes) else b"",
+                              {k: str(v) for k, v in part.items()}))
     return parts
 
 

@@ -215,10 +215,15 @@ class VirtualClock:
                 self._drop_cancelled()
                 if not self._heap or self._heap[0].when > target:
                     break
-                handle = heapq.heappop(self._heap)
-                self._sim_base = max(self._sim_base, handle.when)
-                self._fire(handle)
-                fired += 1
+                # every timer of one simulated instant fires, then the loop settles once:
+                # callbacks they cause are queued in firing order either way
+                instant = self._heap[0].when
+                self._sim_base = max(self._sim_base, instant)
+                while self._heap and self._heap[0].when == instant:
+                    handle = heapq.heappop(self._heap)
+                    if not handle.cancelled:
+                        self._fire(handle)
+                        fired += 1
                 await self.settle()
             self._sim_base = target
         finally:

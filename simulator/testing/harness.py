@@ -16,13 +16,24 @@ from ..world import DEFAULT_WORLD, read_world_file
 from ..world.store import merge_patch
 
 
+_PARSED: dict[tuple[Path, int], dict] = {}
+
+
+def _parsed_world(path: Path) -> dict:
+    """A world file parsed once per test session (per modification), copied per test."""
+    key = (path.resolve(), path.stat().st_mtime_ns if path.exists() else 0)
+    if key not in _PARSED:
+        _PARSED[key] = read_world_file(path)
+    return copy.deepcopy(_PARSED[key])
+
+
 class SimulatorHarness:
     def __init__(self, world: str | Path | dict | None = None, patch: dict | None = None,
                  manual_clock: bool = True):
         if isinstance(world, dict):
             raw = copy.deepcopy(world)
         else:
-            raw = read_world_file(world or DEFAULT_WORLD)
+            raw = _parsed_world(Path(world or DEFAULT_WORLD))
         if patch:
             raw = merge_patch(raw, patch)
         self.sim = Simulator(Settings(world_data=raw, manual_clock=manual_clock, access_log=False))

@@ -223,9 +223,10 @@ class TenantState:
         return rows[lo:hi]
 
     def cdr_rows(self, request: CdrRequest) -> list[CallRecord]:
+        """The file is made once, when it becomes READY: later calls never change it."""
         seen: dict[str, CallRecord] = {}
         for key, (start, end) in request.intervals.items():
-            for row in self.calls_between(key, start, end):
+            for row in self.calls_between(key, start, min(end, request.ready_at)):
                 seen.setdefault(row.call_id, row)
         return sorted(seen.values(), key=lambda r: (r.dt_end, r.call_id))
 
@@ -260,6 +261,9 @@ class Backend:
     def tenant_of_number(self, number: str) -> Optional[TenantState]:
         login = self._numbers.get(canonical(number))
         return self.tenants.get(login) if login else None
+
+    def tenant_by_id(self, tenant_id: Optional[str]) -> Optional[TenantState]:
+        return next((t for t in self.tenants.values() if t.tenant_id == tenant_id), None) if tenant_id else None
 
     def authenticate(self, login: str, password: str) -> Optional[TenantState]:
         tenant = self.tenants.get(login)

@@ -11,10 +11,12 @@ import posixpath
 from typing import Any, Callable, Optional
 from urllib.parse import quote
 
+from simulator.http import FormPart as Part
+
 from . import dates, hlrtz, wav
 from .backend import BLACK_LISTS, CdrRequest, Redirect, StoredVoiceFile, TenantState
 from .errors import INCORRECT_FORM, BeelineError
-from .multipart import Part
+from .multipart import normal_name
 from .numbers import canonical, is_phone
 
 MISSING: Any = object()
@@ -369,7 +371,7 @@ class OfflineApi:
     # ------------------------------------------------------------------ 4.10 - 4.12 recording
     def cmd_arecord(self, form: dict[str, Any], _files: list[Part]) -> dict[str, Any]:
         conf = _get(form, "ConfData")
-        if conf is MISSING or conf is None:  # 4.10.2
+        if conf is MISSING or conf is None or _is_all(conf):  # 4.10.2
             self.t.record_all = True
             return self._ok("ARECORD")
         keys = self._bnumbers(conf)
@@ -380,7 +382,7 @@ class OfflineApi:
 
     def cmd_crecord(self, form: dict[str, Any], _files: list[Part]) -> dict[str, Any]:
         conf = _get(form, "ConfData")
-        if conf is MISSING or conf is None:  # 4.11.2
+        if conf is MISSING or conf is None or _is_all(conf):  # 4.11.2
             self.t.record_all = False
             self.t.record_numbers.clear()
             return self._ok("CRECORD")
@@ -455,7 +457,7 @@ class OfflineApi:
             ord(ch) < 32 for ch in comment
         ):
             raise BeelineError("400.5")
-        part = next((p for p in files if p.name.strip().lower() == "vfile"), None)
+        part = next((p for p in files if normal_name(p.name) == "vfile"), None)
         if part is None or not part.filename or not posixpath.basename(part.filename.replace("\\", "/")).strip():
             raise BeelineError("400.8", INCORRECT_FORM)
         name = posixpath.basename(part.filename.replace("\\", "/")).strip()
@@ -525,6 +527,11 @@ class OfflineApi:
             return {"ConfData": hlrtz.offset(ctn)}
         except hlrtz.InvalidCtn:
             raise BeelineError("400.9") from None
+
+
+def _is_all(conf: Any) -> bool:
+    """``["*"]``, what LRECORD answers for "all numbers" (4.12), sent back means all numbers."""
+    return conf == "*" or conf == ["*"]
 
 
 def _first(obj: dict[str, Any], *keys: str) -> Any:

@@ -160,6 +160,31 @@ class Online:
         if await engine.wait_answer(leg1) and not leg0.ended and not leg1.ended:
             engine.bridge(leg0, leg1)
 
+    # ------------------------------------------------------------------ control API: outbound calls
+    def start_outbound(self, req) -> Optional["Call"]:
+        """A call placed from one of a tenant's numbers (a phone behind the platform): no
+        client request, so no callStatus, but it is a line of the statistics file."""
+        backend = self.p.backend
+        tenant = backend.tenant_of_number(req.from_) or backend.tenant_by_id(req.tenant)
+        if tenant is None:
+            return None
+        bkey = self._owned(tenant, req.from_)
+        call = self.engine.create_call(SLUG, tenant.tenant_id, req.direction, req.from_, req.to,
+                                       record=req.record or (bool(bkey) and tenant.records(bkey)),
+                                       script=req.script, meta=req.meta)
+        self._new_context(call, CallContext(tenant, "control", backend.new_script_id(), bnumber=bkey))
+        origin = self.engine.add_origin(call, req.from_, behaviour=req.caller, meta={"side": 0})
+        self.engine.spawn(call, self._outbound_flow(call, origin, req.to, req.timeout or tenant.limits.ring_timeout))
+        return call
+
+    async def _outbound_flow(self, call: "Call", origin: "Leg", to: str, timeout: float) -> None:
+        engine = self.engine
+        leg = engine.dial(call, to, caller_id=call.from_, timeout=timeout, meta={"side": 1})
+        if await engine.wait_answer(leg) and not origin.ended:
+            engine.bridge(origin, leg)
+        elif not origin.ended:
+            engine.hangup(origin, leg.cause or Cause.NORMAL_CLEARING, by="system")
+
     # ------------------------------------------------------------------ inbound calls
     def start_inbound(self, req) -> "Call":
         tenant = self.p.backend.tenant_of_number(req.to)

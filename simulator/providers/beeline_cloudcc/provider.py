@@ -105,7 +105,7 @@ class BeelineCloudccProvider(Provider):
     async def start_call(self, req):
         if req.direction == "inbound":
             return self.online.start_inbound(req)
-        return await super().start_call(req)
+        return self.online.start_outbound(req) or await super().start_call(req)
 
     def recording_audio(self, record: CallRecord) -> Optional[bytes]:
         if record.recording_id is None:

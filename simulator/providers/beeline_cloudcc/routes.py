@@ -96,11 +96,12 @@ class Handlers:
             set_tenant(request, tenant.tenant_id)
             if request.method != "POST":
                 raise BeelineError("400.7")
-            boundary = multipart.boundary_of(request.headers.get("Content-Type"))
+            content_type = request.headers.get("Content-Type")
+            multipart.boundary_of(content_type)
             body = await request.read()
             if len(body) > tenant.limits.max_body_bytes:
                 raise BeelineError("413.1")
-            parts = multipart.parse(body, boundary)
+            parts = multipart.read_form(content_type, body)
             form_part = multipart.find(parts, "api_form")
             if form_part is None:
                 raise BeelineError("400.8", NO_FORM_PART)

@@ -48,6 +48,7 @@ class FlowState:
     voicemail: bool = False
     recorded_dn: Optional[str] = None
     tried: set[str] = field(default_factory=set)
+    queue_ticket: Optional[int] = None  # place in the UN's queue, kept while the call waits
 
 
 def _failure_token(cause: Optional[int], number: str) -> str:
@@ -99,7 +100,7 @@ class Distributor:
             if origin.ended:
                 return
             un = self._un(state) or un
-            target = dn_by_ext(un, digits) if digits else None
+            target = dn_by_ext(un, digits, self.clock.datetime()) if digits else None
             if target is not None and self.provider.channels.has_free(un.phone, target.phone, target.channels):
                 state.log.add(calllog.extension(digits))
                 if await self._attempt(call, origin, state, un, target):
@@ -137,13 +138,14 @@ class Distributor:
                     return
                 if queue_deadline is None:
                     queue_deadline = self.clock.now() + un.max_queue_time
+                    state.queue_ticket = channels.ticket()
                 remaining = queue_deadline - self.clock.now()
                 if remaining <= 0:
                     state.log.add(calllog.MAX_QUEUE_EXCEEDED)
                     await self._finish_unanswered(call, origin, state, un)
                     return
                 state.phase = "queue"
-                await channels.wait(un.phone, self.clock, remaining)
+                await channels.wait(un.phone, self.clock, remaining, state.queue_ticket)
                 continue
             for dn in free:
                 if origin.ended:

@@ -3,6 +3,7 @@ service sends) when a call finishes. The service has no online callbacks in API 
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING
 
 from . import calllog
@@ -11,6 +12,8 @@ from .cdr import CdrRecord
 if TYPE_CHECKING:
     from ...engine.bus import Event
     from .provider import MtsAutosecretaryProvider
+
+log = logging.getLogger(__name__)
 
 LEG_END = ("leg.released", "leg.failed", "leg.detached")
 
@@ -57,7 +60,12 @@ class EventAdapter:
             talk_duration=int(round(record.talk_duration)),
             log=state.log.render(),
         )
-        backend.add_cdr(cdr)
+        try:
+            backend.add_cdr(cdr)
+        except ValueError:
+            # only a fixed CDR patched into the world with a later id and an earlier start can clash
+            log.exception("CDR of call %s could not be stored", event.call_id)
+            return
         if record.recording_id:
             backend.recordings[cdr.id] = record.recording_id
         un = backend.uns.get(state.un)

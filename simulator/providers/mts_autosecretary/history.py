@@ -46,7 +46,12 @@ def simulate_outcome(un: UN, an: str, start: datetime, rng: random.Random) -> tu
     dns = eligible_dns(un, start)
     if not dns:
         log.add(calllog.NO_DNS)
-        return 1, 0, log.render()
+        if not un.need_record:
+            return 1, 0, log.render()
+        # nobody on duty but voice mail on: greeting, then the caller leaves a message (as live calls do)
+        log.add(calllog.REC_START)
+        log.add(calllog.REC_STOP)
+        return 3 + 1 + rng.randint(5, 45), 0, log.render()
     elapsed = 3  # greeting
     for dn in dns:
         log.add(calllog.try_to_call(dn.phone))

@@ -91,10 +91,13 @@ def resolve_interval(begin_raw: Optional[str], end_raw: Optional[str], now: date
     today_start, today_end = day_bounds(to_msk(now).date())
     if begin is None and end is None:
         return today_start, today_end
-    if begin is None:
-        begin = end - timedelta(days=1)
-    if end is None:
-        end = max(today_end, begin + timedelta(days=1))
+    try:
+        if begin is None:
+            begin = end - timedelta(days=1)
+        if end is None:
+            end = max(today_end, begin + timedelta(days=1))
+    except OverflowError:
+        raise bad_request(f"Invalid interval: {begin_raw or end_raw} is out of the supported date range") from None
     if begin > end:
         raise bad_request(f"Invalid interval: begin {begin_raw} is later than end {end_raw}")
     return begin, end

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from aiohttp import web
@@ -23,6 +24,8 @@ from .timefmt import to_msk
 from .world import AutosecretarySection, build_backend
 
 RECORD_KEEP_DAYS = 30
+
+log = logging.getLogger(__name__)
 
 
 def caller_number(number: str) -> str:
@@ -59,6 +62,32 @@ class MtsAutosecretaryProvider(Provider):
     def _now(self):
         return to_msk(self.sim.clock.datetime())
 
+    def describe(self) -> dict:
+        """GET /_sim/providers/mts-autosecretary: accounts, UNs with channels in use and queue lengths,
+        calls being distributed (with their log so far), CDR counters."""
+        backend = self.backend
+        in_use = self.channels.in_use_by_un()
+        return {
+            "accounts": {login: {"uns": list(account.uns)} for login, account in backend.accounts.items()},
+            "uns": {
+                phone: {
+                    "owner": backend.owner.get(phone),
+                    "enabled": un.enabled,
+                    "channels_in_use": in_use.get(phone, {}),
+                    "queued": self.channels.queued(phone),
+                    "cdrs": backend.cdrs.count(phone),
+                }
+                for phone, un in backend.uns.items()
+            },
+            "live_calls": [
+                {"call_id": call_id, "id": state.cdr_id, "un": state.un, "an": state.an, "phase": state.phase,
+                 "log": state.log.render()}
+                for call_id, state in self.flows.items()
+            ],
+            "cdrs": len(backend.cdrs),
+            "next_id": backend.peek_call_id(),
+        }
+
     def snapshot(self) -> dict:
         """Generated data (the CDR history): identical for one seed."""
         from dataclasses import asdict
@@ -66,7 +95,7 @@ class MtsAutosecretaryProvider(Provider):
 
     def reset(self) -> None:
         section = self.section
-        backend = build_backend(section)
+        backend = build_backend(section, self._now())
         history.generate(
             backend,
             self.sim.clock.datetime(),
@@ -86,7 +115,7 @@ class MtsAutosecretaryProvider(Provider):
         old = old or AutosecretarySection()
         new = new or AutosecretarySection()
         backend = self.backend
-        fresh = build_backend(new)
+        fresh = build_backend(new, self._now())
         for login in [name for name in backend.accounts if name not in fresh.accounts]:
             backend.remove_account(login)
         for login, account in fresh.accounts.items():
@@ -108,7 +137,10 @@ class MtsAutosecretaryProvider(Provider):
         for key in new.cdrs:
             record = fresh.cdrs.get(int(key))
             if record is not None and backend.cdrs.get(record.id) is None:
-                backend.add_cdr(record)
+                try:
+                    backend.add_cdr(record)
+                except ValueError:  # its start does not fit between its id's neighbours: left out
+                    log.warning("fixed CDR %s left out: %s", record.id, "breaks the arrival order of ids")
 
     async def startup(self) -> None:
         if self._unsubscribe is None:

@@ -101,7 +101,7 @@ class Api:
                 return await self._soap(request, key)
             route = _REST.get(key)
             if route is None:
-                raise not_found(f"Endpoint not found: {request.path}")
+                raise not_found(f"Endpoint not found: {path}")
             allowed = route.get(request.method)
             if allowed is None:
                 if request.method == "HEAD" and "GET" in route:
@@ -140,6 +140,13 @@ class Api:
             raise bad_request(f"Request body is not valid JSON: {exc}") from None
         if body is None:
             raise bad_request("Request body must be a JSON object with the UN structure")
+        try:
+            # a lone surrogate (\ud800) decodes but cannot be sent back: refuse it before it is stored
+            json.dumps(body, ensure_ascii=False).encode("utf-8")
+        except UnicodeEncodeError:
+            raise bad_request("Request body is not valid JSON: it contains an unpaired UTF-16 surrogate") from None
+        except RecursionError:
+            raise bad_request("Request body is nested too deeply") from None
         un = operations.update_un(self.backend(), account, body, self.now())
         if self.on_un_changed is not None:
             self.on_un_changed(un.phone)
@@ -214,7 +221,7 @@ class Api:
             account = self._account(request)
             return SoapCall(self.backend(), account, self.now(), provider_root(request), self.on_un_changed)
 
-        reply = endpoint.post(
+        reply = await endpoint.post(
             body,
             request.headers.get("Content-Type", ""),
             request.headers.get("SOAPAction"),

@@ -1,9 +1,10 @@
 """Which DNs of a UN may take a call at a given moment (pure logic).
 
 A DN takes part in distribution when it is not locked, is not a short number (priority -1, reachable
-only by dialling its ext), its ``day`` is 0 (every day) or the ISO weekday of the UN's local time
-(1 = Monday .. 7 = Sunday) and the local time of day lies in [begin, end] (end inclusive, so
-00:00:00-23:59:59 is the whole day). Candidates are tried by ascending priority, ties in list order.
+only by dialling its ext, within its own schedule too), its ``day`` is 0 (every day) or the ISO weekday
+of the UN's local time (1 = Monday .. 7 = Sunday) and the local time of day lies in [begin, end] (end
+inclusive, so 00:00:00-23:59:59 is the whole day). Candidates are tried by ascending priority, ties in
+list order.
 """
 
 from __future__ import annotations
@@ -37,8 +38,10 @@ def eligible_dns(un: UN, moment: datetime) -> list[DN]:
     return [dn for _, _, dn in hits]
 
 
-def dn_by_ext(un: UN, ext: str) -> DN | None:
+def dn_by_ext(un: UN, ext: str, moment: datetime) -> DN | None:
+    """The short number's DN when it is unlocked and on duty (its own day and begin-end window)."""
+    local = un_local_time(un, moment)
     for dn in un.dn_list:
-        if dn.ext == ext and not dn.locked:
+        if dn.ext == ext and not dn.locked and dn_covers(dn, local):
             return dn
     return None

@@ -38,7 +38,8 @@ def format_doc_datetime(moment: datetime) -> str:
 
 def format_iso(moment: datetime) -> str:
     """``2011-10-02T00:00:00``: the form the document's `links` URL carries."""
-    return to_msk(moment).strftime("%Y-%m-%dT%H:%M:%S")
+    m = to_msk(moment)
+    return f"{m.year:04d}-{m.month:02d}-{m.day:02d}T{m.hour:02d}:{m.minute:02d}:{m.second:02d}"
 
 
 def parse_bound(text: str) -> datetime:

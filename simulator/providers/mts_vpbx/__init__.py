@@ -16,6 +16,8 @@ from .events import EngineAdapter
 from .findme import PLAIN_RING_TIMEOUT
 from .flows import Flows
 from .notify import Notifier
+from .rebuild import carry_over
+from .retry import CHECK_ALIVE_INTERVAL
 from .routes import Routes
 from .world import MtsVpbxWorld
 
@@ -48,9 +50,7 @@ class MtsVpbx(Provider):
 
     # ------------------------------------------------------------ life cycle
     def reset(self) -> None:
-        section = self.section or MtsVpbxWorld()
-        seed = getattr(self.sim.world, "seed", 0)
-        self.backend = Backend(section, seed=seed, now=self.sim.clock.now())
+        self._build()
         self.registry.reset()
         self.queue_cursor = {}
         if self._unsubscribe is None:
@@ -61,18 +61,38 @@ class MtsVpbx(Provider):
             for kind in ("apicrm", "webhook"):
                 self.notifier.arm_check_alive(ent, kind)
 
+    def _build(self) -> None:
+        section = self.section or MtsVpbxWorld()
+        seed = getattr(self.sim.world, "seed", 0)
+        self.backend = Backend(section, seed=seed, now=self.sim.clock.now())
+
+    def _rebuild(self, old_e: dict, new_e: dict) -> None:
+        """A directory change: the portal is rebuilt from the world, keeping live calls and what
+        the session made where the patch left that part of the world alone (rebuild.py)."""
+        prev = self.backend
+        self._build()
+        for key, ent in self.backend.by_bwks_id.items():
+            before = prev.by_bwks_id.get(key)
+            kept: list[str] = []
+            if before is not None and before.id == ent.id and key in old_e:
+                kept = carry_over(before, ent, old_e[key], new_e[key])
+            for sub in ent.subscriptions.values():
+                self.notifier.arm_expiry(ent, sub)
+            for kind in ("apicrm", "webhook"):
+                # a carried mechanism goes on with its 5-minute cycle; a new one is probed now
+                self.notifier.arm_check_alive(ent, kind, CHECK_ALIVE_INTERVAL if kind in kept else 0.0)
+
     def world_changed(self, old: Any, new: Any) -> None:
         """A changed section acts as a change made in the portal. Changes of an enterprise's settings
         (mechanisms, attempts, CHECK_ALIVE rule, recording, notices) apply in place and keep what
-        clients stored; any other change rebuilds the provider's state from the new world."""
+        clients stored; any other change rebuilds the enterprises from the new world, keeping what
+        the patch did not touch (see _rebuild)."""
         old_e = old.enterprises if old is not None else {}
         new_e = new.enterprises if new is not None else {}
-        if set(old_e) != set(new_e):
-            self.reset()
-            return
-        changed = {k for k in new_e if old_e[k] != new_e[k]}
-        if any(old_e[k].model_dump(exclude=SETTINGS) != new_e[k].model_dump(exclude=SETTINGS) for k in changed):
-            self.reset()
+        changed = {k for k in new_e if k not in old_e or old_e[k] != new_e[k]}
+        if set(old_e) != set(new_e) or any(
+                old_e[k].model_dump(exclude=SETTINGS) != new_e[k].model_dump(exclude=SETTINGS) for k in changed):
+            self._rebuild(old_e, new_e)
             return
         for key in changed:
             ent = self.backend.by_bwks_id[key]
@@ -80,15 +100,18 @@ class MtsVpbx(Provider):
             ent.cfg = cfg
             for kind in ("apicrm", "webhook"):
                 old_svc, new_svc = getattr(old_e[key], kind), getattr(cfg, kind)
-                if old_svc == new_svc:
+                # only the fields the patch changed: the rest may have been set through the API
+                changed_fields = {f for f in type(new_svc).model_fields
+                                  if getattr(old_svc, f) != getattr(new_svc, f)}
+                if not changed_fields:
                     continue
                 svc = ent.services[kind]
-                was_active = svc.active
-                svc.active, svc.callbackUrl = new_svc.active, new_svc.callbackUrl
-                svc.clientApiKey, svc.errorCount = new_svc.clientApiKey, new_svc.errorCount
-                svc.checkAliveFailures, svc.disabledReason = 0, None
-                svc.generation += 1
-                if svc.active and (not was_active or old_svc.callbackUrl != new_svc.callbackUrl):
+                for f in changed_fields:
+                    setattr(svc, f, getattr(new_svc, f))
+                if changed_fields & {"active", "callbackUrl"}:
+                    # switched on/off or moved: a new life for the mechanism, probed from now on
+                    svc.checkAliveFailures, svc.disabledReason = 0, None
+                    svc.generation += 1
                     self.notifier.arm_check_alive(ent, kind)
 
     async def shutdown(self) -> None:

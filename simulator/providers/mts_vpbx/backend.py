@@ -142,6 +142,7 @@ class Enterprise:
         self.schedules: dict[int, ScheduleState] = {}
         self.schedules_by_owner: dict[tuple[str, int], list[int]] = {}
         self.history = HistoryStore()
+        self.session_calls: list[tuple[CallHistoryRecord, Optional[int]]] = []  # records of engine calls
         # enterprise services (IVR, queue) by extension and by number
         self.services_by_number: dict[str, tuple[str, Any]] = {}
         for aa in cfg.autoAttendants.values():
@@ -497,6 +498,25 @@ class Enterprise:
                     break
         self.history.add(record, uid, groups, order)
 
+    def record_call(self, record: CallHistoryRecord, order: Optional[int] = None) -> None:
+        """A history record of a call made in this session (kept when the world is patched)."""
+        self.session_calls.append((record, order))
+        self.add_history(record, order)
+
+    def recall_last_numbers(self) -> None:
+        """CallReturn / LastNumberRedial (4.8.7, 4.8.8) work from the portal's call log: the
+        world's history gives each abonent its last received and last dialled address."""
+        for uid, st in self.abonents.items():
+            index = self.history.by_user.get(uid)
+            for entry in reversed(index.entries if index is not None else []):
+                r = entry.record
+                if r.direction == "TERMINATING" and st.last_received is None:
+                    st.last_received = r.callingNumber
+                elif r.direction == "ORIGINATING" and st.last_dialed is None:
+                    st.last_dialed = r.calledNumber
+                if st.last_received is not None and st.last_dialed is not None:
+                    break
+
     def recording_key(self, ext_tracking_id: str) -> Optional[str]:
         """Recordings are kept under the conversation id (``20105616:1``); the history's long form
         ``20105616:1callhalf-3659097569:0`` finds the same recording."""
@@ -536,6 +556,12 @@ class Backend:
             self._load(ent, now)
 
     # id sequences -----------------------------------------------------------------------
+
+    def bump_sequences(self, prev: "Backend") -> None:
+        """After a rebuild: never hand out an id the previous portal already gave."""
+        self._rule_seq = max(self._rule_seq, prev._rule_seq)
+        self._schedule_seq = max(self._schedule_seq, prev._schedule_seq)
+        self._sub_seq = max(self._sub_seq, prev._sub_seq)
 
     def next_rule_id(self) -> int:
         self._rule_seq += 1
@@ -594,6 +620,7 @@ class Backend:
                     ent.recordings[rec.extTrackingId] = float(rec.duration)
         for rec in records:
             ent.add_history(rec)
+        ent.recall_last_numbers()
         for ext in cfg.recordings:
             rec = ent.history.by_tracking.get(ext)
             ent.recordings[ext] = float(rec.duration) if rec is not None and rec.duration > 0 else 30.0

@@ -129,7 +129,7 @@ class EngineAdapter:
         for seg in data.get("segments", []):
             answered = seg.get("answered")
             end = record.ended_at
-            ent.add_history(CallHistoryRecord(
+            ent.record_call(CallHistoryRecord(
                 enterpriseBwksId=ent.cfg.bwksId, groupBwksId=self._service_group(ent), departmentBwksId="",
                 userId=seg["userId"], callTime=_sec_ms(seg["start"]), callingNumber=seg["calling"],
                 calledNumber=seg["called"], duration=int(round(end - answered)) if answered is not None else 0,
@@ -159,7 +159,7 @@ class EngineAdapter:
         else:
             status = "MISSED" if terminating else "PLACED"
             tc = termination_cause(cause if cause is not None else Cause.NORMAL_CLEARING)
-        ent.add_history(CallHistoryRecord(
+        ent.record_call(CallHistoryRecord(
             enterpriseBwksId=ent.cfg.bwksId, groupBwksId=ab.groupBwksId, departmentBwksId="",
             userId=ab.bwksUserId, callTime=(start // 1000) * 1000, callingNumber=ac.calling, calledNumber=ac.called,
             duration=int(round((end - ac.answerTime) / 1000)) if answered else 0,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from typing import TYPE_CHECKING, Optional
 
-from ...engine import Call, Cause, Leg
+from ...engine import Call, Cause, Leg, LegState
 from ...engine.behaviour import PartyBehaviour
 from ...numbers import digits
 from .calls import META, AbonentCall
@@ -89,21 +89,31 @@ class Flows:
 
     async def ring(self, call: Call, legs: list[Leg]) -> tuple[Optional[Leg], str]:
         """Wait until one leg answers (the others are cancelled) or all end.
-        Returns (winner, outcome) with outcome answered|busy|no_answer|unavailable|rejected|gone."""
+        Returns (winner, outcome) with outcome answered|busy|no_answer|unavailable|rejected|gone,
+        or transferred when a ringing leg was blind-transferred (the engine completes that transfer,
+        so the flow must leave the caller alone)."""
         if not legs:
             return None, "no_answer"
         waits = {asyncio.ensure_future(self.engine.wait_answer(leg)): leg for leg in legs}
         winner = None
+        transferred = False
         pending = set(waits)
         try:
-            while pending and winner is None:
+            while pending and winner is None and not transferred:
                 done, pending = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
                 for d in done:
                     if d.result() and winner is None:
                         winner = waits[d]
+                    elif waits[d].state == LegState.DETACHED:
+                        transferred = True
         finally:
             for t in pending:
                 t.cancel()
+        if transferred and winner is None:
+            for leg in legs:
+                if not leg.ended:
+                    self.engine.hangup(leg, Cause.NORMAL_CLEARING, by="system")
+            return None, "transferred"
         if winner is not None:
             for leg in legs:
                 if leg is not winner and not leg.ended:
@@ -149,7 +159,7 @@ class Flows:
             if winner is not None:
                 self._connect(peer, winner)
                 return True
-            if peer.ended or outcome == "gone":
+            if peer.ended or outcome in ("gone", "transferred"):
                 return False
             if outcome == "busy" and not step.continue_if_busy:
                 break
@@ -195,7 +205,8 @@ class Flows:
         if winner is not None:
             self._connect(peer, winner)
             return True
-        self._end_peer(peer, outcome)
+        if outcome != "transferred":
+            self._end_peer(peer, outcome)
         return False
 
     # --------------------------------------------------------- enterprise numbers
@@ -280,7 +291,7 @@ class Flows:
                 self.p.queue_cursor[cc.bwksUserId] = (start + offer + 1) % len(agents)
                 self._connect(origin, winner)
                 return
-            if origin.ended:
+            if origin.ended or outcome == "transferred":
                 return
             previous = agent.number
             offer += 1
@@ -307,7 +318,7 @@ class Flows:
         winner, outcome = await self.ring(call, [leg])
         if winner is not None:
             self._connect(origin, winner)
-        else:
+        elif outcome != "transferred":
             self._end_peer(origin, outcome)
 
     async def click_to_dial(self, ent, call: Call, ab_leg: Leg, ab, to: str) -> None:

@@ -119,7 +119,7 @@ def generate_history(rng: random.Random, *, count: int, end_ms: int, days: int, 
             calling, called, direction = outward, ab["number"], "TERMINATING"
         answer = 0 if missed else rng.randrange(1, 25)
         duration = 0 if missed else rng.randrange(5, 600)
-        status = "MISSED" if missed else "PLACED"
+        status = "MISSED" if missed and not originating else "PLACED"  # as the engine's records (decisions)
         cause = rng.choice(causes_missed) if missed else "NORMAL"
         call_half = 3600000000 + first_tracking * 10 + i * 7
         rec = CallHistoryRecord(

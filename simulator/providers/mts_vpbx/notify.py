@@ -83,11 +83,15 @@ class Notifier:
 
     async def _probe(self, ent: "Enterprise", kind: str, generation: int) -> None:
         svc = ent.services[kind]
-        if not svc.active or svc.generation != generation or self.p.backend_ent(ent.id) is not ent:
+
+        def stale() -> bool:   # switched off, re-activated, or the portal was reset meanwhile
+            return not svc.active or svc.generation != generation or self.p.backend_ent(ent.id) is not ent
+
+        if stale():
             return
         event = Event(eventType="CHECK_ALIVE", abonentId=0)
         result = await self.sim.delivery.request(self._callback(ent, svc, event))
-        if not svc.active or svc.generation != generation:
+        if stale():
             return
         failed = check_alive_failed(result.status if result.error is None else None, ent.cfg.checkAliveFailure)
         now = self.sim.clock.now()

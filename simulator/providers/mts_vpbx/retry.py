@@ -23,10 +23,6 @@ def retry_delay(attempt: int) -> float:
     return min(MAX_DELAY_SECONDS, last * GEOMETRIC_RATIO ** (attempt - ARITHMETIC_UNTIL))
 
 
-def clamp_attempts(n: int) -> int:
-    return max(MIN_ATTEMPTS, min(MAX_ATTEMPTS, int(n)))
-
-
 def check_alive_failed(status: int | None, mode: str) -> bool:
     """Whether a CHECK_ALIVE answer counts as a failure.
 

@@ -283,7 +283,9 @@ class Routes:
     async def call_delete(self, request, ent):
         _, ac = self._call(request, ent)
         call, leg = self._leg(ac)
-        self.p.sim.engine.hangup(leg, Cause.NORMAL_CLEARING, by="party")
+        # ending a call that still rings declines it, as the phone's reject key does (busy forwarding applies)
+        cause = Cause.NORMAL_CLEARING if leg.answered_at is not None else Cause.CALL_REJECTED
+        self.p.sim.engine.hangup(leg, cause, by="party")
         return ok()
 
     async def blind_transfer(self, request, ent):

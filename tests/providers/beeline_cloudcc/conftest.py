@@ -45,7 +45,7 @@ def api(backend, tenant):
 @pytest.fixture
 def ready_files(api, tenant, clock):
     """hello.wav and goodbye.wav uploaded and processed."""
-    from simulator.providers.beeline_cloudcc.multipart import Part
+    from simulator.providers.beeline_cloudcc.multipart import file_part as Part
     for name in ("hello.wav", "goodbye.wav"):
         api.execute({"Command": "VFILE", "Comment": name}, [Part("vfile", wav.make(0.5), filename=name)])
     clock.advance(tenant.limits.vfile_pending_delay + 1)

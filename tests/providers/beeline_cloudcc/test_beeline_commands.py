@@ -8,7 +8,7 @@ from simulator.providers.beeline_cloudcc import wav
 from simulator.providers.beeline_cloudcc.backend import CallRecord
 from simulator.providers.beeline_cloudcc.commands import parse_api_form
 from simulator.providers.beeline_cloudcc.errors import BeelineError
-from simulator.providers.beeline_cloudcc.multipart import Part
+from simulator.providers.beeline_cloudcc.multipart import file_part as Part
 
 B1, B2, B3, B4 = "74957850000", "74957850001", "74957850002", "74957850003"
 FOREIGN = "74951111111"
@@ -423,3 +423,21 @@ def test_redirect_and_premedia_accept_number_lists(api, ready_files):
     assert [r["BNumber"] for r in api.execute({"Command": "RLIST"})["ConfData"]] == [B1, B2]
     api.execute({"Command": "PREMEDIA", "ConfData": [{"BNumber": [B3, B4], "FileA": "hello.wav"}]})
     assert [r["BNumber"] for r in api.execute({"Command": "MLIST"})["ConfData"]] == [B3, B4]
+
+
+def test_statistics_file_does_not_change_after_ready(api, tenant, clock):
+    cdrid = api.execute({"Command": "REQCDR", "ConfData": {"DT_BEGIN": "20240301", "DT_END": "20300101"}})["CDRID"]
+    request = tenant.cdr_requests[cdrid]
+    tenant.add_call(_call("before", B1, clock.now() + 5))
+    clock.advance(tenant.limits.cdr_ready_delay)
+    assert [r.call_id for r in tenant.cdr_rows(request)] == ["before"]
+    tenant.add_call(_call("after", B1, clock.now() + 1))
+    clock.advance(5)
+    assert [r.call_id for r in tenant.cdr_rows(request)] == ["before"]
+
+
+def test_lrecord_star_round_trips(api, tenant):
+    api.execute({"Command": "ARECORD", "ConfData": ["*"]})
+    assert api.execute({"Command": "LRECORD"}) == {"ConfData": ["*"]} and tenant.records(B4)
+    api.execute({"Command": "CRECORD", "ConfData": ["*"]})
+    assert api.execute({"Command": "LRECORD"}) == {"ConfData": []} and not tenant.records(B4)

@@ -12,7 +12,7 @@ from referencing import Registry, Resource
 
 from simulator.providers.beeline_cloudcc import wav, xmlmsg
 from simulator.providers.beeline_cloudcc.errors import BeelineError
-from simulator.providers.beeline_cloudcc.multipart import Part
+from simulator.providers.beeline_cloudcc.multipart import file_part as Part
 
 CONTRACTS = Path(__file__).resolve().parents[3] / "contracts" / "beeline-cloudcc"
 INDEX = yaml.safe_load((CONTRACTS / "examples" / "index.yaml").read_text(encoding="utf-8"))["examples"]

@@ -250,3 +250,86 @@ async def test_errors_as_200_switch(simulator):
     simulator.patch_world({"providers": {SLUG: {"tenants": {"demo": {"errors_as_200": True}}}}})
     status, answer = await post(simulator, {"Command": "STATCDR", "CDRID": "1"})
     assert status == 200 and is_error(answer, "404.106", "STATCDR")
+
+
+async def test_vfile_with_the_documents_literal_headers(simulator):
+    """4.15.1 / 4.15.2 written out exactly: a comma before filename, Content-Type octet-stream."""
+    body = (b'--Q\r\nContent-Disposition: form-data; name="api_form"\r\n\r\n'
+            b'{"Command":"VFILE","Comment":"comment","RequestID":"requestid"}\r\n'
+            b'--Q\r\nContent-Disposition: form-data; name="vfile",filename="doc.wav"\r\n'
+            b'Content-Type: application/octet-stream\r\n\r\n' + wav.make(0.3) + b'\r\n--Q--\r\n')
+    status, answer = await raw(simulator, body, "multipart/form-data; boundary=Q")
+    assert (status, answer) == (200, {"STATUS": "OK", "COMMAND": "VFILE"})
+    listed = {e["filename"]: e for e in (await post(simulator, {"Command": "LVFILES"}))[1]["ConfData"]}
+    assert listed["doc.wav"]["Comment"] == "comment" and listed["doc.wav"]["PENDING"] == "YES"
+
+
+async def test_another_tenants_ids_are_not_found(simulator):
+    simulator.patch_world({"providers": {SLUG: {"tenants": {"other": {
+        "login": "other", "password": "other-pass", "numbers": ["74957859999"],
+        "voice_files": {"theirs.wav": {}}}}}}})
+    other = basic("other", "other-pass")
+    _, answer = await post(simulator, {"Command": "REQCDR", "ConfData": {"DT_BEGIN": "20261101", "DT_END": "20261124"}})
+    cdrid = answer["CDRID"]
+    await simulator.advance(30)
+    url = (await post(simulator, {"Command": "STATCDR", "CDRID": cdrid}))[1]["ConfData"]["URL"]
+    status, answer = await post(simulator, {"Command": "STATCDR", "CDRID": cdrid}, auth=other)
+    assert status == 404 and is_error(answer, "404.106", "STATCDR")
+    async with simulator.request("GET", url, headers=other) as r:
+        assert r.status == 404 and is_error(await r.json(), "404.113")
+    async with simulator.request("GET", simulator.url(SLUG, "/api/download/v/theirs.wav"), headers=AUTH) as r:
+        assert r.status == 404 and is_error(await r.json(), "404.113")
+    status, answer = await post(simulator, {"Command": "PREMEDIA", "ConfData": [{"BNumber": B1, "FileA": "theirs.wav"}]})
+    assert status == 404 and is_error(answer, "404.104", "PREMEDIA")
+    status, answer = await post(simulator, {"Command": "RLIST", "ConfData": ["74957859999"]})
+    assert status == 404 and is_error(answer, "404.100", "RLIST")
+
+
+async def test_voice_file_count_follows_number_count(simulator):
+    """4.15.3: the limit is vfiles_per_number x the tenant's B-numbers (4 numbers, 3 files stored)."""
+    simulator.patch_world({"providers": {SLUG: {"tenants": {"demo": {"limits": {"vfiles_per_number": 1}}}}}})
+    assert (await post(simulator, {"Command": "VFILE"}, wav.make(0.1), filename="four.wav"))[0] == 200
+    status, answer = await post(simulator, {"Command": "VFILE"}, wav.make(0.1), filename="five.wav")
+    assert status == 413 and is_error(answer, "413.1", "VFILE")
+    assert (await post(simulator, {"Command": "VFILE", "Comment": "v2"}, wav.make(0.2), filename="four.wav"))[0] == 200
+    simulator.patch_world({"providers": {SLUG: {"tenants": {"demo": {
+        "numbers": [B1, B2, B3, B4, "74957850004"]}}}}})
+    assert (await post(simulator, {"Command": "VFILE"}, wav.make(0.1), filename="five.wav"))[0] == 200
+    names = [e["filename"] for e in (await post(simulator, {"Command": "LVFILES"}))[1]["ConfData"]]
+    assert sorted(names) == ["five.wav", "four.wav", "goodbye.wav", "hello.wav", "silence.wav"]
+
+
+multipart_bodies = st.one_of(
+    st.binary(max_size=200),
+    st.binary(max_size=200).map(lambda b: b"--fz\r\n" + b),
+    st.tuples(st.sampled_from([b"api_form", b"api form", b"vfile", b"x", b""]), st.binary(max_size=80),
+              st.sampled_from([b"", b"; filename=\"a.wav\"", b",filename=a.wav", b"; filename*=utf-8''%D0%B0"]),
+              st.sampled_from([b"\r\n--fz--\r\n", b"\r\n--fz--", b"", b"\r\n--fz\r\n"])).map(
+        lambda t: b'--fz\r\nContent-Disposition: form-data; name="' + t[0] + b'"' + t[2] + b"\r\n\r\n" + t[1] + t[3]),
+)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(multipart_bodies)
+async def test_no_multipart_body_gives_500_or_loses_state(simulator, body):
+    before = {c: (await post(simulator, {"Command": c}))[1] for c in ("RLIST", "MLIST", "LBLIST", "LRECORD")}
+    status, answer = await raw(simulator, body, "multipart/form-data; boundary=fz")
+    assert status < 500
+    assert answer.get("STATUS") == "ERROR" or status == 200
+    if status != 200:
+        assert answer["ERR_CODE"].startswith("400.") or answer["ERR_CODE"] in ("404.110", "415.1", "501.1")
+    after = {c: (await post(simulator, {"Command": c}))[1] for c in before}
+    assert after == before
+
+
+async def test_vfile_with_a_cyrillic_name(simulator):
+    data = wav.make(0.2)
+    body = ('--Q\r\nContent-Disposition: form-data; name="api_form"\r\n\r\n{"Command":"VFILE"}\r\n'
+            '--Q\r\nContent-Disposition: form-data; name="vfile"; filename="привет.wav"\r\n\r\n').encode() + data + \
+        b"\r\n--Q--\r\n"
+    status, answer = await raw(simulator, body, "multipart/form-data; boundary=Q")
+    assert status == 200, answer
+    await simulator.advance(10)
+    entry = [e for e in (await post(simulator, {"Command": "LVFILES"}))[1]["ConfData"] if e["filename"] == "привет.wav"][0]
+    async with simulator.request("GET", entry["URL"], headers=AUTH) as r:
+        assert r.status == 200 and await r.read() == data

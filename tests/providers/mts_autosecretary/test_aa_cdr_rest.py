@@ -82,6 +82,8 @@ BYTIME_ERRORS = [
     ("phone=4954071111&start_id=x", "Invalid start_id"),
     ("begin=01.10.2012", "phone"),
     ("phone=49540", "Invalid phone"),
+    ("phone=4954071111&begin=9999-12-31T23:59:59", "out of the supported date range"),
+    ("phone=4954071111&end=0001-01-01", "out of the supported date range"),
 ]
 
 
@@ -158,3 +160,21 @@ async def test_paging_through_a_large_history_exactly_once(simulator):
     # a full page never exceeds 1000
     _, payload, _, _ = await call(simulator, "GET", "/api/v1/cdr/byid?phone=9854071111&limit=100000")
     assert len(payload["value"]) == 1000 and "links" in payload
+
+
+@pytest.mark.telsim_patch({"clock": {"start": "2012-10-01T12:00:00+03:00"}})
+async def test_clock_before_a_fixed_cdr_keeps_history_and_live_calls(simulator):
+    # the document's record (2 Oct) lies in the future of this world: left out, so that history and live
+    # calls (ids after it, earlier starts) can still be stored in arrival order
+    call_ = await simulator.start_call("mts-autosecretary", "+79161000932", "4954071111",
+                                       script={"89161000232": {"answer_after": 1, "hangup_after": 5}})
+    await simulator.advance(60)
+    assert call_.ended
+    records, _ = await all_pages(simulator, "/api/v1/cdr/bytime?phone=4954071111&begin=01.10.2012&end=03.10.2012")
+    assert DOC_RECORD not in records
+    assert len(records) > 1  # the generated history of 1 October
+    live = records[-1]
+    assert live["start_time"] == "2012-10-1T12:00:00" and live["log"].endswith("--TryToCall:89161000232-Conn")
+    await simulator.advance(86400)  # the 2nd of October has come, but the world's record is not replayed
+    _, payload, _, _ = await call(simulator, "GET", "/api/v1/cdr/byid?phone=4954071111&start_id=34460583&limit=1")
+    assert payload["value"][0]["id"] != 34460583

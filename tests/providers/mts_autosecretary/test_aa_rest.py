@@ -161,6 +161,14 @@ async def test_put_bad_body(simulator):
         error(payload, 400)
 
 
+async def test_put_unpaired_surrogate_is_refused_and_nothing_stored(simulator):
+    status, payload, _, _ = await call(simulator, "PUT", UN_PATH, raw=b'{"phone": "4954071111", "description": "\\ud800"}',
+                                       headers={**USER, "Content-Type": "application/json"})
+    assert status == 400 and "surrogate" in error(payload, 400)
+    status, payload, _, _ = await call(simulator, "GET", UN_PATH + "?phone=4954071111")
+    assert status == 200 and payload["value"]["description"] == "test"
+
+
 async def test_put_foreign_un(simulator):
     status, payload, _, _ = await call(simulator, "PUT", UN_PATH, body={"phone": "4954072222", "enabled": False})
     assert status == 403
@@ -172,7 +180,7 @@ async def test_put_foreign_un(simulator):
 
 async def test_unknown_path_and_method(simulator):
     status, payload, _, _ = await call(simulator, "GET", "/api/v1/nothing")
-    assert status == 404 and error(payload, 404)
+    assert status == 404 and error(payload, 404) == "Endpoint not found: /api/v1/nothing"  # no simulator prefix
     status, payload, _, headers = await call(simulator, "DELETE", UN_PATH)
     assert status == 405 and error(payload, 405)
     assert headers["Allow"] == "GET, PUT"

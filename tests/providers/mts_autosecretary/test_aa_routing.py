@@ -131,6 +131,56 @@ async def test_queued_call_gets_the_channel_when_it_frees(simulator):
     assert second_answer.created_at - second.started_at == pytest.approx(19)
 
 
+def dial_times(call, t0):
+    return [(leg.number, leg.created_at - t0) for leg in call.legs.values() if leg.role == "dialled"]
+
+
+async def test_queue_keeps_order_and_serves_whoever_can_use_the_freed_channel(simulator):
+    # A waits for DN2 only (DN1 did not answer it); C, behind A, waits for DN1. When DN1 frees, C
+    # must get it although A is ahead of it, and A must still be first when DN2 frees.
+    await configure(simulator, [{"phone": "89160000001", "channels": 1},
+                                {"phone": "89160000002", "channels": 1, "priority": 1}],
+                    max_queue_time=300, make_call_time=10)
+    t0 = simulator.sim.clock.now()
+    await place(simulator, script={"89160000001": {"answer_after": 1, "hangup_after": 30}})          # DN1 3..34
+    await place(simulator, frm="+79160000001",
+                script={"89160000002": {"answer_after": 1, "hangup_after": 100}})                  # DN2 3..104
+    await simulator.advance(1)
+    a = await place(simulator, frm="+79160000002", script={"89160000001": {"no_answer": 0},
+                                                           "89160000002": {"answer_after": 1, "hangup_after": 5}})
+    await simulator.advance(1)
+    b = await place(simulator, frm="+79160000003",
+                    script={"89160000001": {"answer_after": 1, "hangup_after": 20}})
+    await simulator.advance(48)
+    c = await place(simulator, frm="+79160000004",
+                    script={"89160000001": {"answer_after": 1, "hangup_after": 10}})
+    await simulator.advance(300)
+    assert dial_times(a, t0) == [("89160000001", 34), ("89160000002", 104)]  # first in the queue
+    assert dial_times(b, t0) == [("89160000001", 44)]
+    assert dial_times(c, t0) == [("89160000001", 65)]  # DN1 freed at 65: not held back by A
+    records = await last_cdrs(simulator)
+    assert [tokens(r) for r in records[2:]] == [
+        "TryToCall:89160000001-NoAnswer-TryToCall:89160000002-Conn",
+        "TryToCall:89160000001-Conn",
+        "TryToCall:89160000001-Conn",
+    ]
+    assert not simulator.sim.providers[SLUG].channels.queued(UN)
+
+
+async def test_caller_hangs_up_in_the_queue(simulator):
+    await configure(simulator, [{"phone": "89160000001", "channels": 1}], max_queue_time=60)
+    await place(simulator, script={"89160000001": {"answer_after": 1, "hangup_after": 100}})
+    await simulator.advance(5)
+    queued = await place(simulator, frm="+79160000777", caller={"answer_after": 0, "hangup_after": 15})
+    await simulator.advance(10)
+    channels = simulator.sim.providers[SLUG].channels
+    assert channels.queued(UN) == 1
+    await simulator.advance(10)
+    assert queued.ended and channels.queued(UN) == 0
+    (record,) = await last_cdrs(simulator)  # the first call still talks
+    assert tokens(record) == "HgUp_DurMC" and record["duration"] == 15 and record["an"] == "9160000777"
+
+
 async def test_no_queue_means_no_channels(simulator):
     await configure(simulator, [{"phone": "89160000001", "channels": 1}], max_queue_time=0)
     await place(simulator, script={"89160000001": {"answer_after": 1, "hangup_after": 60}})
@@ -217,6 +267,18 @@ async def test_short_number_dialled_by_the_caller(simulator):
     await simulator.advance(120)
     record = (await last_cdrs(simulator, "9854079998"))[-1]
     assert "89161000237" not in record["log"] and "89161000236" not in record["log"]  # short number, locked
+
+
+async def test_short_number_off_duty_falls_back_to_the_hunt(simulator):
+    # ext 202 -> 89161000238 works 09:00-18:00; at 19:00 the digits are ignored and the DNs are hunted
+    await simulator.advance(3600 * 10)
+    await place(simulator, to="9854079998",
+                caller={"answer_after": 0, "hangup_after": 60, "dtmf": [{"at": 1, "digits": "202#"}]},
+                script={"89161000238": {"answer_after": 1, "hangup_after": 30},
+                        "89161000234": {"answer_after": 1, "hangup_after": 30}})
+    await simulator.advance(120)
+    (record,) = await last_cdrs(simulator, "9854079998")
+    assert tokens(record) == "TryToCall:89161000234-Conn"
 
 
 async def test_recorded_dn_mails_the_conversation(simulator):
@@ -344,3 +406,21 @@ async def test_distribution_matches_a_model_on_random_dn_lists(simulator):
             else:
                 expected.append("No_AvDNS")
         assert tokens(record) == "-".join(expected), (case, dns)
+
+
+async def test_control_api_describes_live_state(simulator):
+    await configure(simulator, [{"phone": "89160000001", "channels": 1}], max_queue_time=60)
+    first = await place(simulator, script={"89160000001": {"answer_after": 1, "hangup_after": 100}})
+    await simulator.advance(5)
+    await place(simulator, frm="+79160000777")
+    await simulator.advance(5)
+    async with simulator.request("GET", "/_sim/providers/mts-autosecretary") as resp:
+        assert resp.status == 200
+        state = (await resp.json())["state"]
+    un = state["uns"][UN]
+    assert un["owner"] == "user" and un["channels_in_use"] == {"89160000001": 1} and un["queued"] == 1
+    calls = {c["call_id"]: c for c in state["live_calls"]}
+    assert calls[first.id]["phase"] == "connected"
+    assert calls[first.id]["log"].endswith("--TryToCall:89160000001-Conn")
+    assert sorted(c["phase"] for c in calls.values()) == ["connected", "queue"]
+    assert state["accounts"]["user"]["uns"] == ["4954071111", "9854071111", "9854079998"]

@@ -251,3 +251,88 @@ async def test_journal_names_the_soap_operation(simulator):
     assert status == 200
     entries = simulator.journal(provider="mts-autosecretary", kind="un.svc.GetUN")
     assert len(entries) == 1 and entries[0]["tenant"] == "user"
+
+
+async def test_dtd_is_refused_with_a_client_fault(simulator):
+    envelope = (b'<?xml version="1.0"?><!DOCTYPE s [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+                + f'<s:Envelope xmlns:s="{ENV}"><s:Body><GetUN xmlns="http://tempuri.org/"><phone>&x;</phone>'
+                  '</GetUN></s:Body></s:Envelope>'.encode())
+    status, _, text, _ = await call(simulator, "POST", "/api/v1/un.svc",
+                                    headers={**USER, "Content-Type": "text/xml"}, raw=envelope)
+    assert status == 500
+    doc = etree.fromstring(text.encode())
+    assert doc.findtext(f".//{{{ENV}}}Fault/faultcode").endswith(":Client")
+    assert "DTD is prohibited" in doc.findtext(f".//{{{ENV}}}Fault/faultstring")
+    assert "root:" not in text
+
+
+async def test_spyne_parses_and_serializes_off_the_event_loop(simulator, monkeypatch):
+    import threading
+
+    from simulator.providers.mts_autosecretary.soap.bridge import SpyneBridge
+
+    threads = {}
+
+    def spy(name):
+        original = getattr(SpyneBridge, name)
+
+        def wrapper(self, *args):
+            threads[name] = threading.current_thread()
+            return original(self, *args)
+        monkeypatch.setattr(SpyneBridge, name, wrapper)
+
+    for name in ("_parse", "_call", "_serialize"):
+        spy(name)
+    envelope = (f'<s:Envelope xmlns:s="{ENV}"><s:Body><GetCdrById xmlns="http://tempuri.org/">'
+                '<phone>9854071111</phone><limit>1000</limit></GetCdrById></s:Body></s:Envelope>')
+    status, _, text, _ = await call(simulator, "POST", "/api/v1/cdr.svc",
+                                    headers={**USER, "Content-Type": "text/xml"}, raw=envelope.encode())
+    assert status == 200 and text.count("<s0:CDR>") > 100
+    loop_thread = threading.current_thread()
+    assert threads["_call"] is loop_thread  # the operation touches state: on the loop
+    assert threads["_parse"] is not loop_thread and threads["_serialize"] is not loop_thread
+
+
+@pytest.mark.parametrize("inner,expected", [
+    ("<a:dn_list/>", 0),                              # an empty list clears
+    ('<a:dn_list xsi:nil="true"/>', 1),               # nil = not given
+    ("", 1),                                          # absent = not given
+])
+async def test_update_un_dn_list_semantics(simulator, inner, expected):
+    body = (f'<s:Envelope xmlns:s="{ENV}" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><s:Body>'
+            '<UpdateUN xmlns="http://tempuri.org/"><un xmlns:a="http://schemas.datacontract.org/2004/07/AutoSecretary.Api">'
+            f'{inner}<a:phone>4954071111</a:phone></un></UpdateUN></s:Body></s:Envelope>').encode()
+    status, _, text, _ = await call(simulator, "POST", "/API/V1/UN.SVC", headers={**USER, "Content-Type": "text/xml"},
+                                    raw=body)
+    assert status == 200, text
+    _, rest, _, _ = await call(simulator, "GET", "/api/v1/un?phone=4954071111")
+    assert len(rest["value"]["dn_list"]) == expected
+    assert rest["value"]["description"] == "test"
+
+
+async def test_metadata_query_is_case_insensitive(simulator):
+    for query in ("WSDL", "SingleWsdl", "XSD=XSD1"):
+        status, _, text, headers = await call(simulator, "GET", f"/api/v1/un.svc?{query}", headers={})
+        assert status == 200 and headers["Content-Type"].startswith("text/xml"), query
+        etree.fromstring(text.encode())
+
+
+async def test_concurrent_soap_calls_get_their_own_answers(simulator):
+    phones = ["4954071111", "9854071111", "9854079998", "4954072222"] * 5
+
+    async def get_un(phone):
+        envelope = (f'<s:Envelope xmlns:s="{ENV}"><s:Body><GetUN xmlns="http://tempuri.org/"><phone>{phone}</phone>'
+                    '</GetUN></s:Body></s:Envelope>')
+        status, _, text, _ = await call(simulator, "POST", "/api/v1/un.svc",
+                                        headers={**USER, "Content-Type": "text/xml"}, raw=envelope.encode())
+        return phone, status, etree.fromstring(text.encode())
+
+    results = await asyncio.gather(*(get_un(p) for p in phones))
+    dc = "{http://schemas.datacontract.org/2004/07/AutoSecretary.Api}"
+    for phone, status, doc in results:
+        if phone == "4954072222":
+            assert status == 500 and phone in doc.findtext(f".//{{{ENV}}}Fault/faultstring")
+        else:
+            assert status == 200 and doc.findtext(f".//{{http://tempuri.org/}}GetUNResult/{dc}phone") == phone
+    kinds = [e["kind"] for e in simulator.journal(provider="mts-autosecretary", direction="in")]
+    assert kinds.count("un.svc.GetUN") == len(phones)

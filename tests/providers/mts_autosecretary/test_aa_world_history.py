@@ -75,3 +75,21 @@ def test_fixed_cdr_with_a_late_id_does_not_break_history(section):
     assert [r.id for r in records] == sorted(r.id for r in records)
     assert [r.start for r in records] == sorted(r.start for r in records)
     assert backend.cdrs.get(99000000) is not None
+
+
+def test_history_outcome_follows_the_un_like_live_calls():
+    import random
+
+    from simulator.providers.mts_autosecretary.models import DN, UN
+
+    night = datetime(2026, 11, 23, 3, 0, 0)
+    office = [DN(phone="89160000001", begin="09:00:00", end="18:00:00")]
+    rng = random.Random(1)
+    _, _, log = history.simulate_outcome(UN(phone="4954071111", dn_list=office), "9160000000", night, rng)
+    assert log.endswith("--NO_DNS")
+    duration, talk, log = history.simulate_outcome(UN(phone="4954071111", dn_list=office, need_record=True),
+                                                   "9160000000", night, rng)
+    assert log.endswith("--NO_DNS-Rec_Start-Rec_Stop") and duration > 4 and talk == 0
+    _, _, log = history.simulate_outcome(UN(phone="4954071111", dn_list=office, enabled=False), "9160000000",
+                                         night, rng)
+    assert log.endswith("--UN_Disabled")

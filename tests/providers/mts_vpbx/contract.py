@@ -88,5 +88,6 @@ def check_journal(entries: list[dict]) -> int:
             n += 1
         elif e["direction"] == "out" and e.get("request_body"):
             check_event(e["request_body"])
+            assert e["method"] == "POST" and e["request_headers"].get("Content-Type") == "application/json", e
             n += 1
     return n

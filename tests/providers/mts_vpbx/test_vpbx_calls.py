@@ -129,10 +129,27 @@ async def test_consult_transfer_needs_two_connected_calls(simulator, api):
     assert (await api("PUT", f"/api/user/1234/calls/{cid}/ConsultTransfer/{other}"))[0] == 400
 
 
-async def test_call_return_and_last_number_redial(simulator, api):
-    status, body = await api("POST", "/api/user/1234/calls/CallReturn")
+async def test_call_return_and_redial_of_an_abonent_without_calls_is_400(simulator, api):
+    from .conftest import TOKEN_E30770
+    status, body = await api("POST", "/api/user/30801/calls/CallReturn", token=TOKEN_E30770)
     assert status == 400 and "return" in body["message"]
-    assert (await api("POST", "/api/user/1234/calls/LastNumberRedial"))[0] == 400
+    status, body = await api("POST", "/api/user/30801/calls/LastNumberRedial", token=TOKEN_E30770)
+    assert status == 400 and "redial" in body["message"]
+
+
+async def test_document_call_return_example_uses_the_call_log(simulator, api):
+    """4.8.7/4.8.8 as the document sends them (abonent 1234): the world's history holds its calls."""
+    _, page = await api("GET", "/api/v1/callHistory/user/1234", params={"size": "2000"})
+    received = [r for r in page["content"] if r["direction"] == "TERMINATING"][-1]["callingNumber"]
+    dialled = [r for r in page["content"] if r["direction"] == "ORIGINATING"][-1]["calledNumber"]
+    for method, address in (("LastNumberRedial", dialled), ("CallReturn", received)):
+        status, body = await api("POST", f"/api/user/1234/calls/{method}")
+        assert status == 200 and body["inConference"] is False
+        _, details = await api("GET", f"/api/user/1234/calls/{body['callId']}")
+        assert details["remotePartyAddress"] == f"tel:{address}" and details["callDirection"] == "Click-to-Dial"
+
+
+async def test_call_return_and_last_number_redial(simulator, api):
     # a missed call: the caller gives up before 1234 answers
     await simulator.start_call("mts-vpbx", "+79261112233", "+79160001234", caller={"give_up_after": 1})
     await simulator.advance(5)

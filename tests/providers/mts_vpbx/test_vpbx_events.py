@@ -131,6 +131,33 @@ async def test_attempt_limit(simulator, api, callback_sink):
     assert gaps == [5, 10, 15, 20, 25, 30, 35, 40, 45, 50, 100]
 
 
+async def sim_state(simulator):
+    """The provider's live view through the control API (GET /_sim/providers/mts-vpbx)."""
+    async with simulator.request("GET", "/_sim/providers/mts-vpbx") as r:
+        assert r.status == 200
+        body = await r.json()
+    assert body["slug"] == "mts-vpbx"
+    return {e["enterpriseBwksId"]: e for e in body["state"]["enterprises"]}
+
+
+async def test_error_counter_is_visible_through_the_control_api(simulator, api, callback_sink):
+    callback_sink.respond("/hook", handler=_fail_events(3))
+    await activate(api, callback_sink)
+    before = await sim_state(simulator)
+    assert before["X214"]["services"]["apicrm"] == {
+        "active": True, "callbackUrl": callback_sink.url("/hook"), "clientApiKey": "123", "errorCount": 0,
+        "checkAliveFailures": 0, "disabledReason": None}
+    assert before["X214"]["subscriptions"] == [{"abonentId": 1735, "subscriptionId": "1s9s000w", "expires": 3600}]
+    await simulator.start_call("mts-vpbx", "+79161234567", "+79160001735", caller={"give_up_after": 2})
+    await simulator.advance(60)
+    after = await sim_state(simulator)
+    assert after["X214"]["services"]["apicrm"]["errorCount"] == 3
+    assert after["X214"]["services"]["webhook"]["errorCount"] == 0   # kept per mechanism
+    assert after["E30770"]["services"]["apicrm"]["errorCount"] == 0
+    await activate(api, callback_sink)   # re-activation resets the counter
+    assert (await sim_state(simulator))["X214"]["services"]["apicrm"]["errorCount"] == 0
+
+
 async def test_error_counter_switches_the_mechanism_off_at_2000(simulator, api, callback_sink):
     callback_sink.respond("/hook", handler=_fail_events(10 ** 6))
     simulator.patch_world({"providers": {"mts-vpbx": {"enterprises": {"X214": {
@@ -138,19 +165,50 @@ async def test_error_counter_switches_the_mechanism_off_at_2000(simulator, api, 
                    "errorCount": 1997}}}}}})
     await simulator.start_call("mts-vpbx", "+79161234567", "+79160001735", caller={"give_up_after": 2})
     await simulator.advance(600)
-    view = provider(simulator).describe()["enterprises"][0]["services"]["apicrm"]
-    assert view["active"] is False and view["errorCount"] == 2000
-    sent = [e for e in simulator.callbacks(provider="mts-vpbx") if e["kind"].startswith("apicrm:CALL")]
-    # the 3rd failed attempt reaches 2000; at most the retry already scheduled and the queued
-    # CALL_RELEASED go out once more (see docs/core-requests/mts-vpbx.md), then nothing
-    assert 4 <= len(sent) <= 5
-    await simulator.advance(3600)
-    assert len([e for e in simulator.callbacks(provider="mts-vpbx") if e["kind"].startswith("apicrm:CALL")]) == len(sent)
+    view = (await sim_state(simulator))["X214"]["services"]["apicrm"]
+    assert view["active"] is False and view["errorCount"] == 2000 and view["disabledReason"] == "2000 delivery errors"
+    out = [e for e in simulator.callbacks(provider="mts-vpbx") if e["kind"].startswith("apicrm:CALL")]
+    sent = [e for e in out if e.get("error") != "dropped"]
+    dropped = [e for e in out if e.get("error") == "dropped"]
+    # three failed attempts of CALL_RECEIVED (1998, 1999, 2000) ...
+    assert [(e["kind"], e["attempt"], e["status"]) for e in sent] == [("apicrm:CALL_RECEIVED", n, 500) for n in (1, 2, 3)]
+    # ... then the retry already scheduled and the CALL_RELEASED queued behind it are dropped unsent
+    assert [(e["kind"], e["attempt"]) for e in dropped] == [("apicrm:CALL_RECEIVED", 4), ("apicrm:CALL_RELEASED", 1)]
+    assert dropped[0]["sim_time"] - sent[-1]["sim_time"] == 15
+    assert len(callback_sink.received("/hook")) == len(sent) + 1  # + the CHECK_ALIVE of the activation
+    n_out = len(simulator.callbacks(provider="mts-vpbx"))
+    await simulator.advance(3600)   # no retries, no CHECK_ALIVE: the mechanism is off
+    assert len(simulator.callbacks(provider="mts-vpbx")) == n_out
     assert simulator.journal(provider="mts-vpbx", direction="notice", kind="service-disabled")
+    # no more events for the subscribed abonent while switched off
+    await simulator.start_call("mts-vpbx", "+79161234567", "+79160001735")
+    await simulator.advance(120)
+    assert len(simulator.callbacks(provider="mts-vpbx")) == n_out
     # activation switches it on again and resets the counter
+    callback_sink.respond("/hook", status=200)
     await activate(api, callback_sink)
-    view = provider(simulator).describe()["enterprises"][0]["services"]["apicrm"]
+    view = (await sim_state(simulator))["X214"]["services"]["apicrm"]
     assert view["active"] is True and view["errorCount"] == 0
+
+
+async def test_messages_queued_before_a_switch_off_are_dropped(simulator, api, callback_sink):
+    """A switch-off through the world (the portal's UI) drops what is still queued or retried."""
+    callback_sink.respond("/hook", handler=_fail_events(10 ** 6))
+    on = {"active": True, "callbackUrl": callback_sink.url("/hook"), "clientApiKey": "k"}
+    simulator.patch_world({"providers": {"mts-vpbx": {"enterprises": {"X214": {"apicrm": on}}}}})
+    await simulator.start_call("mts-vpbx", "+79161234567", "+79160001735")
+    await simulator.advance(7)   # CALL_RECEIVED failed twice; CALL_ANSWERED waits behind it
+    simulator.patch_world({"providers": {"mts-vpbx": {"enterprises": {"X214": {"apicrm": {"active": False}}}}}})
+    await simulator.advance(300)
+    out = [e for e in simulator.callbacks(provider="mts-vpbx") if e["kind"].startswith("apicrm:CALL")]
+    sent = [e for e in out if e.get("error") != "dropped"]
+    assert [e["attempt"] for e in sent] == [1, 2] and {e["kind"] for e in sent} == {"apicrm:CALL_RECEIVED"}
+    # the pending retry and the queued CALL_ANSWERED are dropped; CALL_RELEASED (after the
+    # switch-off) is never queued for the switched-off mechanism
+    assert [(e["kind"], e["attempt"]) for e in out if e.get("error") == "dropped"] == [
+        ("apicrm:CALL_RECEIVED", 3), ("apicrm:CALL_ANSWERED", 1)]
+    # the counter stays where the switched-off mechanism left it
+    assert (await sim_state(simulator))["X214"]["services"]["apicrm"]["errorCount"] == 2
 
 
 async def test_check_alive_404_three_times_disables_and_notifies(simulator, api, callback_sink):
@@ -208,10 +266,15 @@ async def test_patching_settings_keeps_client_state(simulator, api, callback_sin
     ref = {"abonentId": 1234, "subscriptionId": sub["subscriptionId"]}
     assert (await api("GET", "/api/subscription", json=ref))[0] == 200
     assert len((await api("GET", "/api/findMe/1234"))[1]["parallelRules"]) == 1
-    # a change of the directory rebuilds the enterprise from the world
+    # a change of the directory rebuilds the enterprise from the world, keeping what the patch left alone
     simulator.patch_world({"providers": {"mts-vpbx": {"enterprises": {"X214": {"abonents": {"1236": None}}}}}})
-    assert (await api("GET", "/api/subscription", json=ref))[0] == 404
     assert {a["userId"] for a in (await api("GET", "/api/abonents"))[1]} == {1735, 1233, 1234}
+    assert (await api("GET", "/api/subscription", json=ref))[0] == 200
+    assert len((await api("GET", "/api/findMe/1234"))[1]["parallelRules"]) == 1
+    # a patch of the subscriptions themselves is the world's word
+    simulator.patch_world({"providers": {"mts-vpbx": {"enterprises": {"X214": {"subscriptions": {"1s9s000w": None}}}}}})
+    assert (await api("GET", "/api/subscription", json=ref))[0] == 404
+    assert (await api("GET", "/api/subscription", json={"abonentId": 1735, "subscriptionId": "1s9s000w"}))[0] == 404
 
 
 async def test_deleted_subscription_stops_events(simulator, api, callback_sink):

@@ -1,7 +1,10 @@
 """The worked example 4.5.1 as a scenario file."""
+import json
 from pathlib import Path
 
 from simulator.scenario import run_scenario_file
+
+from .contract import check_response
 
 SCENARIOS = Path(__file__).resolve().parents[3] / "scenarios" / "mts-vpbx"
 
@@ -9,6 +12,19 @@ SCENARIOS = Path(__file__).resolve().parents[3] / "scenarios" / "mts-vpbx"
 async def test_451_ivr_queue_scenario():
     report = await run_scenario_file(SCENARIOS / "4.5.1-ivr-queue.yaml")
     assert report.passed, report.text()
+    # the scenario's own simulator is not the fixture's: check its JSON answers against the contract here
+    requests = [s for s in report.steps if s.kind == "request"]
+    assert len(requests) == 4
+    for step in requests:
+        method, path, _, status = step.detail.split(";")[0].split(" ")[:4]
+        if isinstance(step.data, (dict, list)):
+            check_response(method, path, int(status), json.dumps(step.data))
+    page = requests[0].data
+    ivr, queue, busy, agent = page["content"]
+    # the document's links: IVR and queue share the IVR's call half; both agents the queue's
+    assert ivr["callGroupId"] == queue["callGroupId"] == ivr["extTrackingId"].split("callhalf-")[1][:-2]
+    assert busy["callGroupId"] == agent["callGroupId"] == queue["extTrackingId"].split("callhalf-")[1][:-2]
+    assert ivr["duration"] == queue["duration"] + (queue["callTime"] - ivr["callTime"]) // 1000
 
 
 async def test_451_events_and_recording(simulator, api, callback_sink):

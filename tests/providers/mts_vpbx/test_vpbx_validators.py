@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given, strategies as st
 
 from simulator.providers.mts_vpbx import validators as v
-from simulator.providers.mts_vpbx.retry import check_alive_failed, clamp_attempts, retry_delay
+from simulator.providers.mts_vpbx.retry import check_alive_failed, retry_delay
 
 
 @given(st.integers(0, 23), st.integers(0, 59), st.sampled_from([":", "-"]))
@@ -102,7 +102,13 @@ def test_retry_delays_grow(n):
 
 
 def test_attempt_limits_and_check_alive_modes():
-    assert clamp_attempts(3) == 10 and clamp_attempts(99) == 50 and clamp_attempts(25) == 25
+    from pydantic import ValidationError
+
+    from simulator.providers.mts_vpbx.world import EnterpriseConfig
+    for n in (9, 51):
+        with pytest.raises(ValidationError, match="maxDeliveryAttempts"):
+            EnterpriseConfig(id=1, token="t", maxDeliveryAttempts=n)
+    assert EnterpriseConfig(id=1, token="t", maxDeliveryAttempts=50).maxDeliveryAttempts == 50
     assert check_alive_failed(404, "transition") and not check_alive_failed(500, "transition")
     assert check_alive_failed(500, "strict") and not check_alive_failed(200, "strict")
     assert check_alive_failed(None, "transition")

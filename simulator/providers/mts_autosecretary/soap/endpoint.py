@@ -70,7 +70,7 @@ class SoapService:
         status, ctype, payload = mex.respond(body, self.metadata.render("singleWsdl", address), TNS)
         return SoapReply(status, ctype, payload)
 
-    def post(
+    async def post(
         self,
         body: bytes,
         content_type: str,
@@ -98,8 +98,8 @@ class SoapService:
             if exc.status_code == 401:
                 reply.headers = {"WWW-Authenticate": 'Basic realm="aa.mts.ru"'}
             return reply
-        status, payload = self.bridge.handle(body, udc)
-        return SoapReply(status, XML, payload, operation=self.bridge.last_operation)
+        result = await self.bridge.handle(body, udc)
+        return SoapReply(result.status, XML, result.body, operation=result.operation)
 
 
 _SERVICES: dict[str, SoapService] = {}
