@@ -98,7 +98,9 @@ async def _observe(request: web.Request, handler):
             method=request.method, path=inner_path, query=request.query_string,
             host=request.host, request_headers=request.headers,
             request_body=body, status=status, error=error,
-            response_body=_response_body(response), latency_ms=round(latency, 3))
+            response_body=_response_body(response),
+            response_headers=response.headers if response is not None else None,
+            latency_ms=round(latency, 3))
         if sim.settings.access_log:
             access_log.info("%s %s %s %s %s %.1fms", provider.slug, tenant or "-",
                             request.method, request.path_qs, status, latency)

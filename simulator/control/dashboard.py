@@ -11,7 +11,7 @@ form input{width:9em}
 </style></head><body>
 <h1>telsim &mdash; telephony provider simulator</h1>
 <p id="clock"></p>
-<h2>Providers</h2><table id="providers"><tr><th>slug</th><th>base URL</th><th>hosts</th></tr></table>
+<h2>Providers</h2><table id="providers"><tr><th>slug (state)</th><th>base URL</th><th>hosts</th></tr></table>
 <h2>Place a call</h2>
 <form id="call">provider <select name="provider" id="provsel"></select>
 from <input name="from" value="+79161234567"> to <input name="to">
@@ -29,7 +29,9 @@ async function refresh(){
 }
 (async()=>{
   for(const p of await j('/_sim/providers')){const tr=document.createElement('tr');
-    for(const v of [p.slug,p.base_url,p.hosts.join(', ')]){const td=document.createElement('td');td.textContent=v;tr.appendChild(td)}
+    const a=document.createElement('a');a.href='/_sim/providers/'+p.slug;a.textContent=p.slug;a.title='live state (counters, subscriptions...)';
+    const first=document.createElement('td');first.appendChild(a);tr.appendChild(first);
+    for(const v of [p.base_url,p.hosts.join(', ')]){const td=document.createElement('td');td.textContent=v;tr.appendChild(td)}
     $('#providers').appendChild(tr);const o=document.createElement('option');o.textContent=p.slug;$('#provsel').appendChild(o)}
   refresh();setInterval(refresh,2000);
 })();

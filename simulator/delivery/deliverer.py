@@ -142,6 +142,8 @@ class Deliverer:
                     log.exception("on_result of %s failed", cb.kind)
             if result.final:
                 return result
+            if cb.still_wanted is not None and not cb.still_wanted():
+                return result  # switched off by what on_result just counted: no more waiting
             await self.clock.sleep(delay)
             attempt += 1
 
