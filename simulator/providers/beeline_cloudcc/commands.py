@@ -208,14 +208,17 @@ class OfflineApi:
             self.t.blocked.discard(key)
         return self._ok("REDIRECT")
 
-    def cmd_rlist(self, form: dict[str, Any], _files: list[Part]) -> dict[str, Any]:
+    def _named_or(self, form: dict[str, Any], every: Callable[[], list[str]]) -> list[str]:
+        """The B-numbers ConfData names, or ``every()`` when it names none."""
         conf = _get(form, "ConfData")
         if conf is None or conf is MISSING:
-            keys = [k for k in self.t.numbers if k in self.t.redirects]
-        else:
-            if not isinstance(conf, (list, str, int)) or isinstance(conf, bool):
-                raise BeelineError("400.1")
-            keys = self._bnumbers(conf)
+            return every()
+        if not isinstance(conf, (list, str, int)) or isinstance(conf, bool):
+            raise BeelineError("400.1")
+        return self._bnumbers(conf)
+
+    def cmd_rlist(self, form: dict[str, Any], _files: list[Part]) -> dict[str, Any]:
+        keys = self._named_or(form, lambda: [k for k in self.t.numbers if k in self.t.redirects])
         out = []
         for key in keys:
             redirect = self.t.redirects.get(key)
@@ -230,13 +233,7 @@ class OfflineApi:
         return {"ConfData": out}
 
     def cmd_rcancel(self, form: dict[str, Any], _files: list[Part]) -> dict[str, Any]:
-        conf = _get(form, "ConfData")
-        if conf is None or conf is MISSING:
-            keys = list(self.t.redirects)
-        else:
-            if not isinstance(conf, (list, str, int)) or isinstance(conf, bool):
-                raise BeelineError("400.1")
-            keys = self._bnumbers(conf)
+        keys = self._named_or(form, lambda: list(self.t.redirects))
         for key in keys:
             # A forwarded number has no other route left, so its inbound calls are blocked (4.3).
             if self.t.redirects.pop(key, None) is not None:
@@ -276,13 +273,7 @@ class OfflineApi:
         return self._ok("PREMEDIA")
 
     def cmd_mlist(self, form: dict[str, Any], _files: list[Part]) -> dict[str, Any]:
-        conf = _get(form, "ConfData")
-        if conf is None or conf is MISSING:
-            keys = [k for k in self.t.numbers if k in self.t.premedia]
-        else:
-            if not isinstance(conf, (list, str, int)) or isinstance(conf, bool):
-                raise BeelineError("400.1")
-            keys = self._bnumbers(conf)
+        keys = self._named_or(form, lambda: [k for k in self.t.numbers if k in self.t.premedia])
         out = []
         for key in keys:
             file_a, file_b = self.t.premedia.get(key, ("", ""))

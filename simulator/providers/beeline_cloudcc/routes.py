@@ -85,15 +85,20 @@ class Handlers:
         return xml_response(xmlmsg.render(info))
 
     # ------------------------------------------------------------------ part 2
+    def _tenant(self, request: web.Request):
+        """The tenant of the Basic credentials, or 401.1 (offline API and downloads)."""
+        tenant = authenticate(request, self.p.backend)
+        if tenant is None:
+            raise BeelineError("401.1")
+        set_tenant(request, tenant.tenant_id)
+        return tenant
+
     async def offline(self, request: web.Request) -> web.Response:
         set_journal_kind(request, "api/request")
         command = ""
         tenant = None
         try:
-            tenant = authenticate(request, self.p.backend)
-            if tenant is None:
-                raise BeelineError("401.1")
-            set_tenant(request, tenant.tenant_id)
+            tenant = self._tenant(request)
             if request.method != "POST":
                 raise BeelineError("400.7")
             content_type = request.headers.get("Content-Type")
@@ -121,10 +126,7 @@ class Handlers:
         set_journal_kind(request, "download")
         tenant = None
         try:
-            tenant = authenticate(request, self.p.backend)
-            if tenant is None:
-                raise BeelineError("401.1")
-            set_tenant(request, tenant.tenant_id)
+            tenant = self._tenant(request)
             if request.method not in ("GET", "HEAD"):
                 raise BeelineError("404.112")
             found = resolve(tenant, request.match_info.get("tail", ""), self.p.sim.clock.now(), base_url(request),
