@@ -6,6 +6,7 @@ Host header naming one of the provider's real hosts (any port).
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import time
 from functools import partial
@@ -24,6 +25,7 @@ log = logging.getLogger("simulator")
 
 SIM_KEY = web.AppKey("simulator", Simulator)
 PROVIDER_KEY = web.AppKey("provider", Provider)
+DROPPED = "dropped"  # the journal's error for a connection a fault rule dropped
 
 
 class ProviderHosts(Domain):
@@ -64,11 +66,11 @@ async def _provider_errors(request: web.Request, handler):
 
 @web.middleware
 async def _observe(request: web.Request, handler):
-    """Access log, journal and faults for every provider request."""
+    """Access log, journal and faults for every provider request; JSON errors for the rest."""
     apps = request.match_info.apps
     provider = apps[-1].get(PROVIDER_KEY) if apps else None
     if provider is None:
-        return await handler(request)
+        return await _control_errors(request, handler)
     sim: Simulator = request.app[SIM_KEY]
     started = time.perf_counter()
     body = await request.read() if request.can_read_body else b""
@@ -79,7 +81,7 @@ async def _observe(request: web.Request, handler):
         if sim.faults:
             rule = sim.faults.match(provider.slug, request.method, inner_path)
             if rule is not None:
-                response = await _apply_fault(sim, provider, request, rule)
+                response, error = await _apply_fault(sim, provider, request, rule)
         if response is None:
             response = await handler(request)
         return response
@@ -91,7 +93,7 @@ async def _observe(request: web.Request, handler):
         raise
     finally:
         latency = (time.perf_counter() - started) * 1000
-        status = response.status if response is not None else 500
+        status = None if error == DROPPED else response.status if response is not None else 500
         tenant = request.get(TENANT_KEY)
         sim.journal.add(
             "in", request.get(JOURNAL_KIND_KEY, "request"), provider.slug, tenant,
@@ -103,7 +105,30 @@ async def _observe(request: web.Request, handler):
             latency_ms=round(latency, 3))
         if sim.settings.access_log:
             access_log.info("%s %s %s %s %s %.1fms", provider.slug, tenant or "-",
-                            request.method, request.path_qs, status, latency)
+                            request.method, request.path_qs, status or "dropped", latency)
+
+
+async def _control_errors(request: web.Request, handler):
+    """/_sim and unrouted paths answer errors as JSON ``{"error": ...}``, never a traceback."""
+    try:
+        return await handler(request)
+    except web.HTTPException as exc:
+        if exc.status < 400 or exc.content_type == "application/json":
+            raise
+        message = exc.reason
+        if exc.status == 404 and not request.path.startswith("/_sim"):
+            message += ": no provider here; use /<slug>/... or a provider's Host header"
+        return web.json_response({"error": message}, status=exc.status, headers=_allow(exc))
+    except (asyncio.CancelledError, ConnectionResetError):
+        raise
+    except Exception as exc:
+        log.exception("%s %s failed", request.method, request.path)
+        return web.json_response({"error": f"internal error: {type(exc).__name__}"}, status=500)
+
+
+def _allow(exc: web.HTTPException) -> dict[str, str]:
+    allow = exc.headers.get("Allow")
+    return {"Allow": allow} if allow else {}
 
 
 def _inner_path(request: web.Request, provider: Provider) -> str:
@@ -125,21 +150,26 @@ def _response_body(response) -> bytes | str | None:
     return text if isinstance(text, str) else None
 
 
-async def _apply_fault(sim: Simulator, provider: Provider, request: web.Request, rule):
+async def _apply_fault(sim: Simulator, provider: Provider, request: web.Request,
+                       rule) -> tuple[web.StreamResponse | None, str | None]:
+    """(the fault's answer or None to run the handler, the journal's error)."""
     if rule.action == "delay":
         await sim.clock.sleep(rule.delay)
-        return None
+        return None, None
     if rule.action == "drop":
         if request.transport is not None:
             request.transport.close()
-        raise ConnectionResetError("fault: connection dropped")
+        # aiohttp fails quietly to write this to the closed connection
+        return web.Response(status=500), DROPPED
     if rule.action == "native":
-        return provider.native_fault(request, rule.native or "500")
+        return provider.native_fault(request, rule.native or "500"), None
     body = rule.body
     if isinstance(body, (dict, list)):
-        return web.json_response(body, status=rule.status, headers=rule.headers)
-    return web.Response(text="" if body is None else str(body), status=rule.status,
-                        headers=rule.headers, content_type=rule.content_type or "text/plain")
+        data, content_type = json.dumps(body, ensure_ascii=False).encode(), "application/json"
+    else:
+        data, content_type = ("" if body is None else str(body)).encode(), "text/plain; charset=utf-8"
+    headers = {"Content-Type": rule.content_type or content_type, **rule.headers}
+    return web.Response(body=data, status=rule.status, headers=headers), None
 
 
 def create_app(settings: Settings | Simulator | None = None) -> web.Application:

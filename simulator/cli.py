@@ -14,16 +14,43 @@ from aiohttp import web
 from .settings import Settings
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse whose errors are one line, like every other telsim error."""
+
+    def error(self, message: str):
+        self.exit(2, f"{self.prog}: {message} (see {self.prog} --help)\n")
+
+
+def _positive(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not 0 < value <= 1_000_000:
+        raise argparse.ArgumentTypeError(f"must be above 0 and at most 1000000: {text}")
+    return value
+
+
+def _port(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a port number: {text!r}") from None
+    if not 0 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"not a port number (0-65535): {text}")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="telsim", description="Telephony provider simulator")
+    parser = _Parser(prog="telsim", description="Telephony provider simulator")
     sub = parser.add_subparsers(dest="command", required=True)
 
     serve = sub.add_parser("serve", help="serve every provider and the /_sim control API")
     serve.add_argument("--world", type=Path, help="world file (default: scenarios/worlds/default.yaml)")
     serve.add_argument("--host", default=None, help="listen address (default 127.0.0.1)")
-    serve.add_argument("--port", type=int, default=None, help="listen port (default 8080)")
+    serve.add_argument("--port", type=_port, default=None, help="listen port (default 8080)")
     clock = serve.add_mutually_exclusive_group()
-    clock.add_argument("--speed", type=float, help="clock speed factor (1 = real time)")
+    clock.add_argument("--speed", type=_positive, help="clock speed factor (1 = real time)")
     clock.add_argument("--manual-clock", action="store_true",
                        help="time moves only by POST /_sim/clock {\"advance\": s}")
     serve.add_argument("--seed", type=int, help="override the world's seed")
@@ -90,26 +117,29 @@ def _replay(args) -> int:
 
 
 def _serve(args) -> int:
-    from .app import create_app
     from .sim import Simulator
     from .world import WorldError
 
-    settings = Settings.from_env(world=args.world, host=args.host, port=args.port,
-                                 speed=args.speed, seed=args.seed)
+    try:
+        settings = Settings.from_env(world=args.world, host=args.host, port=args.port,
+                                     speed=args.speed, seed=args.seed)
+    except ValueError as exc:
+        return _fail(str(exc))
     if args.manual_clock:
         settings.manual_clock = True
     if args.quiet:
         settings.access_log = False
-    _log_off_the_loop()
-    logging.getLogger("aiohttp.access").setLevel(logging.WARNING)
     try:
         sim = Simulator(settings)
     except WorldError as exc:
         return _fail(str(exc))
+    _log_off_the_loop()
+    logging.getLogger("aiohttp.access").setLevel(logging.WARNING)
     try:
         asyncio.run(_run(sim, settings))
-    except OSError as exc:
-        return _fail(f"cannot listen on {settings.host}:{settings.port}: {exc.strerror or exc}")
+    except (OSError, OverflowError) as exc:
+        reason = getattr(exc, "strerror", None) or exc
+        return _fail(f"cannot listen on {settings.host}:{settings.port}: {reason}")
     return 0
 
 

@@ -87,7 +87,7 @@ class Journal:
                     and (call_id is None or e.get("call_id") == call_id)):
                 out.append(e)
         if limit is not None:
-            out = out[-limit:]
+            out = out[len(out) - limit:] if limit < len(out) else out
         return [_materialize(e) for e in out]
 
     @property

@@ -13,8 +13,3 @@ def digits(number: str | int | None) -> str:
     elif len(d) == 10 and d[0] in "3489":
         d = "7" + d
     return d
-
-
-def e164(number: str | int | None) -> str:
-    d = digits(number)
-    return "+" + d if d else ""

@@ -26,11 +26,11 @@ from typing import Any
 import aiohttp
 import yaml
 
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when built in
-from aiohttp import web
+from .sim import CallRequest
+from .testing.harness import SimulatorHarness
+from .world import WorldError
 
-from .settings import Settings
-from .world import WorldError, read_world_file
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when built in
 
 
 class ScenarioError(Exception):
@@ -119,39 +119,22 @@ async def run_scenario_file(path: Path, world: Path | None = None) -> Report:
 
 
 async def run_scenario(data: dict, world_path: Path | None = None, name: str = "scenario") -> Report:
-    from .app import create_app
-    from .sim import CallRequest, Simulator
-    from .world.store import merge_patch
-
-    raw = read_world_file(world_path) if world_path else None
-    if raw is None:
-        from .world import DEFAULT_WORLD
-        raw = read_world_file(DEFAULT_WORLD)
-    if data.get("patch"):
-        raw = merge_patch(raw, data["patch"])
-    sim = Simulator(Settings(world_data=raw, manual_clock=True, access_log=False))
-    app = create_app(sim)
-    runner = web.AppRunner(app, access_log=None)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-    base = f"http://127.0.0.1:{port}"
+    harness = await SimulatorHarness(world_path, data.get("patch")).start()
     report = Report(name)
     calls: dict[str, str] = {}
     try:
-        async with aiohttp.ClientSession() as http:
-            for i, step in enumerate(data["steps"], 1):
-                report.steps.append(await _run_step(i, step, sim, http, base, calls, CallRequest))
+        for i, step in enumerate(data["steps"], 1):
+            report.steps.append(await _run_step(i, step, harness, calls))
     finally:
-        await runner.cleanup()
+        await harness.stop()
     return report
 
 
-async def _run_step(i, step, sim, http, base, calls, CallRequest) -> StepResult:
+async def _run_step(i: int, step: Any, harness, calls: dict[str, str]) -> StepResult:
     if not isinstance(step, dict) or len(step) != 1:
         return StepResult(i, "?", False, "a step is a mapping with one key")
     kind, arg = next(iter(step.items()))
+    sim = harness.sim
     try:
         if kind == "advance":
             fired = await sim.clock.advance(float(arg))
@@ -168,7 +151,7 @@ async def _run_step(i, step, sim, http, base, calls, CallRequest) -> StepResult:
                 calls[alias] = call.id
             return StepResult(i, kind, True, f"{call.id} {call.from_} -> {call.to}", call.id)
         if kind == "request":
-            return await _request_step(i, arg, http, base)
+            return await _request_step(i, arg, harness.session, harness.base_url)
         if kind == "expect":
             return _expect_step(i, arg, sim, calls)
     except Exception as exc:  # a bad step fails the step, not the run

@@ -26,7 +26,7 @@ log = logging.getLogger("simulator")
 class CallRequest(BaseModel):
     """POST /_sim/calls: a call started by a test, a scenario or a person."""
 
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, allow_inf_nan=False)
 
     provider: str
     direction: str = Field("inbound", pattern="^(inbound|outbound|internal)$")

@@ -57,7 +57,11 @@ def openapi_document() -> dict:
         schemas[name] = schema
     q = lambda name, desc, typ="string": {"name": name, "in": "query", "required": False,  # noqa: E731
                                           "description": desc, "schema": {"type": typ}}
+    dashboard = {"get": {"summary": "the dashboard (HTML)", "responses": {"200": {
+        "description": "HTML page", "content": {"text/html": {"schema": {"type": "string"}}}}}}}
     paths = {
+        "/_sim": dashboard,
+        "/_sim/": dashboard,
         "/_sim/health": {"get": {"summary": "liveness", "responses": {"200": _json({"type": "object"})}}},
         "/_sim/providers": {"get": {"summary": "providers with base URLs and hosts",
                                     "responses": {"200": _json({"type": "array", "items": _ref("Provider")})}}},
@@ -97,9 +101,11 @@ def openapi_document() -> dict:
             "summary": "hang up every leg of a call",
             "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}],
             "responses": {"200": _json(_ref("Call")), "404": ERROR}}},
-        "/_sim/recordings/{file}": {"get": {
+        "/_sim/recordings/{id}.{ext}": {"get": {
             "summary": "a recording as <id>.wav or <id>.mp3",
-            "parameters": [{"name": "file", "in": "path", "required": True, "schema": {"type": "string"}}],
+            "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "string"}},
+                           {"name": "ext", "in": "path", "required": True,
+                            "schema": {"enum": ["wav", "mp3"]}}],
             "responses": {"200": {"description": "audio", "content": {
                 "audio/wav": {"schema": {"type": "string", "format": "binary"}},
                 "audio/mpeg": {"schema": {"type": "string", "format": "binary"}}}}, "404": ERROR}}},

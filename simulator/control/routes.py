@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from typing import Any
+from typing import Any, Literal
 
 from aiohttp import web
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
@@ -18,15 +18,20 @@ from .openapi import openapi_document
 
 
 class ClockCommand(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    advance: float | None = Field(None, ge=0, le=10 * 365 * 86400)
-    speed: float | None = Field(None, gt=0, le=1_000_000)
-    mode: str | None = Field(None, pattern="^(real|accelerated|manual)$")
+    """POST /_sim/clock: a mode and/or speed change, then an optional advance."""
+
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+    advance: float | None = Field(None, ge=0, le=10 * 365 * 86400, description="simulated seconds")
+    speed: float | None = Field(None, gt=0, le=1_000_000,
+                                description="1 = real time; other values switch to accelerated")
+    mode: Literal["real", "accelerated", "manual"] | None = None
 
     @model_validator(mode="after")
-    def _one(self):
+    def _consistent(self):
         if self.advance is None and self.speed is None and self.mode is None:
             raise ValueError("give advance, speed or mode")
+        if self.mode == "real" and self.speed not in (None, 1):
+            raise ValueError("real mode runs at speed 1")
         return self
 
 
@@ -103,6 +108,8 @@ def setup_control(app: web.Application, sim: Simulator) -> None:
     async def post_clock(request):
         cmd = _validate(ClockCommand, await _json_body(request))
         fired = 0
+        if cmd.mode == "accelerated" and (cmd.speed or sim.clock.speed) == 1:
+            return _error(422, "accelerated mode needs a speed other than 1")
         if cmd.mode is not None:
             sim.clock.set_mode(cmd.mode, cmd.speed)
         elif cmd.speed is not None:
@@ -152,9 +159,9 @@ def setup_control(app: web.Application, sim: Simulator) -> None:
         rec = sim.engine.recordings.get(request.match_info["id"])
         if rec is None:
             return _error(404, "no such recording")
-        if request.match_info["ext"] == "mp3":
-            return web.Response(body=rec.mp3(), content_type="audio/mpeg")
-        return web.Response(body=rec.wav(), content_type="audio/wav")
+        ext = request.match_info["ext"]
+        return web.Response(body=await rec.render(ext),
+                            content_type="audio/mpeg" if ext == "mp3" else "audio/wav")
 
     @r.get("/_sim/journal")
     async def journal(request):
@@ -164,6 +171,10 @@ def setup_control(app: web.Application, sim: Simulator) -> None:
             limit = int(q["limit"]) if "limit" in q else None
         except ValueError:
             return _error(400, "since and limit are integers")
+        if limit is not None and limit < 0:
+            return _error(400, "limit is not negative")
+        if q.get("direction") not in (None, "in", "out"):
+            return _error(400, "direction is in or out")
         return web.json_response(sim.journal.query(
             provider=q.get("provider"), direction=q.get("direction"), kind=q.get("kind"),
             tenant=q.get("tenant"), call_id=q.get("call_id"), since=since, limit=limit))

@@ -5,6 +5,7 @@ Audio is synthesised on request from the recording's length (a quiet two-tone hu
 """
 from __future__ import annotations
 
+import asyncio
 import io
 import itertools
 import math
@@ -31,6 +32,10 @@ class Recording:
 
     def mp3(self) -> bytes:
         return mp3_bytes(self.duration)
+
+    async def render(self, fmt: str) -> bytes:
+        """``"wav"`` or ``"mp3"`` bytes, made off the event loop: use this in handlers."""
+        return await render(self.duration, fmt)
 
 
 class RecordingStore:
@@ -100,6 +105,12 @@ def mp3_bytes(duration: float) -> bytes:
     enc.set_channels(1)
     enc.set_quality(7)
     return bytes(enc.encode(pcm_bytes(duration)) + enc.flush())
+
+
+async def render(duration: float, fmt: str) -> bytes:
+    """WAV or MP3 bytes of ``duration`` seconds, made in a worker thread: an hour of MP3
+    takes about a second to encode, which must not stall the server."""
+    return await asyncio.to_thread(mp3_bytes if fmt == "mp3" else wav_bytes, duration)
 
 
 def wav_info(data: bytes) -> tuple[int, int, int, float]:

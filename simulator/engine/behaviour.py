@@ -25,13 +25,13 @@ class Cause(IntEnum):
 
 
 class DtmfPress(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
     at: float = Field(ge=0, description="seconds after the party's leg is answered")
     digits: str = Field(pattern=r"^[0-9*#A-D]+$")
 
 
 class HoldPeriod(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
     at: float = Field(ge=0, description="seconds after answer when the party puts the call on hold")
     duration: float = Field(gt=0)
 
@@ -40,7 +40,7 @@ class PartyBehaviour(BaseModel):
     """What the party behind a number does. The first matching outcome wins:
     unassigned, unavailable, busy, reject, answer_after, no_answer."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
     answer_after: float | None = Field(None, ge=0, description="ring this many seconds, then answer")
     busy: bool = False

@@ -89,6 +89,7 @@ class Call:
     script: dict[str, PartyBehaviour] = field(default_factory=dict)
     meta: dict[str, Any] = field(default_factory=dict)
     timeline: list[dict] = field(default_factory=list)
+    tasks: set[asyncio.Task] = field(default_factory=set, repr=False)  # flows run by engine.spawn
 
     @property
     def ended(self) -> bool:
@@ -109,6 +110,16 @@ class Call:
                 return [self.legs[i] for i in bridge if i != leg.id]
         return []
 
+    def unbridge(self, *leg_ids: str) -> None:
+        """Take legs out of their bridges; a bridge left with one leg is gone."""
+        for bridge in self.bridges:
+            bridge.difference_update(leg_ids)
+        self.bridges = [b for b in self.bridges if len(b) > 1]
+
+    def public_meta(self) -> dict[str, Any]:
+        """``meta`` without the keys providers keep to themselves (``_``-prefixed)."""
+        return {k: v for k, v in self.meta.items() if not k.startswith("_")}
+
     def to_json(self, timeline: bool = True) -> dict:
         out = {
             "id": self.id, "provider": self.provider, "tenant": self.tenant,
@@ -117,7 +128,7 @@ class Call:
             "answered_at": self.answered_at, "ended_at": self.ended_at, "cause": self.cause,
             "record": self.record, "recording_id": self.recording_id,
             "legs": [leg.to_json() for leg in self.legs.values()],
-            "bridges": [sorted(b) for b in self.bridges], "meta": _jsonable(self.meta),
+            "bridges": [sorted(b) for b in self.bridges], "meta": _jsonable(self.public_meta()),
         }
         if timeline:
             out["timeline"] = self.timeline

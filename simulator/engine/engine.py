@@ -46,7 +46,7 @@ class CallEngine:
         for call in list(getattr(self, "calls", {}).values()):
             for leg in call.legs.values():
                 leg.cancel_timers()
-            for task in call.meta.pop("_tasks", ()):
+            for task in call.tasks:
                 task.cancel()
         self.calls: dict[str, Call] = {}
         self.finished: OrderedDict[str, Call] = OrderedDict()
@@ -204,10 +204,7 @@ class CallEngine:
                 raise ValueError(f"leg {leg.id} has ended")
             if leg.answered_at is None:
                 self.answer(leg)
-        for bridge in call.bridges:
-            bridge.discard(a.id)
-            bridge.discard(b.id)
-        call.bridges = [br for br in call.bridges if len(br) > 1]
+        call.unbridge(a.id, b.id)
         call.bridges.append({a.id, b.id})
         if call.answered_at is None:
             call.answered_at = self.clock.now()
@@ -227,20 +224,19 @@ class CallEngine:
             self.hangup(leg, cause, by)
 
     def hold(self, leg: Leg, by: str = "system") -> None:
-        if leg.state is not LegState.ACTIVE:
-            return
-        leg.state = LegState.HELD
-        leg.held = True
-        call = self._call(leg)
-        self._emit("leg.held", call, leg, {"by": by, "peers": [p.id for p in call.peers(leg)]})
+        self._set_held(leg, True, by)
 
     def unhold(self, leg: Leg, by: str = "system") -> None:
-        if leg.state is not LegState.HELD:
+        self._set_held(leg, False, by)
+
+    def _set_held(self, leg: Leg, held: bool, by: str) -> None:
+        if leg.state is not (LegState.ACTIVE if held else LegState.HELD):
             return
-        leg.state = LegState.ACTIVE
-        leg.held = False
+        leg.state = LegState.HELD if held else LegState.ACTIVE
+        leg.held = held
         call = self._call(leg)
-        self._emit("leg.unheld", call, leg, {"by": by, "peers": [p.id for p in call.peers(leg)]})
+        self._emit("leg.held" if held else "leg.unheld", call, leg,
+                   {"by": by, "peers": [p.id for p in call.peers(leg)]})
 
     def press_dtmf(self, leg: Leg, digits: str) -> None:
         if leg.ended:
@@ -328,13 +324,11 @@ class CallEngine:
             raise ValueError("both calls need a connected peer to join")
         self._detach(leg1, {"transfer": "consult", "target_call": call2.id})
         self._detach(leg2, {"transfer": "consult", "target_call": call1.id}, finish=False)
-        for bridge in call2.bridges:
-            bridge.difference_update(p.id for p in peers2)
+        call2.unbridge(*(p.id for p in peers2))
         for peer in peers2:
             del call2.legs[peer.id]
             peer.call_id = call1.id
             call1.legs[peer.id] = peer
-        call2.bridges = [b for b in call2.bridges if len(b) > 1]
         call2.meta["joined_into"] = call1.id
         call1.meta.setdefault("joined_from", []).append(call2.id)
         for p in (*peers1, *peers2):
@@ -372,8 +366,8 @@ class CallEngine:
             decision, timed_out = fallback, True
         finally:
             self._decisions.pop(key, None)
-        self._emit("call.unparked", call, data={"key": key, "timed_out": timed_out,
-                                                "decision": decision if isinstance(decision, (str, int, float, bool, type(None))) else str(decision)})
+        shown = decision if isinstance(decision, (str, int, float, bool, type(None))) else str(decision)
+        self._emit("call.unparked", call, data={"key": key, "timed_out": timed_out, "decision": shown})
         return decision
 
     def decide(self, key: str, decision: Any) -> bool:
@@ -390,8 +384,8 @@ class CallEngine:
     def spawn(self, call: Call, coro: Coroutine) -> asyncio.Task:
         """Run a provider's call flow; cancelled when the call ends."""
         task = asyncio.get_running_loop().create_task(self._guard(call, coro))
-        call.meta.setdefault("_tasks", set()).add(task)
-        task.add_done_callback(lambda t: call.meta.get("_tasks", set()).discard(t))
+        call.tasks.add(task)
+        task.add_done_callback(call.tasks.discard)
         task.add_done_callback(lambda t: coro.close())  # never started when cancelled early
         return task
 
@@ -415,9 +409,7 @@ class CallEngine:
         leg.ended_at = self.clock.now()
         leg.ended_by = "transfer"
         leg.cause = Cause.NORMAL_CLEARING
-        for bridge in call.bridges:
-            bridge.discard(leg.id)
-        call.bridges = [b for b in call.bridges if len(b) > 1]
+        call.unbridge(leg.id)
         self._emit("leg.detached", call, leg, data)
         _wake(leg._answer_waiters, False)
         _wake(leg._dtmf_waiters, None)
@@ -433,9 +425,7 @@ class CallEngine:
         leg.ended_by = by
         leg.ended_at = self.clock.now()
         peers = call.peers(leg)
-        for bridge in call.bridges:
-            bridge.discard(leg.id)
-        call.bridges = [b for b in call.bridges if len(b) > 1]
+        call.unbridge(leg.id)
         kind = "leg.released" if state is LegState.RELEASED else "leg.failed"
         self._emit(kind, call, leg, {"cause": leg.cause, "by": by, "number": leg.number,
                                      "role": leg.role})
@@ -461,7 +451,7 @@ class CallEngine:
                                       call.recording_segments[0][0], duration)
             call.recording_id = rec.id
             self._emit("recording.ready", call, data={"recording_id": rec.id, "duration": duration})
-        for task in call.meta.pop("_tasks", set()):
+        for task in list(call.tasks):
             if task is not asyncio.current_task():
                 task.cancel()
         record = CallRecord(
@@ -471,8 +461,7 @@ class CallEngine:
             legs=[LegRecord(l.id, l.number, l.caller_id, l.role, l.state.value, l.cause,
                             l.ended_by, l.created_at, l.alerting_at, l.answered_at,
                             l.ended_at, l.meta) for l in call.legs.values()],
-            recording_id=call.recording_id, meta={k: v for k, v in call.meta.items()
-                                                  if not k.startswith("_")},
+            recording_id=call.recording_id, meta=call.public_meta(),
         )
         self.calls.pop(call.id, None)
         self.finished[call.id] = call

@@ -14,6 +14,7 @@ from ..settings import Settings
 from ..sim import CallRequest, Simulator
 from ..world import DEFAULT_WORLD, read_world_file
 from ..world.store import merge_patch
+from .sink import serve_on_loopback
 
 
 _PARSED: dict[tuple[Path, int], dict] = {}
@@ -43,12 +44,7 @@ class SimulatorHarness:
         self.session: aiohttp.ClientSession | None = None
 
     async def start(self) -> "SimulatorHarness":
-        self._runner = web.AppRunner(self.app, access_log=None)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-        self.base_url = f"http://127.0.0.1:{port}"
+        self._runner, self.base_url = await serve_on_loopback(self.app)
         self.session = aiohttp.ClientSession()
         return self
 

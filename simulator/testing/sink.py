@@ -2,7 +2,6 @@
 and answers with scripted responses per path."""
 from __future__ import annotations
 
-import asyncio
 import json
 from dataclasses import dataclass, field
 from typing import Any, Awaitable, Callable
@@ -38,6 +37,16 @@ class Scripted:
     times: int | None = None  # answer like this for the next N requests only
 
 
+async def serve_on_loopback(app: web.Application) -> tuple[web.AppRunner, str]:
+    """Serve ``app`` on a free loopback port: (the runner to clean up, the base URL)."""
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    return runner, f"http://127.0.0.1:{port}"
+
+
 class CallbackSink:
     """Records requests; ``respond(path, ...)`` scripts the answer for a path ("*" = any)."""
 
@@ -46,17 +55,11 @@ class CallbackSink:
         self._scripts: dict[str, list[Scripted]] = {}
         self._runner: web.AppRunner | None = None
         self.base_url = ""
-        self._arrived = asyncio.Event()
 
     async def start(self) -> "CallbackSink":
         app = web.Application(client_max_size=64 * 1024 ** 2)
         app.router.add_route("*", "/{tail:.*}", self._handle)
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-        self.base_url = f"http://127.0.0.1:{port}"
+        self._runner, self.base_url = await serve_on_loopback(app)
         return self
 
     async def stop(self) -> None:
@@ -89,7 +92,6 @@ class CallbackSink:
                           dict(request.headers), await request.read(),
                           request.headers.get("Content-Type", ""))
         self.requests.append(rec)
-        self._arrived.set()
         script = self._pick(request.path)
         if script is None:
             return web.Response(status=200)

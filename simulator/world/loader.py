@@ -8,12 +8,12 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when built in
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
 
 from ..providers.registry import discover
 from .models import WorldBase
+
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when built in
 
 DEFAULT_WORLD = Path(__file__).resolve().parents[2] / "scenarios" / "worlds" / "default.yaml"
 

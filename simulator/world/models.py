@@ -11,7 +11,7 @@ from ..engine.behaviour import PartyBehaviour
 
 
 class StrictModel(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, allow_inf_nan=False)
 
 
 class ClockSettings(StrictModel):
@@ -26,7 +26,7 @@ class CallbackSettings(StrictModel):
     allow_hosts: list[str] = Field(
         default_factory=list,
         description="host names (fnmatch patterns) callbacks may target besides loopback")
-    timeout: float = Field(5.0, gt=0, description="network timeout of one callback attempt, s")
+    timeout: float = Field(5.0, gt=0, le=3600, description="network timeout of one callback attempt, s")
 
 
 class Parties(StrictModel):

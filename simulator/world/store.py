@@ -25,7 +25,6 @@ def merge_patch(target: Any, patch: Any) -> Any:
 class WorldStore:
     def __init__(self, raw: dict, source: str = "<world>", model: BaseModel | None = None):
         self.source = source
-        self._initial_raw = copy.deepcopy(raw)
         self.world = model if model is not None else validate_world(raw, source)
         self._initial = self.world.model_copy(deep=True)
 

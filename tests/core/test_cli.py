@@ -8,6 +8,8 @@ import urllib.request
 
 import pytest
 
+from simulator.cli import main
+
 
 def telsim(*args, **kw):
     return subprocess.Popen([sys.executable, "-m", "simulator.cli", *args], stdout=subprocess.PIPE,
@@ -66,3 +68,24 @@ def test_speed_and_manual_clock_are_exclusive():
     proc = telsim("serve", "--speed", "10", "--manual-clock")
     _, err = proc.communicate(timeout=30)
     assert proc.returncode == 2 and "not allowed with" in err
+
+
+@pytest.mark.parametrize("args,env,needle", [
+    (["serve", "--speed", "0"], {}, "--speed: must be above 0"),
+    (["serve", "--speed", "fast"], {}, "--speed: not a number"),
+    (["serve", "--port", "70000"], {}, "--port: not a port number"),
+    (["serve", "--bogus"], {}, "unrecognized arguments: --bogus"),
+    ([], {}, "required: command"),
+    (["serve"], {"SIM_PORT": "http"}, "SIM_PORT='http' is not an integer"),
+    (["serve"], {"SIM_SPEED": "-3"}, "SIM_SPEED=-3 is out of range"),
+])
+def test_bad_options_are_one_line_errors(args, env, needle, monkeypatch, capsys):
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    try:
+        code = main(args)
+    except SystemExit as exc:  # argparse
+        code = exc.code
+    out, err = capsys.readouterr()
+    assert code == 2 and out == ""
+    assert err.startswith("telsim") and needle in err and err.count("\n") == 1, err

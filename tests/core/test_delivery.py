@@ -111,3 +111,16 @@ async def test_messages_no_longer_wanted_are_dropped(simulator, callback_sink):
     assert len(callback_sink.received()) == 1
     # the first message stops at once (no retry wait), the second is never sent
     assert [e["error"] for e in simulator.callbacks(kind="EVT")] == [None, "dropped"]
+
+
+async def test_any_method_query_string_and_form_bodies(simulator, callback_sink):
+    d = simulator.sim.delivery
+    d.send(cb(callback_sink, "/get", method="GET", body=None, params={"event": "ring", "n": "1"}))
+    d.send(cb(callback_sink, "/form", method="PUT", body="a=1&b=%D0%B4",
+              content_type="application/x-www-form-urlencoded", headers={"X-Sign": "s"}))
+    await simulator.settle()
+    [get] = callback_sink.received("/get")
+    assert get.method == "GET" and get.query == {"event": "ring", "n": "1"} and get.body == b""
+    [form] = callback_sink.received("/form")
+    assert form.method == "PUT" and form.content_type == "application/x-www-form-urlencoded"
+    assert form.text == "a=1&b=%D0%B4" and form.headers["X-Sign"] == "s"

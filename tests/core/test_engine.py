@@ -1,6 +1,4 @@
 """Engine state machine: every party behaviour, transfers, hold, DTMF, park, recording."""
-import asyncio
-
 import pytest
 
 from simulator.engine import CallEngine, Cause, EventBus, LegState, PartyBehaviour, VirtualClock
@@ -206,3 +204,86 @@ async def test_reset_forgets_calls(engine):
     await place(engine, PartyBehaviour(answer_after=1))
     engine.reset()
     assert engine.calls == {} and not engine.finished
+
+
+async def test_originate_two_legs_the_second_after_the_first_answers(engine):
+    """Click-to-call: ring the employee first, then the customer once the employee answers."""
+    call = engine.create_call("p", "t", "outbound", "emp", "cust")
+    first = engine.dial(call, "emp", behaviour={"answer_after": 3, "hangup_after": 100})
+
+    async def originate():
+        if await engine.wait_answer(first):
+            second = engine.dial(call, "cust", caller_id="emp", behaviour={"answer_after": 5, "hangup_after": 20})
+            if await engine.wait_answer(second):
+                engine.bridge(first, second)
+
+    engine.spawn(call, originate())
+    await engine.clock.advance(3)
+    assert first.state is LegState.ACTIVE and len(call.legs) == 2
+    second = list(call.legs.values())[1]
+    assert second.created_at - START == 3 and second.caller_id == "emp"
+    await engine.clock.advance(5)
+    assert call.peers(first) == [second] and call.answered_at - START == 8
+    await engine.clock.advance(20)
+    assert call.ended and first.ended_by == "peer" and second.ended_by == "party"
+
+
+async def test_prompt_length_from_the_file_or_the_text(engine):
+    call = engine.create_call("p", "t", "inbound", "a", "ivr")
+    origin = engine.add_origin(call, "a")
+    done = []
+
+    async def ivr():
+        engine.answer(origin)
+        done.append(await engine.play(origin, "greeting.wav", duration=3.5))
+        done.append(await engine.play(origin, text="x" * 60))  # 60 chars at 12/s: 5 s
+        done.append(await engine.play(origin, "bye.wav", duration=10))
+
+    engine.spawn(call, ivr())
+    await engine.clock.advance(8.5)
+    starts = [round(t, 3) for k, _, t, _ in engine.events if k == "prompt.started"]
+    assert starts == [0, 3.5, 8.5] and done == [True, True]
+    engine.hangup(origin)  # the caller hangs up during the last prompt: the flow ends with the call
+    await engine.clock.settle()
+    assert done == [True, True] and not call.tasks and kinds(engine).count("prompt.finished") == 2
+
+
+async def test_recording_started_and_stopped_by_hand_sums_its_segments(engine):
+    call, origin, leg = await place(engine, PartyBehaviour(answer_after=1, hangup_after=60))
+    await engine.clock.advance(1)
+    engine.start_recording(call)
+    await engine.clock.advance(10)
+    engine.stop_recording(call)
+    await engine.clock.advance(20)
+    engine.start_recording(call)
+    await engine.clock.advance(30)  # the party hangs up at 61 s: recording stops with the call
+    rec = engine.recordings.for_call(call.id)
+    assert rec.duration == 10 + 30 and rec.started_at - START == 1
+    assert kinds(engine).count("recording.started") == 2 and "recording.ready" in kinds(engine)
+    assert wav_info(rec.wav())[3] == 40
+
+
+async def test_a_late_decision_is_refused_after_the_fallback(engine):
+    call = engine.create_call("p", "t", "inbound", "a", "b")
+    engine.add_origin(call, "a")
+    got = []
+
+    async def wait():
+        got.append(await engine.park(call, "k", timeout=5, fallback="voicemail"))
+
+    engine.spawn(call, wait())
+    await engine.clock.advance(5)
+    assert got == ["voicemail"] and not engine.decide("k", "agent") and not engine.is_parked("k")
+    unparked = [d for k, _, _, d in engine.events if k == "call.unparked"]
+    assert unparked == [{"key": "k", "timed_out": True, "decision": "voicemail"}]
+
+
+async def test_hold_by_the_system_and_dtmf_shorthand(engine):
+    call, origin, leg = await place(engine, PartyBehaviour(answer_after=1, hangup_after=60, dtmf="5"))
+    await engine.clock.advance(1)
+    engine.hold(origin)
+    engine.hold(origin)  # already held: no second event
+    await engine.clock.advance(1)
+    engine.unhold(origin)
+    assert kinds(engine, origin).count("leg.held") == 1 and origin.state is LegState.ACTIVE
+    assert [d["digit"] for k, _, _, d in engine.events if k == "leg.dtmf"] == ["5"]

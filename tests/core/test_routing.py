@@ -1,13 +1,74 @@
+"""Routing by /<slug>/ prefix and by Host header; unknown paths in each provider's own
+error format; the access log."""
+import json
+import logging
+
+import pytest
+from aiohttp.test_utils import make_mocked_request
+
+from simulator.providers.registry import discover
+
+SLUGS = sorted(discover())
+
+
 async def test_prefix_and_host_routing_reach_the_provider(simulator):
     async with simulator.request("GET", "/mtt-telecom/no/such/path") as resp:
         assert resp.status == 404
     async with simulator.request("GET", "/no/such/path", headers={"Host": "webapicommon.mtt.ru"}) as resp:
         assert resp.status == 404
-    async with simulator.request("GET", "/x", headers={"Host": "webapicommon.mtt.ru:8080"}) as resp:
+    async with simulator.request("GET", "/x", headers={"Host": "WebApiCommon.mtt.ru:8080"}) as resp:
         assert resp.status == 404
     entries = simulator.journal(direction="in")
     assert [e["provider"] for e in entries] == ["mtt-telecom"] * 3
     assert [e["path"] for e in entries] == ["/no/such/path", "/no/such/path", "/x"]
+
+
+@pytest.mark.parametrize("slug", SLUGS)
+async def test_every_host_of_every_provider_routes_with_and_without_port(simulator, slug):
+    provider = simulator.sim.providers[slug]
+    for host in provider.hosts:
+        for header in (host, f"{host}:443"):
+            async with simulator.request("GET", "/telsim-probe", headers={"Host": header}):
+                pass
+    entries = simulator.journal(direction="in")
+    assert [(e["provider"], e["path"]) for e in entries] == [(slug, "/telsim-probe")] * 2 * len(provider.hosts)
+
+
+@pytest.mark.parametrize("slug", SLUGS)
+@pytest.mark.parametrize("method,status", [("GET", 404), ("DELETE", 404)])
+async def test_unknown_paths_answer_in_the_providers_own_format(simulator, slug, method, status):
+    provider = simulator.sim.providers[slug]
+    path = f"/{slug}/telsim/no/such/path"
+    async with simulator.request(method, path) as resp:
+        body, content_type = await resp.read(), resp.headers.get("Content-Type")
+        assert resp.status == status
+    native = provider.error_response(make_mocked_request(method, path), status, "Not Found")
+    assert (native.status, native.content_type) == (status, content_type.split(";")[0])
+    assert b"404: Not Found" not in body  # aiohttp's own page
+    if native.content_type.endswith("json"):  # the same envelope; the message may differ
+        assert json.loads(body).keys() == json.loads(native.body).keys()
+
+
+async def test_paths_outside_every_provider_are_json_404(simulator):
+    for path in ("/", "/api/abonents", "/_sim/nope"):
+        async with simulator.request("GET", path) as resp:
+            assert resp.status == 404 and "error" in await resp.json()
+
+
+async def test_access_log_line_names_provider_tenant_method_path_status_latency(simulator, caplog):
+    simulator.sim.settings.access_log = True
+    key = "215ef687-e898-419d-810c-2864efc0b1d0"  # the VPBX document's own API key (tenant X214)
+    with caplog.at_level(logging.INFO, logger="simulator.access"):
+        async with simulator.request("GET", "/mts-vpbx/api/abonents?x=1", headers={"X-AUTH-TOKEN": key}):
+            pass
+        async with simulator.request("GET", "/nope", headers={"Host": "vpbx.mts.ru"}):
+            pass
+    lines = [r.getMessage() for r in caplog.records if r.name == "simulator.access"]
+    assert len(lines) == 2
+    provider, tenant, method, path, status, latency = lines[0].split()
+    assert (provider, tenant, method, path, status) == ("mts-vpbx", "X214", "GET", "/mts-vpbx/api/abonents?x=1", "200")
+    assert latency.endswith("ms") and float(latency[:-2]) >= 0
+    assert lines[1].split()[:5] == ["mts-vpbx", "-", "GET", "/nope", "404"]
 
 
 async def test_control_api_clock(simulator):

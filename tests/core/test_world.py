@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from simulator.cli import main
 from simulator.contracts import generated
 from simulator.settings import Settings
 from simulator.sim import Simulator
@@ -93,16 +94,71 @@ async def test_patch_changes_the_running_world_and_reset_restores_it(simulator):
         assert await resp.json() == before
 
 
-def test_world_cli_validate_and_schema(tmp_path):
-    ok = subprocess.run([sys.executable, "-m", "simulator.cli", "world", "validate", str(DEFAULT_WORLD)],
-                        capture_output=True, text=True)
-    assert ok.returncode == 0 and "ok" in ok.stdout
+def test_world_cli_validate_and_schema(tmp_path, capsys):
+    assert main(["world", "validate", str(DEFAULT_WORLD)]) == 0
+    assert "ok" in capsys.readouterr().out
     bad = tmp_path / "w.yaml"
     bad.write_text(yaml.safe_dump({"clock": {"speed": -2}}))
-    out = subprocess.run([sys.executable, "-m", "simulator.cli", "world", "validate", str(bad)],
-                         capture_output=True, text=True)
-    assert out.returncode == 2 and "Traceback" not in out.stderr
-    assert out.stderr.strip().count("\n") == 0 and "clock.speed" in out.stderr
-    schema = subprocess.run([sys.executable, "-m", "simulator.cli", "world", "schema"],
-                            capture_output=True, text=True)
-    assert json.loads(schema.stdout)["title"] == "telsim world file"
+    assert main(["world", "validate", str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and str(bad) in err and "clock.speed" in err
+    assert main(["world", "schema"]) == 0
+    assert json.loads(capsys.readouterr().out)["title"] == "telsim world file"
+
+
+async def test_reset_restores_generated_history_clock_and_ids_exactly(simulator):
+    sim = simulator.sim
+    snapshot = lambda: json.dumps({s: p.snapshot() for s, p in sim.providers.items()},  # noqa: E731
+                                  sort_keys=True, default=str)
+    before, start = snapshot(), sim.clock.now()
+    first = await simulator.start_call("mts-vpbx", "+79161234567", "+79160001735", record=True)
+    simulator.patch_world({"providers": {"mts-vpbx": {"enterprises": {"X214": {"abonents": {
+        "1735": {"firstName": "Пётр"}}}}}}})
+    async with simulator.request("POST", "/_sim/faults", json={"action": "respond", "status": 503}):
+        pass
+    await simulator.advance(600)
+    assert first.ended and sim.engine.recordings.for_call(first.id) is not None
+    async with simulator.request("POST", "/_sim/reset") as resp:
+        assert resp.status == 200
+    assert snapshot() == before and sim.clock.now() == start and sim.clock.mode == "manual"
+    assert not sim.faults and not sim.engine.finished and len(sim.engine.recordings) == 0
+    again = await simulator.start_call("mts-vpbx", "+79161234567", "+79160001735")
+    assert again.id == first.id
+
+
+async def test_patch_is_a_json_merge_patch(simulator):
+    async with simulator.request("PATCH", "/_sim/world", json={
+            "callbacks": {"allow_hosts": ["a.test", "b.test"]},
+            "parties": {"numbers": {"+79031112233": None, "+70000000009": {"reject": 2}}}},
+            headers={"Content-Type": "application/merge-patch+json"}) as resp:
+        world = await resp.json()
+    assert world["callbacks"] == {"allow_hosts": ["a.test", "b.test"], "timeout": 5.0}  # siblings kept
+    assert "+79031112233" not in world["parties"]["numbers"]  # null removes
+    assert "+79161234567" in world["parties"]["numbers"]
+    assert simulator.sim.party_behaviour("+70000000009").reject == 2
+    async with simulator.request("PATCH", "/_sim/world", json={"callbacks": {"allow_hosts": ["c.test"]}}) as resp:
+        assert (await resp.json())["callbacks"]["allow_hosts"] == ["c.test"]  # arrays are replaced whole
+
+
+async def test_patch_reaches_the_provider_as_a_portal_change(simulator):
+    seen = []
+    provider = simulator.sim.providers["mtt-telecom"]
+    provider.world_changed = lambda old, new: seen.append((old is not None, new is not None))
+    simulator.patch_world({"parties": {"default": {"busy": True}}})
+    assert seen == []  # not its section
+    section = simulator.sim.world_store.dump()["providers"]["mtt-telecom"]
+    simulator.patch_world({"providers": {"mtt-telecom": {k: section[k] for k in list(section)[:1]}}})
+    assert seen == []  # no change
+    simulator.patch_world({"providers": {"mtt-telecom": None}})
+    assert seen == [(True, False)]
+
+
+def test_serve_refuses_a_bad_world_in_one_line(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("parties:\n  numbers:\n    '+79990000000': {answer_after: soon}\n")
+    out = subprocess.run([sys.executable, "-m", "simulator.cli", "serve", "--world", str(bad), "--port", "0"],
+                         capture_output=True, text=True, timeout=30)
+    assert out.returncode == 2 and out.stdout == ""
+    assert out.stderr.count("\n") == 1 and "Traceback" not in out.stderr
+    assert str(bad) in out.stderr and "parties.numbers.+79990000000.answer_after" in out.stderr
+    assert "valid number" in out.stderr

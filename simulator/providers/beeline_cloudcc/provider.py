@@ -103,6 +103,8 @@ class BeelineCloudccProvider(Provider):
 
     # ------------------------------------------------------------------ calls
     async def start_call(self, req):
+        if req.tenant and self.backend.tenant_by_id(req.tenant) is None:
+            raise LookupError(f"unknown beeline-cloudcc tenant {req.tenant!r}")
         if req.direction == "inbound":
             return self.online.start_inbound(req)
         return self.online.start_outbound(req) or await super().start_call(req)

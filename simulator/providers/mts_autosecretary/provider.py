@@ -205,6 +205,8 @@ class MtsAutosecretaryProvider(Provider):
         owner = self.backend.owner.get(phone)
         if owner is None:
             raise LookupError(f"{req.to} is not a UN of this world")
+        if req.tenant and req.tenant != owner:
+            raise LookupError(f"{req.to} is not a UN of {req.tenant!r}")
         an = caller_number(req.from_)
         call = engine.create_call(self.slug, owner, "inbound", req.from_, req.to, record=req.record,
                                   script=req.script, meta={**req.meta, "un": phone})

@@ -165,6 +165,8 @@ class MtsVpbx(Provider):
     async def start_call(self, req: "CallRequest") -> Call:
         b = self.backend
         ent = b.enterprise_for_tenant(req.tenant)
+        if req.tenant and ent is None:
+            raise LookupError(f"unknown mts-vpbx tenant {req.tenant!r}")
         if req.direction == "inbound":
             ent = ent or b.enterprise_for_number(req.to)
             if ent is None:

@@ -6,10 +6,11 @@ import json
 from typing import TYPE_CHECKING, Any, Awaitable, Callable, Optional
 
 from aiohttp import web
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
+from pydantic_core import to_json, ValidationError
 
 from ...engine import CallNotFound, Cause
-from ...engine.audio import mp3_bytes, wav_bytes
+from ...engine.audio import render
 from ...http import set_journal_kind, set_tenant
 from . import errors as E
 from .auth import authenticate
@@ -33,11 +34,8 @@ TRANSFERABLE = ("Alerting", "Held", "Remote Held", "Active")
 def ok(data: Any = None, status: int = 200) -> web.Response:
     if data is None:
         return web.Response(status=status)
-    if isinstance(data, BaseModel):
-        data = data.model_dump()
-    elif isinstance(data, list):
-        data = [d.model_dump() if isinstance(d, BaseModel) else d for d in data]
-    return web.Response(text=json.dumps(data, ensure_ascii=False), status=status, content_type="application/json")
+    # pydantic serialises models (and lists of them) to JSON in one pass, without dicts between
+    return web.Response(body=to_json(data), status=status, content_type="application/json")
 
 
 def int_param(request: web.Request, name: str) -> int:
@@ -322,12 +320,12 @@ class Routes:
 
     async def recording(self, request, ent):
         key, seconds = self._recording_seconds(request, ent)
-        return web.Response(body=wav_bytes(seconds), content_type="audio/wav",
+        return web.Response(body=await render(seconds, "wav"), content_type="audio/wav",
                             headers={"Content-Disposition": f'attachment; filename="{key}.wav"'})
 
     async def recording_mp3(self, request, ent):
         key, seconds = self._recording_seconds(request, ent)
-        return web.Response(body=mp3_bytes(seconds), content_type="audio/mpeg",
+        return web.Response(body=await render(seconds, "mp3"), content_type="audio/mpeg",
                             headers={"Content-Disposition": f'attachment; filename="{key}.mp3"'})
 
     # --------------------------------------------------------------- 4.11
