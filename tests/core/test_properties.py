@@ -63,3 +63,14 @@ def test_digits_only_keeps_digits(text):
 
 def test_russian_number_forms():
     assert digits("8 (495) 123-45-67") == digits("+7 495 123 45 67") == digits("4951234567") == "74951234567"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.binary(max_size=120))
+def test_wav_reader_raises_only_value_error(data):
+    from simulator.engine.audio import wav_info
+    for blob in (data, b"RIFF\x24\x00\x00\x00WAVEfmt " + data):
+        try:
+            wav_info(blob)
+        except ValueError:
+            pass

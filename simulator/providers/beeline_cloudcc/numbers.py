@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from ...numbers import digits
+
 _DIGITS = re.compile(r"^\+?[0-9]{3,15}$")
 
 
@@ -18,9 +20,4 @@ def is_phone(value: object) -> bool:
 
 def canonical(value: str) -> str:
     """Canonical lookup key of a number (Russian numbers become ``7XXXXXXXXXX``)."""
-    digits = value.strip().lstrip("+")
-    if len(digits) == 10:
-        return "7" + digits
-    if len(digits) == 11 and digits.startswith("8"):
-        return "7" + digits[1:]
-    return digits
+    return digits(value)
