@@ -72,9 +72,11 @@ async def read_multipart(request: web.Request) -> list[FormPart]:
     return parse_multipart(request.headers.get("Content-Type", ""), await request.read())
 
 
+from .catalogue import OPERATION_KEY, set_operation  # noqa: F401  (re-exported)
+
 _RequestKey = getattr(web, "RequestKey", None)
 TENANT_KEY = _RequestKey("tenant", str) if _RequestKey else "tenant"
-JOURNAL_KIND_KEY = _RequestKey("journal_kind", str) if _RequestKey else "journal_kind"
+JOURNAL_KIND_KEY = OPERATION_KEY  # the journal entry's operation name
 
 
 def set_tenant(request: web.Request, tenant: str | None) -> None:
@@ -83,5 +85,5 @@ def set_tenant(request: web.Request, tenant: str | None) -> None:
 
 
 def set_journal_kind(request: web.Request, kind: str) -> None:
-    """Name the request's journal entry (e.g. "InitCall"); the default is "request"."""
-    request[JOURNAL_KIND_KEY] = kind
+    """Deprecated: use :func:`simulator.catalogue.set_operation` (the same key)."""
+    request[OPERATION_KEY] = kind

@@ -60,7 +60,8 @@ class Journal:
 
     def add(self, direction: str, kind: str, provider: str | None, tenant: str | None = None,
             **fields: Any) -> dict:
-        entry = {"id": next(self._ids), "direction": direction, "kind": kind,
+        # "operation" is the catalogue name; "kind" the same value under its older name
+        entry = {"id": next(self._ids), "direction": direction, "kind": kind, "operation": kind,
                  "provider": provider, "tenant": tenant, "sim_time": self._now(),
                  "wall_time": time.time(), "_raw": True, **fields}
         self._entries.append(entry)

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from aiohttp import web
 from pydantic import BaseModel
 
+from ..catalogue import Catalogue
+
 if TYPE_CHECKING:
     from ..engine.calls import Call
     from ..sim import CallRequest, Simulator
@@ -19,6 +21,8 @@ class Provider:
     hosts: ClassVar[tuple[str, ...]] = ()
     #: the model of ``providers.<slug>`` in the world file (None: the provider has no section)
     section_model: ClassVar[type[BaseModel] | None] = None
+    #: every operation and callback of the document (simulator/catalogue.py)
+    catalogue: ClassVar[Catalogue | None] = None
 
     def __init__(self, sim: "Simulator"):
         self.sim = sim
