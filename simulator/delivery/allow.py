@@ -4,7 +4,8 @@ from __future__ import annotations
 import fnmatch
 from functools import lru_cache
 import ipaddress
-from urllib.parse import urlsplit
+
+from yarl import URL
 
 
 @lru_cache(maxsize=1024)
@@ -19,11 +20,13 @@ def is_loopback(host: str) -> bool:
 
 
 def host_allowed(url: str, allow_hosts: list[str]) -> bool:
+    # parsed by yarl, as aiohttp's client will parse it when sending: a check with another
+    # parser can be fooled by URLs the two read differently (``http://10.0.0.1\\@127.0.0.1/``)
     try:
-        parts = urlsplit(url)
-    except ValueError:
+        parts = URL(url)
+        host = parts.host
+    except (ValueError, TypeError):
         return False
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+    if parts.scheme not in ("http", "https") or not host:
         return False
-    host = parts.hostname
     return is_loopback(host) or any(fnmatch.fnmatchcase(host.lower(), p.lower()) for p in allow_hosts)
