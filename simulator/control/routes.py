@@ -6,7 +6,7 @@ import json
 from typing import Any, Literal
 
 from aiohttp import web
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictFloat, ValidationError, model_validator
 
 from ..engine import CallNotFound
 from ..faults import FaultRule
@@ -21,8 +21,9 @@ class ClockCommand(BaseModel):
     """POST /_sim/clock: a mode and/or speed change, then an optional advance."""
 
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
-    advance: float | None = Field(None, ge=0, le=10 * 365 * 86400, description="simulated seconds")
-    speed: float | None = Field(None, gt=0, le=1_000_000,
+    # strict: JSON true/false and "30" are mistakes, not 1, 0 and 30 seconds
+    advance: StrictFloat | None = Field(None, ge=0, le=10 * 365 * 86400, description="simulated seconds")
+    speed: StrictFloat | None = Field(None, gt=0, le=1_000_000,
                                 description="1 = real time; other values switch to accelerated")
     mode: Literal["real", "accelerated", "manual"] | None = None
 
