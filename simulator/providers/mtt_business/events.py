@@ -30,6 +30,10 @@ class EngineAdapter:
                 self.p.notifier.state(bc, leg, "showing")
         elif kind == "call.finished":
             record = event.data["record"]
+            if bc.connected is None and bc.fail_cause is None and bc.first_end is None:
+                # every leg failed on its own (no answer, busy ...): the call ended with its cause
+                failed = [leg.cause for leg in record.legs if leg.state == "failed" and leg.cause not in (None, 16)]
+                bc.fail_cause = failed[-1] if failed else None
             self.p.notifier.finished(bc, record.ended_at)
             call = bc.call
             if call.recording_id is not None and bc.record_account is not None:
