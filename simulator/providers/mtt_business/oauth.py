@@ -13,6 +13,7 @@ from .world import Integration, SCOPE_TOKENS
 
 _TOKEN_ALPHABET = string.ascii_uppercase + string.digits
 _CODE_ALPHABET = string.ascii_letters + string.digits
+PURGE_EVERY = 256
 
 
 @dataclass
@@ -45,6 +46,7 @@ class TokenStore:
         self.access: dict[str, Grant] = {}
         self.refresh: dict[str, Grant] = {}
         self.latest: dict[str, Grant] = {}   # client_id -> the pair issued last
+        self._issued = 0
 
     def load(self, directory: Directory, start: float) -> None:
         """Codes and pairs the world says were issued before start (§8.1, §8.2 examples)."""
@@ -60,10 +62,22 @@ class TokenStore:
                                       None if forever else start + s.refresh_token_ttl))
 
     def _store(self, grant: Grant) -> Grant:
+        self._issued += 1
+        if self._issued % PURGE_EVERY == 0:
+            self.purge()
         self.access[grant.access_token] = grant
         self.refresh[grant.refresh_token] = grant
         self.latest[grant.client_id] = grant
         return grant
+
+    def purge(self) -> None:
+        """Forget codes and pairs that can no longer be used (a long session logs in often)."""
+        now = self.now()
+        self.codes = {k: c for k, c in self.codes.items() if now <= c.expires_at}
+        self.access = {k: g for k, g in self.access.items()
+                       if g.access_expires_at is None or now <= g.access_expires_at}
+        self.refresh = {k: g for k, g in self.refresh.items()
+                        if g.refresh_expires_at is None or now <= g.refresh_expires_at}
 
     def _token(self) -> str:
         return "".join(self.rng.choice(_TOKEN_ALPHABET) for _ in range(48))

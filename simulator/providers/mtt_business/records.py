@@ -42,6 +42,7 @@ class Records:
         self.p = provider
         self.by_path: dict[str, RecordFile] = {}
         self.rng = random.Random(0)
+        self._made = 0
 
     def reset(self, directory: Directory, seed: int, start: float) -> None:
         self.by_path = {}
@@ -76,8 +77,17 @@ class Records:
     def add_call(self, cid: str, started_at: float, duration: float, account_id: str, call_id: str,
                  recording_id: Optional[str]) -> RecordFile:
         name = "_".join(f"{self.rng.randrange(16 ** 8):08X}" for _ in range(4))
+        self._made += 1
+        if self._made % 1024 == 0:
+            self.purge()
         return self._add(RecordFile(cid, msk(started_at).date(), name, duration, self.p.sim.clock.now(),
                                     account_id, call_id, recording_id))
+
+    def purge(self) -> None:
+        """Drop files past their retention: a long-running simulator keeps 90 days, not all."""
+        keep = self.p.directory.settings.record_retention_days * 86400
+        now = self.p.sim.clock.now()
+        self.by_path = {k: r for k, r in self.by_path.items() if now - r.created_at <= keep}
 
     def url(self, rec: RecordFile) -> str:
         return f"{self.p.directory.settings.records_base_url.rstrip('/')}/{rec.path}"

@@ -95,3 +95,13 @@ async def test_notifications_go_to_every_enabled_integration(simulator, hooks, c
     simulator.patch_world({"providers": {SLUG: {"tenants": {SEVER: {"open_api": False}}}}})
     await simulator.start_call(SLUG, "78124241500", "74996497803")
     assert len(callback_sink.received("/second")) == 1, "the Open API slider is off (§3)"
+
+
+async def test_expired_codes_tokens_and_records_are_forgotten(simulator, hooks):
+    provider = simulator.sim.providers[SLUG]
+    code = provider.tokens.new_code("ccb350cc-6218-40b0-b134-3d290f00b9e7", None, "x", 600)
+    await simulator.advance(100 * 86400)
+    provider.tokens.purge()
+    provider.records.purge()
+    assert code not in provider.tokens.codes and TOKEN not in provider.tokens.access
+    assert len(provider.records) == 0
