@@ -38,6 +38,8 @@ class BizLeg:
     #: a command given while the leg rings: ("transfer", target) or ("terminate",)
     command: Optional[tuple] = None
     terminal_kind: Optional[str] = None
+    #: the short number the workplace was reached by (finished's extensionId, §10.1.7)
+    extension: str = ""
     ended: bool = False
 
 

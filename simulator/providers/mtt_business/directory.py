@@ -17,6 +17,10 @@ class Pbx:
     centrex_id: str
     cfg: Customer
     parking: dict[str, bool] = field(default_factory=dict)
+    extensions: dict[str, str] = field(default_factory=dict)   # short number -> workplace SIP ID
+
+    def __post_init__(self) -> None:
+        self.extensions = {wp.extension: wid for wid, wp in self.cfg.workplaces.items() if wp.extension}
 
     def number(self, number: str) -> Optional[tuple[str, ExternalNumber]]:
         key = _number_key(self.cfg, number)

@@ -152,10 +152,14 @@ class Flows:
             self.engine.hangup(bc.origin, Cause.NO_ANSWER, by="system")
 
     def _target(self, pbx: Pbx, target: str) -> tuple[Optional[str], list[str]]:
-        """A transfer target: (workplace, its terminals to ring) or (None, []) for an outside number."""
+        """A transfer target — a workplace SIP ID, a terminal SIP ID or a workplace's short number:
+        (workplace, its terminals to ring); (None, []) for an outside number."""
         wp = pbx.workplace(target)
         if wp is not None:
             return target, list(wp.terminals)
+        wid = pbx.extensions.get(target)
+        if wid is not None:
+            return wid, list(pbx.cfg.workplaces[wid].terminals)
         found = self.p.directory.by_caller(target)
         if found is not None and found[0] is pbx and found[2] is not None:
             return found[1], [found[2]]
@@ -181,12 +185,14 @@ class Flows:
             callee = parties.workplace_callee(pbx, wid, tids[0] if len(tids) == 1 else wid, bc.number,
                                               cfg.forwarders if cfg is not None else [])
             leg = self._new_leg(bc, bc.first.caller, callee, wid, kinds)
+            leg.extension = target if pbx.extensions.get(target) == wid else ""
             self.p.notifier.state(bc, leg, "showing")
             answered = await self._ring(bc, leg, wid, tids, origin.number) if tids else None
         if answered is not None and not origin.ended and not answered.ended:
             self._connect(bc, leg, origin, answered)
             return True
         command, leg.command = leg.command, None
+        leg.ended = True   # a workplace left is no longer a leg commands can name
         if not origin.ended:
             self.p.notifier.state(bc, leg, "hiding")
             if command is not None and command[0] == "transfer":
@@ -269,8 +275,13 @@ class Flows:
         if leg.parked:
             self.engine.decide(leg.id, ("terminate",))
             return
+        if bc.type == "incoming" and leg is bc.first:
+            # the caller's own leg: the call ends
+            bc.first_end = bc.first_end or "mtt"
+            self.engine.hangup(bc.origin, Cause.NORMAL_CLEARING, by="api")
+            return
         ringing = [el for el in leg.engine_legs if not el.ended and el.answered_at is None]
-        if bc.type == "incoming" and leg is not bc.first and leg.answered is None and ringing:
+        if bc.type == "incoming" and leg.answered is None and ringing:
             leg.command = ("terminate",)
             for el in ringing:
                 self.engine.hangup(el, Cause.NORMAL_CLEARING, by="api")
@@ -319,6 +330,7 @@ class Flows:
             tid = tids[0]
             callee = parties.workplace_callee(bc.pbx, wid, tid, bc.number, [])
             new = self._new_leg(bc, caller, callee, wid, [wp.terminals[tid].kind])
+            new.extension = target if bc.pbx.extensions.get(target) == wid else ""
             number = wp.terminals[tid].number or tid
             el = self.engine.blind_transfer(bc.call, mtt, number, caller_id=stay.number,
                                             timeout=self.settings.ring_timeout,

@@ -7,6 +7,8 @@ from typing import Any, Optional
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, field_validator
 
 _STRICT = ConfigDict(extra="forbid", populate_by_name=True)
+#: a number or SIP ID as a client writes it (§6.4: passed on as given): digits, optional leading +
+DIALLED = r"^\+?[0-9]{2,20}$"
 
 
 def trim_keys(value: Any) -> Any:
@@ -53,7 +55,7 @@ class MakeCallParams(BaseModel):
     """§10.3.1 params: ``calleid`` (sic; ``calleeId`` is accepted too) and ``callerId``."""
 
     model_config = _STRICT
-    calleid: str = Field(min_length=1, max_length=64, validation_alias=AliasChoices("calleid", "calleeId"))
+    calleid: str = Field(pattern=DIALLED, validation_alias=AliasChoices("calleid", "calleeId"))
     callerId: str = Field(min_length=1, max_length=64)
 
 
@@ -70,7 +72,7 @@ class TransferCallParams(BaseModel):
 
     model_config = _STRICT
     call: CallRef
-    calleid: str = Field(min_length=1, max_length=64, validation_alias=AliasChoices("calleid", "calleeId"))
+    calleid: str = Field(pattern=DIALLED, validation_alias=AliasChoices("calleid", "calleeId"))
     transportId: str = Field(min_length=1, max_length=128)
 
 

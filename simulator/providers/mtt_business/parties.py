@@ -34,8 +34,8 @@ def workplace_caller(pbx: Pbx, wid: str, wp: Workplace, display: Optional[str] =
     return Party(accountId=wid, centrexId=pbx.centrex_id, displayId=shown, id=shown)
 
 
-def finished_form(party: Party) -> Party:
+def finished_form(party: Party, extension: str = "") -> Party:
     """A workplace in the finished example (§10.1.7) is written with ``display_name`` and
-    ``extensionId`` (the short number it was dialled by: "" for a call from outside)."""
+    ``extensionId`` (the short number it was reached by: "" when the scheme sent the call)."""
     return party.model_copy(update={"displayName": None, "display_name": party.displayName or "",
-                                    "extensionId": ""})
+                                    "extensionId": extension})

@@ -2,7 +2,7 @@
 against the simulator: requests are sent, answers and notifications compared shape by shape."""
 import json
 from pathlib import Path
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl
 
 import pytest
 import yaml

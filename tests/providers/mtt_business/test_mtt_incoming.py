@@ -214,3 +214,40 @@ async def test_transfer_needs_a_live_leg(simulator, hooks, api):
     status, body, _ = await api("POST", "/transferCall", json={"params": {
         "call": trying["call"], "calleid": "883140777380595", "transportId": trying["transportId"]}})
     assert status == 409 and body["error"]["code"] == "conflict"
+
+
+async def test_transfer_by_short_number_fills_extension_id(simulator, hooks, api):
+    await simulator.start_call(SLUG, "78124241500", "78005560251",
+                               script={"88314077716581": {"answer_after": 1, "hangup_after": 100},
+                                       "883140777380595": {"answer_after": 1, "hangup_after": 5}})
+    await simulator.advance(2)
+    connected = legs_by_state(call_infos(hooks, ROMASHKA))["connected"]
+    status, _, _ = await api("POST", "/transferCall", json={"params": {
+        "call": connected["call"], "calleid": "102", "transportId": connected["transportId"]}})   # Ресепшн
+    assert status == 200
+    await simulator.advance(30)
+    fin = legs_by_state(call_infos(hooks, ROMASHKA))["finished"]
+    assert fin["callee"]["id"] == "883140777380595" and fin["callee"]["extensionId"] == "102"
+
+
+async def test_a_hidden_leg_takes_no_commands_and_the_first_leg_ends_the_call(simulator, hooks, api):
+    await simulator.start_call(SLUG, "78124241500", "78005560251", script={"88314077716581": {"no_answer": 0}})
+    await simulator.advance(21)
+    infos = call_infos(hooks, ROMASHKA)
+    hidden, first = infos[2], infos[0]
+    assert hidden["state"] == "hiding"
+    status, _, _ = await api("POST", "/terminateCall", json={"params": {"call": hidden["call"],
+                                                                        "transportId": hidden["transportId"]}})
+    assert status == 404
+    status, _, _ = await api("POST", "/terminateCall", json={"params": {"call": first["call"],
+                                                                        "transportId": first["transportId"]}})
+    assert status == 200
+    await simulator.advance(1)
+    assert states(hooks, ROMASHKA)[-1] == "finished" and not simulator.sim.engine.live(SLUG)
+
+
+async def test_transfer_target_must_be_a_number(api, simulator, hooks):
+    await simulator.start_call(SLUG, "78124241500", "74996497803")
+    status, body, _ = await api("POST", "/transferCall", json={"params": {
+        "call": {"id": "x~1o"}, "calleid": "manager", "transportId": "10.133.33.136:5073"}})
+    assert status == 400 and "calleid" in body["error"]["message"]

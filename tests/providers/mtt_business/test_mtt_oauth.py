@@ -7,7 +7,7 @@ import pytest
 from authlib.integrations.requests_client import OAuth2Session
 
 from .browser import LoginForm, log_in
-from .conftest import CALLBACK, CLIENT, REFRESH, SCOPE, SECRET, SLUG, TOKEN, query_of
+from .conftest import CALLBACK, CLIENT, REFRESH, SCOPE, SECRET, SLUG, query_of
 
 LOGIN, PASSWORD = "romashka", "Romashka-LK-2026"
 
