@@ -54,7 +54,7 @@ class Flows:
     def _dial_terminal(self, bc: BizCall, leg: BizLeg, wid: str, tid: str, caller_id: str,
                        timeout: Optional[float]) -> Leg:
         wp = bc.pbx.workplace(wid)
-        terminal = wp.terminals[tid] if wp is not None else None
+        terminal = wp.terminals.get(tid) if wp is not None else None
         number = terminal.number if terminal is not None and terminal.number else tid
         el = self.engine.dial(bc.call, number, caller_id=caller_id, timeout=timeout,
                               behaviour=self._behaviour(bc.call, number, wid, tid, terminal, wp),
@@ -213,6 +213,7 @@ class Flows:
         bc.origin = origin
         bc.mtt_side.add(origin.id)
         kind = terminal.kind if terminal is not None else None
+        bc.first.terminal_kind = kind
         bc.first.quiet = kind in QUIET_KINDS
         bc.first.twice = kind == "mobile_app"
         self.p.notifier.state(bc, bc.first, "trying")
@@ -261,7 +262,7 @@ class Flows:
         return bc
 
     async def _make_call(self, bc: BizCall, wid: str, calleid: str, wp: Workplace) -> None:
-        answered = await self._ring(bc, bc.first, wid, list(wp.terminals) or [wid], calleid)
+        answered = await self._ring(bc, bc.first, wid, list(wp.terminals), calleid)
         if answered is None:
             cause = next((el.cause for el in reversed(bc.first.engine_legs) if el.cause), Cause.NO_ANSWER)
             bc.fail_cause = cause if bc.first.command is None else None
@@ -310,14 +311,14 @@ class Flows:
             bc.first_end = bc.first_end or "mtt"
             self.engine.hangup(leg.answered, Cause.NORMAL_CLEARING, by="api")
             return None
-        self._blind_transfer(bc, leg, target)
-        return None
+        return self._blind_transfer(bc, leg, target)
 
-    def _blind_transfer(self, bc: BizCall, leg: BizLeg, target: str) -> None:
-        mtt = leg.answered if leg.answered.id in bc.mtt_side else None
-        if mtt is None:   # an outgoing call: the MTT user is the origin side
-            mtt = next(l for l in bc.call.live_legs() if l.id in bc.mtt_side)
-        stay = bc.call.peers(mtt)[0]
+    def _blind_transfer(self, bc: BizCall, leg: BizLeg, target: str) -> Optional[str]:
+        mtt = leg.answered   # the side that leaves: the workplace (or forward) that answered
+        peers = bc.call.peers(mtt)
+        if not peers:
+            return "the call leg has no other party to transfer"
+        stay = peers[0]
         wid, tids = self._target(bc.pbx, target)
         self.p.notifier.state(bc, leg, "hiding")
         caller = leg.caller if bc.type == "incoming" else parties.outside(stay.number)
@@ -341,6 +342,7 @@ class Flows:
         self.p.registry.watch(new, el)
         leg.ended = True
         self.engine.spawn(bc.call, self._transferred(bc, new, el))
+        return None
 
     async def _transferred(self, bc: BizCall, leg: BizLeg, el: Leg) -> None:
         if await self.engine.wait_answer(el):

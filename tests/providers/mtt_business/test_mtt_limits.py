@@ -84,3 +84,34 @@ async def test_numbers_are_passed_on_as_they_arrived(simulator, hooks):
     assert call_infos(hooks, ROMASHKA)[0]["caller"] == {"accountId": "0079581234567@pstn",
                                                         "displayId": "0079581234567", "forwarderList": [],
                                                         "id": "0079581234567"}
+
+
+async def test_a_forwarded_call_can_be_transferred_again(simulator, hooks, api):
+    await api("POST", "/setParkingNumbers", json={"params": {"numbers": ["78005560251"], "isParking": True}})
+    await simulator.start_call(SLUG, "78124241500", "78005560251",
+                               script={"+79161234567": {"answer_after": 1, "hangup_after": 100}})
+    trying = call_infos(hooks, ROMASHKA)[0]
+    await api("POST", "/transferCall", json={"params": {"call": trying["call"], "calleid": "+79161234567",
+                                                        "transportId": trying["transportId"]}})
+    await simulator.advance(2)
+    forward = simulator.sim.providers[SLUG].registry.legs
+    leg_id = next(k for k in forward if k.endswith("~2o"))
+    status, _, _ = await api("POST", "/transferCall", json={"params": {
+        "call": {"id": leg_id}, "calleid": "883140777380595", "transportId": trying["transportId"]}})
+    assert status == 200
+    await simulator.advance(10)
+    assert states(hooks, ROMASHKA) == ["trying", "showing", "connected"], "the forward itself sent nothing (§6.1)"
+
+
+async def test_workplace_without_terminals_is_skipped_and_make_call_fails(simulator, hooks, api):
+    simulator.patch_world({"providers": {SLUG: {"tenants": {ROMASHKA: {"workplaces": {"88314077716581": {
+        "terminals": {"88314077716581": None}}}}}}}})
+    hooks.requests.clear()
+    status, _, _ = await api("POST", "/makeCall", json={"params": {"calleid": "89219462761",
+                                                                  "callerId": "88314077716581"}})
+    assert status == 409
+    await simulator.start_call(SLUG, "78124241500", "78005560251")
+    await simulator.advance(60)
+    infos = call_infos(hooks, ROMASHKA)
+    assert [i["state"] for i in infos][:4] == ["trying", "showing", "hiding", "showing"]
+    assert infos[3]["callee"]["id"] == "883140582526566"

@@ -26,6 +26,8 @@ class CallRoutes:
             if any(t == params.callerId for t, _, _ in pbx.terminals()):
                 raise ApiError(400, f"callerId {params.callerId} is a terminal; makeCall takes a workplace SIP ID")
             raise ApiError(403, f"callerId {params.callerId} is not a workplace of the customer")
+        if not pbx.workplace(params.callerId).terminals:
+            raise ApiError(409, f"workplace {params.callerId} has no terminal to ring")
         bc = self.p.flows.make_call(pbx, params.callerId, params.calleid)
         return result({"result": {"call": {"id": bc.first.id}, "success": 1}})
 
