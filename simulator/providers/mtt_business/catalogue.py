@@ -19,6 +19,8 @@ OPERATIONS = (
     Operation("POST /oauth/token grant_type=refresh_token", "8.3", "form", "POST", "/oauth/token",
               selector="refresh_token", response=m.TokenResponse, host=OAUTH,
               summary="Обновление токена доступа"),
+    Operation("POST /oauth/token", "8.2", "form", "POST", "/oauth/token", selector="*", host=OAUTH,
+              summary="a token request without a grant_type the server knows (RFC 6749 errors)"),
     Operation("GET externalNumbersInfo", "9.1", "rest", "GET", "/externalNumbersInfo", host=API,
               response=m.ExternalNumberInfo, summary="внешняя нумерация"),
     Operation("GET workplacesInfo", "9.2", "rest", "GET", "/workplacesInfo", host=API,

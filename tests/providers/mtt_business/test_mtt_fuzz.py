@@ -77,3 +77,17 @@ def test_oauth_endpoints_never_fail(live, path, form, in_query, method):
     kw = {"params": form} if in_query or method == "GET" else {"data": form}
     status, ctype, raw = loop.run_until_complete(_send(harness, method, path, **kw))
     _check(harness, status, ctype, raw)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(action=st.sampled_from(["authorization-code", "token", "nope"]), body=bodies)
+def test_control_actions_answer_json_errors(live, action, body):
+    loop, harness = live
+
+    async def send():
+        async with harness.request("POST", f"/_sim/providers/{SLUG}/actions/{action}",
+                                   data=body.encode("utf-8", "surrogatepass")) as resp:
+            return resp.status, await resp.json()
+    status, answer = loop.run_until_complete(send())
+    assert status in (200, 400, 404, 422), answer
+    assert (status == 200) != ("error" in answer)

@@ -143,8 +143,9 @@ class OAuthRoutes:
         except UnicodeDecodeError:
             pass
         grant_type = params.get("grant_type", "")
-        op = self.p.catalogue.by_selector("POST /oauth/token", grant_type)
-        set_operation(request, op.name if op is not None else "POST /oauth/token")
+        op = self.p.catalogue.by_selector("POST /oauth/token", grant_type) \
+            or self.p.catalogue.by_selector("POST /oauth/token", "*")
+        set_operation(request, op.name)
         try:
             pbx, client_id = self._client_auth(request, params)
             set_tenant(request, pbx.centrex_id)
