@@ -57,6 +57,7 @@ class BizCall:
     first_end: Optional[str] = None   # who hung up first: "mtt" or "other"
     fail_cause: Optional[int] = None  # why the ВАТС gave up (Q.850), when it did
     connected: Optional[BizLeg] = None
+    showing: Optional[BizLeg] = None   # the workplace leg shown and not hidden (yet)
     record_account: Optional[str] = None  # the workplace of the record (§6.3), when one was made
     leg_seq: int = 1
 

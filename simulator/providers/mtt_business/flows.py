@@ -187,6 +187,7 @@ class Flows:
             leg = self._new_leg(bc, bc.first.caller, callee, wid, kinds)
             leg.extension = target if pbx.extensions.get(target) == wid else ""
             self.p.notifier.state(bc, leg, "showing")
+            bc.showing = leg
             answered = await self._ring(bc, leg, wid, tids, origin.number) if tids else None
         if answered is not None and not origin.ended and not answered.ended:
             self._connect(bc, leg, origin, answered)
@@ -195,6 +196,7 @@ class Flows:
         leg.ended = True   # a workplace left is no longer a leg commands can name
         if not origin.ended:
             self.p.notifier.state(bc, leg, "hiding")
+            bc.showing = None
             if command is not None and command[0] == "transfer":
                 return await self.offer(bc, command[1])
         return False

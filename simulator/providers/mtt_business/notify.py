@@ -64,8 +64,9 @@ class Notifier:
         self._send(bc.pbx, CALL, {"event": CALL, "result": {"callInfo": info}}, bc.call.id, 2 if leg.twice else 1)
 
     def finished(self, bc: BizCall, ended_at: float) -> None:
-        """§10.1.7: on the leg that was connected last (else the call's first leg), no startTime."""
-        leg = bc.connected or bc.first
+        """§10.1.7: on the leg that was connected last, else the workplace leg still shown (a
+        missed call), else the call's first leg; no startTime."""
+        leg = bc.connected or bc.showing or bc.first
         if bc.connected is not None and bc.connected.connected_at is not None:
             duration = int(round(ended_at - min(l.connected_at for l in bc.legs if l.connected_at is not None)))
             reason, code = (ANSWER_LEG if bc.first_end == "mtt" else ORIGINATE_LEG), None

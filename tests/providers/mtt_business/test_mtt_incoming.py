@@ -251,3 +251,14 @@ async def test_transfer_target_must_be_a_number(api, simulator, hooks):
     status, body, _ = await api("POST", "/transferCall", json={"params": {
         "call": {"id": "x~1o"}, "calleid": "manager", "transportId": "10.133.33.136:5073"}})
     assert status == 400 and "calleid" in body["error"]["message"]
+
+
+async def test_a_missed_call_finishes_on_the_workplace_that_showed_it(simulator, hooks):
+    await simulator.start_call(SLUG, "78124241500", "78005560251", caller={"give_up_after": 3},
+                               script={"88314077716581": {"no_answer": 0}})
+    await simulator.advance(10)
+    infos = call_infos(hooks, ROMASHKA)
+    assert [i["state"] for i in infos] == ["trying", "showing", "finished"]
+    fin = infos[2]
+    assert fin["call"] == infos[1]["call"] and fin["callee"]["display_name"] == "78005560251"
+    assert (fin["duration"], fin["reason"], fin["reasonCode"]) == (0, "Originate leg disconnected", None)
