@@ -71,8 +71,10 @@ class CallRegistry:
         self.calls: dict[str, BizCall] = {}
         self.by_engine_leg: dict[str, BizLeg] = {}
         self.finished: OrderedDict[str, BizCall] = OrderedDict()
+        self.in_call: dict[str, int] = {}   # terminal SIP ID -> conversations it is in
 
     def reset(self, seed: int) -> None:
+        self.in_call.clear()
         self.rng = random.Random(f"mtt-business-calls-{seed}")
         self.legs.clear()
         self.calls.clear()

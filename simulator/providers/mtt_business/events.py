@@ -15,11 +15,27 @@ class EngineAdapter:
     def __init__(self, provider: "MttBusinessProvider"):
         self.p = provider
 
+    def _busy(self, event: Event, delta: int) -> None:
+        """Count the conversations a terminal is in (settings.busy_in_call)."""
+        call = self.p.sim.engine.calls.get(event.call_id) or self.p.sim.engine.finished.get(event.call_id)
+        leg = call.legs.get(event.leg_id or "") if call is not None else None
+        tid = leg.meta.get("terminal") if leg is not None else None
+        if tid is None or (delta < 0 and leg.answered_at is None):
+            return
+        in_call = self.p.registry.in_call
+        in_call[tid] = in_call.get(tid, 0) + delta
+        if in_call[tid] <= 0:
+            del in_call[tid]
+
     def on_event(self, event: Event) -> None:
         bc = self.p.registry.calls.get(event.call_id)
         if bc is None:
             return
         kind = event.type
+        if kind == "leg.answered":
+            self._busy(event, +1)
+        elif kind in ("leg.released", "leg.detached"):
+            self._busy(event, -1)
         if kind in ("leg.released", "leg.failed"):
             if bc.first_end is None and event.data.get("by") == "party":
                 bc.first_end = "mtt" if event.leg_id in bc.mtt_side else "other"

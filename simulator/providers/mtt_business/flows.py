@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 QUIET_KINDS = {"sip", "external"}
 #: the second leg of makeCall / an outgoing call rings the outside number this long at most
 OUTSIDE_RING = 60.0
+BUSY = PartyBehaviour(busy=True)
 
 
 class Flows:
@@ -56,8 +57,10 @@ class Flows:
         wp = bc.pbx.workplace(wid)
         terminal = wp.terminals.get(tid) if wp is not None else None
         number = terminal.number if terminal is not None and terminal.number else tid
-        el = self.engine.dial(bc.call, number, caller_id=caller_id, timeout=timeout,
-                              behaviour=self._behaviour(bc.call, number, wid, tid, terminal, wp),
+        behaviour = self._behaviour(bc.call, number, wid, tid, terminal, wp)
+        if self.settings.busy_in_call and self.p.registry.in_call.get(tid):
+            behaviour = BUSY   # already in a conversation
+        el = self.engine.dial(bc.call, number, caller_id=caller_id, timeout=timeout, behaviour=behaviour,
                               meta={"workplace": wid, "terminal": tid})
         bc.mtt_side.add(el.id)
         self.p.registry.watch(leg, el)
@@ -148,8 +151,10 @@ class Flows:
             if await self.offer(bc, wid):
                 return
         if not bc.origin.ended:
-            bc.fail_cause = Cause.NO_ANSWER
-            self.engine.hangup(bc.origin, Cause.NO_ANSWER, by="system")
+            tried = [el for leg in bc.legs for el in leg.engine_legs]
+            busy = bool(tried) and all(el.cause == Cause.USER_BUSY for el in tried)
+            bc.fail_cause = Cause.USER_BUSY if busy else Cause.NO_ANSWER
+            self.engine.hangup(bc.origin, bc.fail_cause, by="system")
 
     def _target(self, pbx: Pbx, target: str) -> tuple[Optional[str], list[str]]:
         """A transfer target — a workplace SIP ID, a terminal SIP ID or a workplace's short number:

@@ -65,6 +65,9 @@ class OpenApiSettings(StrictModel):
                                   "always: every incoming call is parked (the reading of §4)")
     ring_timeout: float = Field(20.0, gt=0, description="a workplace (or one terminal of a sequential "
                                                         "workplace) rings this long before the scheme moves on")
+    busy_in_call: bool = Field(
+        True, description="a terminal already in a conversation is busy for a new call (486), so the "
+                          "scheme moves on; false: every call rings it (call waiting)")
     records_need_token: bool = Field(
         False, description="true: a record download needs the integration's Bearer token too")
     notification_attempts: int = Field(3, ge=1, le=20, description="delivery attempts per notification")

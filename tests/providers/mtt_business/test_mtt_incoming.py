@@ -262,3 +262,37 @@ async def test_a_missed_call_finishes_on_the_workplace_that_showed_it(simulator,
     fin = infos[2]
     assert fin["call"] == infos[1]["call"] and fin["callee"]["display_name"] == "78005560251"
     assert (fin["duration"], fin["reason"], fin["reasonCode"]) == (0, "Originate leg disconnected", None)
+
+
+async def test_many_calls_at_once_each_get_their_whole_sequence(simulator, hooks):
+    simulator.patch_world({"providers": {SLUG: {"settings": {"busy_in_call": False}}}})   # call waiting
+    for i in range(60):
+        await simulator.start_call(SLUG, f"7912000{i:04d}", "78005560251")
+    await simulator.advance(120)
+    by_call: dict[str, list[str]] = {}
+    for info in call_infos(hooks, ROMASHKA):
+        by_call.setdefault(info["call"]["id"].split("~")[0], []).append(info["state"])
+    assert len(by_call) == 60
+    assert all(seq == ["trying", "showing", "connected", "finished", "recorded"] for seq in by_call.values())
+    assert not simulator.sim.providers[SLUG].registry.calls and not simulator.sim.providers[SLUG].registry.legs
+
+
+async def test_a_terminal_in_a_conversation_is_busy_for_the_next_call(simulator, hooks):
+    """78005560251: Администратор, then Менеджер (SIP phone, then fmc): three conversations at most."""
+    for i in range(4):
+        await simulator.start_call(SLUG, f"7912000{i:04d}", "78005560251", caller={"hangup_after": 300},
+                                   script={"88314077716581": {"answer_after": 1, "hangup_after": 300},
+                                           "883140582526566": {"answer_after": 1, "hangup_after": 300},
+                                           "79161000101": {"answer_after": 1, "hangup_after": 300}})
+        await simulator.advance(25)
+    calls = {}
+    for info in call_infos(hooks, ROMASHKA):
+        calls.setdefault(info["call"]["id"].split("~")[0], []).append(info)
+    answered = [next(i["callee"]["accountId"] for i in seq if i["state"] == "connected")
+                for seq in calls.values() if any(i["state"] == "connected" for i in seq)]
+    assert answered == ["88314077716581", "883140582526566", "883140582526570"]
+    last = list(calls.values())[3]
+    assert [i["state"] for i in last] == ["trying", "showing", "hiding", "showing", "hiding", "finished"]
+    assert (last[-1]["reasonCode"], last[-1]["reason"]) == (486, "Busy Here")
+    await simulator.advance(400)
+    assert not simulator.sim.providers[SLUG].registry.in_call
