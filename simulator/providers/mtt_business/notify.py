@@ -76,7 +76,8 @@ class Notifier:
         else:
             duration, code = 0, None
             reason = ANSWER_LEG if bc.first_end == "mtt" else ORIGINATE_LEG
-        callee = finished_form(leg.callee, leg.extension) if leg.workplace is not None and bc.type == "incoming" else leg.callee
+        at_workplace = leg.workplace is not None and bc.type == "incoming"
+        callee = finished_form(leg.callee, leg.extension) if at_workplace else leg.callee
         info = {"call": {"id": leg.id, "tag": leg.tag}, "callee": callee.wire(), "caller": leg.caller.wire(),
                 "duration": duration, "reason": reason, "reasonCode": code, "state": "finished",
                 "transportId": bc.transport_id, "type": bc.type}
