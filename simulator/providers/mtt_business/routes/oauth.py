@@ -152,7 +152,8 @@ class OAuthRoutes:
             grant = self._grant(pbx, client_id, grant_type, params)
         except OAuthError as exc:
             return exc.response()
-        body = TokenResponse(access_token=grant.access_token, expires_in=int(self.p.directory.settings.access_token_ttl),
+        ttl = int(self.p.directory.settings.access_token_ttl)
+        body = TokenResponse(access_token=grant.access_token, expires_in=ttl,
                              refresh_token=grant.refresh_token, scope=grant.scope).model_dump()
         resp = result(body)
         resp.headers.update({"Cache-Control": "no-store", "Pragma": "no-cache"})
