@@ -58,5 +58,6 @@ class EngineAdapter:
                 made = self.p.records.add_call(bc.pbx.centrex_id, call.started_at,
                                                rec.duration if rec is not None else 1.0,
                                                bc.record_account, leg.id, call.recording_id)
-                self.p.notifier.recorded(bc, self.p.records.url(made))
+                self.p.sim.clock.call_later(self.p.directory.settings.record_ready_after,
+                                            self.p.notifier.recorded, bc, self.p.records.url(made))
             self.p.registry.forget(bc)

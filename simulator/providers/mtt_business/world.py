@@ -68,6 +68,8 @@ class OpenApiSettings(StrictModel):
     busy_in_call: bool = Field(
         True, description="a terminal already in a conversation is busy for a new call (486), so the "
                           "scheme moves on; false: every call rings it (call waiting)")
+    record_ready_after: float = Field(3.0, ge=0, le=3600, description="the recorded notification follows "
+                                                                   "finished after this many seconds (the file is made)")
     records_need_token: bool = Field(
         False, description="true: a record download needs the integration's Bearer token too")
     notification_attempts: int = Field(3, ge=1, le=20, description="delivery attempts per notification")

@@ -48,7 +48,7 @@ async def test_transfer_from_an_fmc_terminal_ends_the_call(simulator, hooks, api
     status, _, _ = await api("POST", "/transferCall", json={"params": {
         "call": connected["call"], "calleid": "883140777380595", "transportId": connected["transportId"]}})
     assert status == 200
-    await simulator.advance(1)
+    await simulator.advance(4)   # the record is ready 3 s after the end
     assert states(hooks, ROMASHKA)[-2:] == ["finished", "recorded"]
     assert "hiding" not in states(hooks, ROMASHKA)
 

@@ -1,4 +1,5 @@
 """§10.1.3 records, §9.4/§9.5 structure notifications, and how notifications are delivered."""
+import json
 from urllib.parse import urlsplit
 
 from .conftest import ROMASHKA, SEVER, SLUG, SOKOLOV, TOKEN, call_infos, notifications
@@ -105,3 +106,12 @@ async def test_expired_codes_tokens_and_records_are_forgotten(simulator, hooks):
     provider.records.purge()
     assert code not in provider.tokens.codes and TOKEN not in provider.tokens.access
     assert len(provider.records) == 0
+
+
+async def test_recorded_follows_finished_when_the_file_is_made(simulator, hooks):
+    await simulator.start_call(SLUG, "78124241500", "74993807700",
+                               script={"883140777446532": {"answer_after": 1, "hangup_after": 5}})
+    await simulator.advance(30)
+    sent = {json.loads(e["request_body"])["result"]["callInfo"]["state"]: e["sim_time"]
+            for e in simulator.journal(provider=SLUG, direction="out", tenant=SOKOLOV)}
+    assert sent["recorded"] - sent["finished"] == 3
