@@ -60,6 +60,20 @@ class OpenApiSettings(StrictModel):
         description="urlRecord = <base>/<centrexId>/<yyyy>/<mm>/<dd>/<file>.mp3 (§10.1.3)")
     transport_id: str = Field("10.133.51.137:5070", description="callInfo.transportId of outgoing calls (§10.1.2)")
     inbound_transport_id: str = Field("10.133.33.136:5073", description="transportId of incoming calls (§10.1.1)")
+    parking_mode: Literal["per_number", "always"] = Field(
+        "per_number", description="per_number: only numbers with parking on (§10.2) are parked; "
+                                  "always: every incoming call is parked (the reading of §4)")
+    ring_timeout: float = Field(20.0, gt=0, description="a workplace (or one terminal of a sequential "
+                                                        "workplace) rings this long before the scheme moves on")
+    busy_in_call: bool = Field(
+        True, description="a terminal already in a conversation is busy for a new call (486), so the "
+                          "scheme moves on; false: every call rings it (call waiting)")
+    record_ready_after: float = Field(3.0, ge=0, le=3600, description="the recorded notification follows "
+                                                                   "finished after this many seconds (the file is made)")
+    records_need_token: bool = Field(
+        False, description="true: a record download needs the integration's Bearer token too")
+    notification_attempts: int = Field(3, ge=1, le=20, description="delivery attempts per notification")
+    notification_retry_delay: float = Field(2.0, gt=0, description="seconds between two attempts")
 
     @field_validator("records_base_url")
     @classmethod
@@ -131,15 +145,20 @@ class ExternalNumber(StrictModel):
         default_factory=list,
         description="ids a call passes on its way to a workplace (callee.forwarderList, §10.1.7)")
     record: bool = False
+    ivr: bool = Field(False, description="the number's scheme starts with an IVR menu (§6.6)")
 
 
 class Terminal(StrictModel):
     """Терминал (§9.3), keyed by its SIP ID; belongs to a workplace."""
 
-    kind: Literal["sip", "fmc", "mobile_app", "external"] = Field(
-        "sip", description="IP SIP phone, FMC mobile, MTT Business app, or a redirect to an outside number "
-                           "(limits of §6.1, §6.2, §6.5)")
+    kind: Literal["sip_phone", "sip", "fmc", "mobile_app", "external"] = Field(
+        "sip_phone", description="sip_phone: a SIP phone of the ВАТС (every notification); sip: an IP SIP "
+                                 "terminal (§6.1: only trying and finished); fmc: a mobile number (§6.2: no "
+                                 "transfer); mobile_app: the MTT Business app (§6.5: notifications twice); "
+                                 "external: forwarding to an outside number (§6.1)")
     number: Optional[str] = Field(None, description="phone number of an fmc / external terminal")
+    group: Optional[str] = Field(None, description="the group an fmc terminal is in (§6.6: reached through an "
+                                                   "IVR, an fmc terminal outside a group gives no showing)")
     party: Optional[PartyBehaviour] = Field(None, description="None: the workplace's person")
 
     @field_validator("number")
