@@ -46,7 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     serve = sub.add_parser("serve", help="serve every provider and the /_sim control API")
-    serve.add_argument("--world", type=Path, help="world file (default: scenarios/worlds/default.yaml)")
+    serve.add_argument("--world", type=Path, help="world file (default: the packaged default world)")
     serve.add_argument("--host", default=None, help="listen address (default 127.0.0.1)")
     serve.add_argument("--port", type=_port, default=None, help="listen port (default 8080)")
     clock = serve.add_mutually_exclusive_group()

@@ -2,7 +2,7 @@
 played against an in-process simulator on the manual clock, with a report at the end.
 
     name: an example
-    world: ../worlds/default.yaml     # optional, relative to this file
+    world: my-world.yaml              # optional, relative to this file (default: the default world)
     patch: {...}                      # optional JSON merge patch applied to the world first
     steps:
       - call: {provider: mts-vpbx, from: "+74951234567", to: "+74957777777", as: first}

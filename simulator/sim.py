@@ -41,6 +41,17 @@ class CallRequest(BaseModel):
     meta: dict[str, Any] = Field(default_factory=dict)
 
 
+class UnknownProvider(KeyError):
+    """A provider slug that no registered provider has; the message names the known ones."""
+
+    def __init__(self, slug: str, known: Any):
+        super().__init__(f"unknown provider {slug!r}; known: {', '.join(sorted(known))}")
+        self.slug = slug
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
 class Simulator:
     def __init__(self, settings: Settings | None = None):
         self.settings = settings = settings or Settings()
@@ -128,11 +139,15 @@ class Simulator:
             provider.reset()
 
     # ----------------------------------------------------------------- calls
-    async def start_call(self, req: CallRequest):
-        provider = self.providers.get(req.provider)
+    def provider(self, slug: str) -> Provider:
+        """The provider of ``slug``; UnknownProvider (a KeyError) names the known slugs."""
+        provider = self.providers.get(slug)
         if provider is None:
-            raise KeyError(req.provider)
-        return await provider.start_call(req)
+            raise UnknownProvider(slug, self.providers)
+        return provider
+
+    async def start_call(self, req: CallRequest):
+        return await self.provider(req.provider).start_call(req)
 
 
-__all__ = ["Simulator", "CallRequest", "WorldError"]
+__all__ = ["Simulator", "CallRequest", "UnknownProvider", "WorldError"]

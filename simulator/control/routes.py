@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from ..engine import CallNotFound
 from ..faults import FaultRule
-from ..sim import CallRequest, Simulator
+from ..sim import CallRequest, Simulator, UnknownProvider
 from ..world import WorldError
 from ..world.loader import describe_errors
 from .dashboard import DASHBOARD_HTML
@@ -76,9 +76,10 @@ def setup_control(app: web.Application, sim: Simulator) -> None:
 
     @r.get("/_sim/providers/{slug}")
     async def provider_state(request):
-        provider = sim.providers.get(request.match_info["slug"])
-        if provider is None:
-            return _error(404, "unknown provider")
+        try:
+            provider = sim.provider(request.match_info["slug"])
+        except UnknownProvider as exc:
+            return _error(404, str(exc))
         return web.json_response({"slug": provider.slug, "title": provider.title,
                                   "hosts": list(provider.hosts), "state": provider.describe()},
                                  dumps=lambda d: json.dumps(d, default=str, ensure_ascii=False))
@@ -122,7 +123,7 @@ def setup_control(app: web.Application, sim: Simulator) -> None:
     async def post_call(request):
         req = _validate(CallRequest, await _json_body(request))
         if req.provider not in sim.providers:
-            return _error(404, f"unknown provider {req.provider!r}")
+            return _error(404, str(UnknownProvider(req.provider, sim.providers)))
         try:
             call = await sim.start_call(req)
         except (ValueError, LookupError) as exc:
@@ -187,7 +188,7 @@ def setup_control(app: web.Application, sim: Simulator) -> None:
     async def add_fault(request):
         rule = _validate(FaultRule, await _json_body(request))
         if rule.provider and rule.provider not in sim.providers:
-            return _error(404, f"unknown provider {rule.provider!r}")
+            return _error(404, str(UnknownProvider(rule.provider, sim.providers)))
         return web.json_response(sim.faults.add(rule).model_dump(), status=201)
 
     @r.delete("/_sim/faults")

@@ -15,7 +15,8 @@ from .models import WorldBase
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when built in
 
-DEFAULT_WORLD = Path(__file__).resolve().parents[2] / "scenarios" / "worlds" / "default.yaml"
+#: shipped inside the package (package data), so a non-editable install finds it too
+DEFAULT_WORLD = Path(__file__).resolve().with_name("default.yaml")
 
 
 class WorldError(Exception):
