@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from ..engine import CallNotFound
 from ..faults import FaultRule
+from ..http import JsonBodyError, loads_json
 from ..sim import CallRequest, Simulator, UnknownProvider
 from ..world import WorldError
 from ..world.loader import describe_errors
@@ -41,8 +42,8 @@ def _error(status: int, message: str) -> web.Response:
 
 async def _json_body(request: web.Request) -> Any:
     try:
-        return json.loads(await request.read() or b"null")
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        return loads_json(await request.read() or b"null")
+    except JsonBodyError as exc:
         raise web.HTTPBadRequest(text=json.dumps({"error": f"invalid JSON: {exc}"}),
                                  content_type="application/json") from None
 
