@@ -28,6 +28,7 @@ def describe_predicate(predicate: Callable[[dict], bool] | None) -> str | None:
 
 def timeout_message(predicate: Callable[[dict], bool] | None, filters: dict[str, Any],
                     timeout: float, arrived: Iterable[dict]) -> str:
+    """``arrived``: every callback sent so far (the journal's outbound entries)."""
     wanted = [f"{k}={v!r}" for k, v in filters.items() if v is not None]
     named = describe_predicate(predicate)
     if named:

@@ -18,6 +18,7 @@ dict), ``@pytest.mark.telsim_patch({...})``, or override the ``simulator_world``
 """
 from __future__ import annotations
 
+import inspect
 import types
 from functools import lru_cache
 
@@ -95,22 +96,44 @@ def pytest_fixture_setup(fixturedef, request):
     func = fixturedef.func
     if not getattr(func, "_telsim_async", False):
         return (yield)
-    if "anyio_backend" in request.fixturenames:
-        return (yield)  # anyio's own fixture hook runs the async generator
-    pytest_asyncio = request.config.pluginmanager.get_plugin("asyncio")
-    if pytest_asyncio is None:
-        why = "pytest-asyncio is not installed (or disabled) and the test uses no anyio_backend"
-        pytest.fail(NO_RUNNER.format(name=fixturedef.argname, test=request.node.name, why=why),
-                    pytrace=False)
-    if not _is_asyncio_test(pytest_asyncio, request.node):
-        why = "pytest-asyncio runs only tests marked @pytest.mark.asyncio in its strict mode"
-        pytest.fail(NO_RUNNER.format(name=fixturedef.argname, test=request.node.name, why=why),
-                    pytrace=False)
-    fixturedef.func = _marked_for_pytest_asyncio(func)
+    replacement = None
+    if not _is_async_function(getattr(request.node, "obj", None)):
+        replacement = _failing(fixturedef.argname, request, "it is not an async test")
+    elif "anyio_backend" in request.fixturenames:
+        pass  # anyio's own fixture hook runs the async generator
+    else:
+        pytest_asyncio = request.config.pluginmanager.get_plugin("asyncio")
+        if pytest_asyncio is None:
+            replacement = _failing(fixturedef.argname, request, "pytest-asyncio is not installed "
+                                   "(or disabled) and the test uses no anyio_backend")
+        elif not _is_asyncio_test(pytest_asyncio, request.node):
+            replacement = _failing(fixturedef.argname, request, "pytest-asyncio runs only tests "
+                                   "marked @pytest.mark.asyncio in its strict mode")
+        else:
+            replacement = _marked_for_pytest_asyncio(func, _test_loop_scope(request))
+    if replacement is None:
+        return (yield)
+    fixturedef.func = replacement
     try:
         return (yield)
     finally:
         fixturedef.func = func
+
+
+def _failing(name: str, request, why: str):
+    """A fixture function that fails the setup with NO_RUNNER (raised inside pytest's own
+    fixture call, so the fixture's state is kept as for any failing fixture)."""
+    message = NO_RUNNER.format(name=name, test=request.node.name, why=why)
+
+    def fail(**_kwargs):
+        pytest.fail(message, pytrace=False)
+
+    return fail
+
+
+def _is_async_function(obj) -> bool:
+    inner = getattr(getattr(obj, "hypothesis", None), "inner_test", None)  # @given wraps the test
+    return inspect.iscoroutinefunction(inner or obj)
 
 
 def _is_asyncio_test(pytest_asyncio, node) -> bool:
@@ -120,8 +143,21 @@ def _is_asyncio_test(pytest_asyncio, node) -> bool:
     return node.get_closest_marker("asyncio") is not None
 
 
+def _test_loop_scope(request) -> str | None:
+    """The loop scope of the requesting test (``@pytest.mark.asyncio(loop_scope=...)`` or the
+    ini default), so that the fixture runs in the very loop the test runs in."""
+    marker = request.node.get_closest_marker("asyncio")
+    scope = marker.kwargs.get("loop_scope") if marker is not None else None
+    if scope is None:
+        try:
+            scope = request.config.getini("asyncio_default_test_loop_scope") or None
+        except ValueError:  # an older pytest-asyncio without that setting
+            scope = None
+    return scope
+
+
 @lru_cache(maxsize=None)
-def _marked_for_pytest_asyncio(func):
+def _marked_for_pytest_asyncio(func, loop_scope: str | None):
     """A copy of ``func`` declared with ``pytest_asyncio.fixture``, so that pytest-asyncio
     (whose fixture hook runs inside this one) runs it in the test's loop in strict mode too."""
     import pytest_asyncio
@@ -129,5 +165,5 @@ def _marked_for_pytest_asyncio(func):
     copy = types.FunctionType(func.__code__, func.__globals__, func.__name__,
                               func.__defaults__, func.__closure__)
     copy.__qualname__, copy.__module__ = func.__qualname__, func.__module__
-    pytest_asyncio.fixture(copy)  # marks ``copy``; the fixture definition it returns is unused
+    pytest_asyncio.fixture(copy, loop_scope=loop_scope)  # marks ``copy``; the definition it returns is unused
     return copy

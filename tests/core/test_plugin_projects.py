@@ -41,10 +41,17 @@ def outcome(result: subprocess.CompletedProcess) -> str:
 
 
 def test_readme_example_passes_as_written_in_strict_mode(tmp_path):
-    where = project(tmp_path, {"test_readme_example.py": readme_example()})
+    where = project(tmp_path, {"test_readme_example.py": readme_example(), "test_module_loop.py": '''
+import pytest
+
+
+@pytest.mark.asyncio(loop_scope="module")
+async def test_in_a_module_scoped_loop(simulator):
+    assert (await simulator.advance(1)) >= 0
+'''})
     result = run_pytest(where)
     assert result.returncode == 0, outcome(result)
-    assert "1 passed" in result.stdout, outcome(result)
+    assert "2 passed" in result.stdout, outcome(result)
 
 
 def test_auto_mode_and_an_unmarked_test(tmp_path):
@@ -67,6 +74,7 @@ def test_anyio_without_pytest_asyncio(tmp_path):
 def anyio_backend():
     return "asyncio"
 '''})
+    # pytest-aiohttp (a test dependency here) needs pytest-asyncio: off with it too
     result = run_pytest(where, "-p", "no:asyncio", "-p", "no:aiohttp")
     assert result.returncode == 0 and "1 passed" in result.stdout, outcome(result)
 
@@ -86,11 +94,16 @@ def test_sync_fixture(telsim_server):
 
 async def test_async_fixture_without_a_runner(simulator):
     pass
+
+
+def test_async_fixture_in_a_plain_test(simulator):
+    pass
 '''})
     result = run_pytest(where, "-p", "no:asyncio", "-p", "no:aiohttp", "-p", "no:anyio")
     assert "Error while loading plugin" not in result.stdout + result.stderr, outcome(result)
     assert "2 passed" in result.stdout, outcome(result)
     assert "pytest-asyncio is not installed (or disabled)" in result.stdout, outcome(result)
+    assert "runs 'test_async_fixture_in_a_plain_test': it is not an async test" in result.stdout, outcome(result)
 
 
 @pytest.mark.parametrize("fixture", ["simulator", "callback_sink", "telsim_server"])
