@@ -39,6 +39,12 @@ class SimulatorClient:
     def request(self, method: str, path: str, body: Any = None,
                 query: dict[str, Any] | None = None) -> Any:
         """One control API request; the decoded JSON answer, or SimulatorError."""
+        raw = self.request_bytes(method, path, body, query)
+        return json.loads(raw) if raw else None
+
+    def request_bytes(self, method: str, path: str, body: Any = None,
+                      query: dict[str, Any] | None = None) -> bytes:
+        """One control API request; the answer's body as sent, or SimulatorError."""
         params = {k: _query_value(v) for k, v in (query or {}).items() if v is not None}
         url = self.base_url + path + ("?" + urllib.parse.urlencode(params) if params else "")
         data = None if body is None else json.dumps(body).encode()
@@ -54,7 +60,7 @@ class SimulatorClient:
             except (ValueError, KeyError, TypeError):
                 message = raw.decode("utf-8", "replace")[:500]
             raise SimulatorError(exc.code, message, method, path) from None
-        return json.loads(raw) if raw else None
+        return raw
 
     def url(self, slug: str, path: str = "") -> str:
         """Base URL of a provider (with ``path`` appended), e.g. url("mts-vpbx", "/api/abonents")."""
@@ -108,6 +114,14 @@ class SimulatorClient:
 
     def hangup(self, call_id: str) -> dict:
         return self.request("POST", f"/_sim/calls/{_quote(call_id)}/hangup")
+
+    def recording(self, recording_id: str, fmt: str = "wav") -> bytes:
+        """A call's recording (``call["recording_id"]``) as WAV or MP3 bytes."""
+        return self.request_bytes("GET", f"/_sim/recordings/{_quote(recording_id)}.{fmt}")
+
+    def openapi(self) -> dict:
+        """The control API's OpenAPI document."""
+        return self.request("GET", "/_sim/openapi.json")
 
     def journal(self, *, provider: str | None = None, direction: str | None = None,
                 kind: str | None = None, tenant: str | None = None, call_id: str | None = None,

@@ -1,6 +1,7 @@
 """The synchronous SimulatorClient against a simulator in a background thread (plain tests)."""
 import pytest
 
+from simulator.engine.audio import wav_info
 from simulator.testing import SimulatorClient, SimulatorError, ThreadedSimulator
 
 HOOK = "/hook"
@@ -43,6 +44,20 @@ def test_world_clock_faults_and_reset(telsim_server):
     assert "state" in client.provider_state("mts-vpbx")
     client.reset()
     assert client.world() == before
+
+
+def test_hangup_recordings_and_openapi(telsim_server):
+    client = telsim_server.client
+    recorded = client.start_call("mtt-telecom", "+74950000001", "+79161234567", record=True,
+                                 script={"+79161234567": {"answer_after": 1, "hangup_after": 4}})
+    held = client.start_call("mtt-telecom", "+74950000001", "+79161234568")
+    assert client.hangup(held["id"])["id"] == held["id"]
+    client.advance(10)
+    assert client.call(held["id"])["state"] == "ended"
+    recording_id = client.call(recorded["id"])["recording_id"]
+    assert wav_info(client.recording(recording_id)) == (1, 2, 8000, 4)
+    assert client.recording(recording_id, "mp3")[:1] in (b"\xff", b"I")
+    assert "/_sim/calls" in client.openapi()["paths"]
 
 
 def test_errors_carry_the_control_api_message(telsim_server):
