@@ -83,16 +83,24 @@ class SimulatorHarness:
         await self.sim.clock.settle()
 
     def journal(self, **filters: Any) -> list[dict]:
+        self._known(filters)
         return self.sim.journal.query(**filters)
 
     def callbacks(self, **filters: Any) -> list[dict]:
         """Outbound callback attempts (journal entries with direction "out")."""
+        self._known(filters)
         return self.sim.journal.query(direction="out", **filters)
+
+    def _known(self, filters: dict[str, Any]) -> None:
+        """A misspelled provider filter would only ever match nothing: say so instead."""
+        if filters.get("provider") is not None:
+            self.sim.provider(filters["provider"])
 
     async def wait_for_callback(self, predicate: Callable[[dict], bool] | None = None,
                                 timeout: float = 60.0, **filters: Any) -> dict:
         """Advance the clock timer by timer (at most ``timeout`` simulated seconds) until an
         outbound callback matching ``filters`` and ``predicate`` is in the journal."""
+        self._known(filters)
         clock = self.sim.clock
         deadline = clock.now() + timeout
         seen = 0  # callbacks sent before the wait count too

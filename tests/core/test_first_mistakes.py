@@ -60,6 +60,11 @@ async def test_a_wrong_provider_slug_names_the_known_ones(simulator):
     assert isinstance(info.value, KeyError)
     with pytest.raises(KeyError, match=KNOWN):
         simulator.url("mts_vpbx", "/api/abonents")
+    for lookup in (simulator.journal, simulator.callbacks):
+        with pytest.raises(UnknownProvider, match=KNOWN):
+            lookup(provider="mts_vpbx")
+    with pytest.raises(UnknownProvider, match=KNOWN):
+        await simulator.wait_for_callback(provider="mts_vpbx", timeout=1)
     for method, path, body in [("POST", "/_sim/calls", {"provider": "mts_vpbx", "from": "1", "to": "2"}),
                                ("POST", "/_sim/faults", {"provider": "mts_vpbx", "action": "drop"}),
                                ("GET", "/_sim/providers/mts_vpbx", None)]:
