@@ -14,21 +14,18 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1
 
-WORKDIR /app
-
-# The whole repository (see .dockerignore), installed in place: the package finds the
-# default world at scenarios/worlds/default.yaml next to it, so an editable install is
-# what keeps scenarios/ where the code expects it. The binary dependencies (aiohttp,
-# pydantic-core, lxml, lameenc, PyYAML) ship manylinux wheels for CPython 3.11 and the rest
-# are pure Python: no compiler is needed in the image.
-COPY . /app
-# compileall: the sources are byte-compiled once here, as /app is not writable at run time
-# (start-up is measured in docs/performance.md).
-RUN pip install -e . \
-    && python -m compileall -q /app/simulator \
+# A regular (not editable) install, as a user's project gets it: the default world and every
+# other file the package reads at run time are package data. pip byte-compiles what it
+# installs. The binary dependencies (aiohttp, pydantic-core, lxml, lameenc, PyYAML) ship
+# manylinux wheels for CPython 3.11 and the rest are pure Python: no compiler is needed.
+COPY . /tmp/telsim
+RUN pip install /tmp/telsim \
+    && rm -rf /tmp/telsim \
     && useradd --system --create-home --uid 10001 --user-group telsim
 
-# The simulator keeps all state in memory and writes no files: read-only /app is fine.
+WORKDIR /home/telsim
+
+# The simulator keeps all state in memory and writes no files: a read-only root is fine.
 USER telsim
 
 EXPOSE 8080

@@ -2,6 +2,8 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8080
+# make test runs the suite on this many pytest-xdist workers (1: in one process)
+JOBS ?= 2
 
 .PHONY: run test install install-test bench clean
 
@@ -9,17 +11,25 @@ $(PY):
 	python3 -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 
-install: $(PY)
+# pip runs only when pyproject.toml changed since the last install (stamp files in the venv):
+# a second `make run` starts the server at once.
+$(VENV)/.installed: pyproject.toml | $(PY)
 	$(PY) -m pip install -q -e .
+	touch $@
 
-install-test: $(PY)
+$(VENV)/.installed-test: pyproject.toml | $(PY)
 	$(PY) -m pip install -q -e '.[test]'
+	touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+
+install-test: $(VENV)/.installed-test
 
 run: install
 	$(VENV)/bin/telsim serve --host $(HOST) --port $(PORT)
 
 test: install-test
-	$(VENV)/bin/python -m pytest
+	$(PY) -m pytest $(if $(filter-out 1,$(JOBS)),-n $(JOBS))
 
 bench: install
 	$(PY) bench/run.py

@@ -15,7 +15,7 @@ from aiohttp import web
 from aiohttp.web_urldispatcher import Domain, MatchedSubAppResource
 
 from .control.routes import setup_control
-from .http import JOURNAL_KIND_KEY, TENANT_KEY
+from .http import JOURNAL_KIND_KEY, TENANT_KEY, JsonBodyError
 from .providers.base import Provider
 from .settings import Settings
 from .sim import Simulator
@@ -59,6 +59,10 @@ async def _provider_errors(request: web.Request, handler):
         raise
     except (asyncio.CancelledError, ConnectionResetError):
         raise
+    except (RecursionError, JsonBodyError) as exc:
+        # input no provider may crash on (decided here once): nesting deeper than the stack,
+        # a body the core's JSON loader refused; the provider's own 400
+        return provider.error_response(request, 400, _bad_input(exc))
     except Exception:
         log.exception("%s %s %s failed", provider.slug, request.method, request.path)
         return provider.error_response(request, 500, "Internal Server Error")
@@ -121,9 +125,17 @@ async def _control_errors(request: web.Request, handler):
         return web.json_response({"error": message}, status=exc.status, headers=_allow(exc))
     except (asyncio.CancelledError, ConnectionResetError):
         raise
+    except (RecursionError, JsonBodyError) as exc:
+        return web.json_response({"error": _bad_input(exc)}, status=400)
     except Exception as exc:
         log.exception("%s %s failed", request.method, request.path)
         return web.json_response({"error": f"internal error: {type(exc).__name__}"}, status=500)
+
+
+def _bad_input(exc: Exception) -> str:
+    if isinstance(exc, RecursionError):
+        return "Bad Request: the input is nested too deeply"
+    return f"Bad Request: invalid JSON: {exc}"
 
 
 def _allow(exc: web.HTTPException) -> dict[str, str]:

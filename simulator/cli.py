@@ -43,10 +43,11 @@ def _port(text: str) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="telsim", description="Telephony provider simulator")
+    parser.add_argument("--version", action="version", version=f"telsim {_version()}")
     sub = parser.add_subparsers(dest="command", required=True)
 
     serve = sub.add_parser("serve", help="serve every provider and the /_sim control API")
-    serve.add_argument("--world", type=Path, help="world file (default: scenarios/worlds/default.yaml)")
+    serve.add_argument("--world", type=Path, help="world file (default: the packaged default world)")
     serve.add_argument("--host", default=None, help="listen address (default 127.0.0.1)")
     serve.add_argument("--port", type=_port, default=None, help="listen port (default 8080)")
     clock = serve.add_mutually_exclusive_group()
@@ -69,9 +70,18 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+def _version() -> str:
+    from importlib import metadata
+
     try:
+        return metadata.version("telephony-simulator")
+    except metadata.PackageNotFoundError:  # run from a source tree that is not installed
+        return "unknown (not installed)"
+
+
+def main(argv: list[str] | None = None) -> int:
+    try:
+        args = build_parser().parse_args(argv)
         if args.command == "serve":
             return _serve(args)
         if args.command == "world":
@@ -80,7 +90,21 @@ def main(argv: list[str] | None = None) -> int:
             return _replay(args)
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        return _closed_pipe()
     return 2
+
+
+def _closed_pipe() -> int:
+    """The reader of our output went away (``telsim world schema | head``): stop quietly.
+    stdout is pointed at devnull so that the interpreter's final flush does not complain."""
+    import os
+
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+    return 0
 
 
 def _fail(message: str, code: int = 2) -> int:

@@ -6,15 +6,46 @@ and :func:`read_multipart` instead of ``request.post()`` for multipart/form-data
 """
 from __future__ import annotations
 
+import json
+import re
 from dataclasses import dataclass, field
 from email.parser import BytesParser
 from email.policy import HTTP
+from typing import Any
 
 from aiohttp import web
 
 
 class MultipartError(ValueError):
     pass
+
+
+class JsonBodyError(ValueError):
+    """A request body that is not usable JSON (the message says why, in one line)."""
+
+
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
+
+
+def loads_json(data: bytes | str) -> Any:
+    """``json.loads`` for request bodies: every body Python's parser fails on, or that could
+    not be sent back, raises :class:`JsonBodyError` (a ValueError), never anything else:
+    malformed JSON or bytes; nesting deeper than the interpreter's stack (RecursionError);
+    integers longer than ``sys.get_int_max_str_digits()``; strings holding a lone UTF-16
+    surrogate (``"\\ud800"``), which no UTF-8 answer or journal entry could carry."""
+    raw = data.encode("utf-8", "surrogatepass") if isinstance(data, str) else data
+    try:
+        value = json.loads(raw)
+    except RecursionError:
+        raise JsonBodyError("JSON nested too deeply") from None
+    except ValueError as exc:  # JSONDecodeError, UnicodeDecodeError, the int digits limit
+        raise JsonBodyError(str(exc).split("\n")[0]) from None
+    if _SURROGATE_ESCAPE.search(raw):  # escaped pairs are fine; only lone halves fail here
+        try:
+            json.dumps(value, ensure_ascii=False).encode("utf-8")
+        except UnicodeEncodeError:
+            raise JsonBodyError("a string holds an unpaired UTF-16 surrogate") from None
+    return value
 
 
 @dataclass

@@ -2,7 +2,7 @@
 played against an in-process simulator on the manual clock, with a report at the end.
 
     name: an example
-    world: ../worlds/default.yaml     # optional, relative to this file
+    world: my-world.yaml              # optional, relative to this file (default: the default world)
     patch: {...}                      # optional JSON merge patch applied to the world first
     steps:
       - call: {provider: mts-vpbx, from: "+74951234567", to: "+74957777777", as: first}
@@ -25,10 +25,12 @@ from typing import Any
 
 import aiohttp
 import yaml
+from pydantic import ValidationError
 
 from .sim import CallRequest
 from .testing.harness import SimulatorHarness
 from .world import WorldError
+from .world.loader import describe_errors
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when built in
 
@@ -97,16 +99,71 @@ def subset_mismatch(expected: Any, actual: Any, where: str = "$") -> str | None:
     return None
 
 
+STEP_KINDS = ("advance", "call", "expect", "patch", "request")
+WORLD_KEYS = {"providers", "parties", "clock", "callbacks", "seed"}
+
+
 def load_scenario(path: Path) -> dict:
+    """Read and check the whole file (every step) before anything runs."""
     try:
         data = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)
     except OSError as exc:
         raise ScenarioError(f"{path}: cannot read: {exc.strerror or exc}") from None
     except yaml.YAMLError as exc:
         raise ScenarioError(f"{path}: not valid YAML: {exc}") from None
-    if not isinstance(data, dict) or not isinstance(data.get("steps"), list):
-        raise ScenarioError(f"{path}: a scenario is a mapping with a list of steps")
+    if isinstance(data, dict) and "steps" not in data and WORLD_KEYS & set(data):
+        raise ScenarioError(
+            f"{path}: this is a world file ({', '.join(sorted(WORLD_KEYS & set(data)))}), not a scenario: "
+            f"serve it with `telsim serve --world {path}` or name it as `world:` in a scenario")
+    if not isinstance(data, dict) or not isinstance(data.get("steps"), list) or not data["steps"]:
+        raise ScenarioError(f"{path}: a scenario is a mapping with a non-empty list of steps")
+    problems = validate_steps(data["steps"])
+    if problems:
+        shown = "\n  ".join(problems[:20])
+        raise ScenarioError(f"{path}: {len(problems)} problem(s), nothing was run:\n  {shown}")
     return data
+
+
+def validate_steps(steps: list) -> list[str]:
+    """Every problem of the steps, as "step N: ..." lines (empty when they can run)."""
+    from .providers.registry import discover
+    from .sim import UnknownProvider
+
+    known = discover()
+    problems = []
+    for i, step in enumerate(steps, 1):
+        if not isinstance(step, dict) or len(step) != 1:
+            problems.append(f"step {i}: a step is a mapping with one key, one of {', '.join(STEP_KINDS)}")
+            continue
+        kind, arg = next(iter(step.items()))
+        if kind not in STEP_KINDS:
+            problems.append(f"step {i}: unknown step {kind!r}; valid steps: {', '.join(STEP_KINDS)}")
+            continue
+        problem = _step_problem(kind, arg)
+        provider = arg.get("provider") if isinstance(arg, dict) and kind in ("call", "request") else None
+        if problem is None and provider is not None and provider not in known:
+            problem = str(UnknownProvider(provider, known))
+        if problem:
+            problems.append(f"step {i} ({kind}): {problem}")
+    return problems
+
+
+def _step_problem(kind: str, arg: Any) -> str | None:
+    if kind == "advance":
+        ok = isinstance(arg, (int, float)) and not isinstance(arg, bool) and arg >= 0
+        return None if ok else f"give simulated seconds (a number >= 0), not {arg!r}"
+    if not isinstance(arg, dict):
+        return f"give a mapping, not {type(arg).__name__}"
+    if kind == "call":
+        try:
+            CallRequest.model_validate({k: v for k, v in arg.items() if k != "as"})
+        except ValidationError as exc:
+            return describe_errors(exc)
+    if kind == "request" and not isinstance(arg.get("path"), str):
+        return "a request needs a path"
+    if kind == "expect" and not ({"call", "journal", "live_calls"} & set(arg)):
+        return "expect call, journal or live_calls"
+    return None
 
 
 async def run_scenario_file(path: Path, world: Path | None = None) -> Report:

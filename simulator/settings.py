@@ -9,7 +9,7 @@ from typing import Any
 
 @dataclass
 class Settings:
-    world: Path | None = None  # None: scenarios/worlds/default.yaml
+    world: Path | None = None  # None: the packaged default world (simulator/world/default.yaml)
     world_data: dict | None = None  # an in-memory world (tests); wins over ``world``
     host: str = "127.0.0.1"
     port: int = 8080

@@ -39,6 +39,19 @@ class CallRequest(BaseModel):
     record: bool = False
     timeout: float | None = Field(None, gt=0)
     meta: dict[str, Any] = Field(default_factory=dict)
+    allow_unknown: bool = Field(False, description="place the call even when no tenant owns the "
+                                "number (a call into nowhere); refused with 422 otherwise")
+
+
+class UnknownProvider(KeyError):
+    """A provider slug that no registered provider has; the message names the known ones."""
+
+    def __init__(self, slug: str, known: Any):
+        super().__init__(f"unknown provider {slug!r}; known: {', '.join(sorted(known))}")
+        self.slug = slug
+
+    def __str__(self) -> str:
+        return str(self.args[0])
 
 
 class Simulator:
@@ -128,11 +141,45 @@ class Simulator:
             provider.reset()
 
     # ----------------------------------------------------------------- calls
-    async def start_call(self, req: CallRequest):
-        provider = self.providers.get(req.provider)
+    def provider(self, slug: str) -> Provider:
+        """The provider of ``slug``; UnknownProvider (a KeyError) names the known slugs."""
+        provider = self.providers.get(slug)
         if provider is None:
-            raise KeyError(req.provider)
+            raise UnknownProvider(slug, self.providers)
+        return provider
+
+    async def start_call(self, req: CallRequest):
+        provider = self.provider(req.provider)
+        if not req.allow_unknown:
+            _check_owned(provider, req)
         return await provider.start_call(req)
 
 
-__all__ = ["Simulator", "CallRequest", "WorldError"]
+class UnknownNumber(LookupError):
+    """A call for a number no tenant of the provider owns (the message names the ones that do)."""
+
+
+SHOWN_NUMBERS = 8  # per tenant in the message
+
+
+def _check_owned(provider: Provider, req: CallRequest) -> None:
+    inbound = req.direction == "inbound"
+    number = req.to if inbound else req.from_
+    if provider.number_owner(number, req.direction) is not None:
+        return
+    known = provider.call_numbers(req.direction)
+    if known is None:
+        return
+    role = "called number of an inbound call" if inbound else f"calling number of an {req.direction} call"
+    offers = []
+    for tenant, numbers in known.items():
+        numbers = list(dict.fromkeys(numbers))  # in order, once each
+        if numbers:
+            more = f" and {len(numbers) - SHOWN_NUMBERS} more" if len(numbers) > SHOWN_NUMBERS else ""
+            offers.append(f"{tenant}: {', '.join(numbers[:SHOWN_NUMBERS])}{more}")
+    works = "; ".join(offers) if offers else "none (no tenant has a number)"
+    raise UnknownNumber(f"{provider.slug}: no tenant owns {number} (the {role}); numbers that would work: "
+                        f"{works}; for a deliberate call into nowhere give \"allow_unknown\": true")
+
+
+__all__ = ["Simulator", "CallRequest", "UnknownNumber", "UnknownProvider", "WorldError"]

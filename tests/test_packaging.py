@@ -168,8 +168,8 @@ def test_dockerfile_base_install_user_and_port():
     froms = [a for w, a in instructions if w == "FROM"]
     assert froms and froms[-1].split()[0] == "python:3.11-slim"
     runs = " ".join(a for w, a in instructions if w == "RUN")
-    assert re.search(r"pip install (-e|--editable) \.(\s|$)", runs), \
-        "install editable so scenarios/ stays next to the package"
+    assert re.search(r"pip install /\S+", runs) and not re.search(r"pip install[^&]*(-e|--editable)", runs), \
+        "install the package (not editable): the image runs what a user's pip install gives"
     users = [a for w, a in instructions if w == "USER"]
     assert users and users[-1].split(":")[0] not in ("root", "0"), "run as a non-root user"
     exposed = {p.split("/")[0] for w, a in instructions if w == "EXPOSE" for p in a.split()}
@@ -220,3 +220,34 @@ def test_installed_metadata_matches_pyproject():
     assert eps.get(("console_scripts", "telsim")) == "simulator.cli:main", \
         "reinstall (pip install -e .): the installed console script is stale"
     assert eps.get(("pytest11", "telsim")) == "simulator.testing.plugin"
+
+
+def test_every_file_the_package_reads_is_package_data():
+    """A non-editable install carries only the modules and these patterns: each data file
+    inside simulator/ (the default world among them) must match one."""
+    from fnmatch import fnmatch
+
+    from simulator.world import DEFAULT_WORLD
+
+    package = ROOT / "simulator"
+    assert DEFAULT_WORLD.is_relative_to(package) and DEFAULT_WORLD.is_file()
+    patterns = _pyproject()["tool"]["setuptools"]["package-data"]["*"]
+    data = [p for p in package.rglob("*") if p.is_file() and p.suffix not in (".py", ".pyc")
+            and "__pycache__" not in p.parts]
+    assert DEFAULT_WORLD in data
+    for path in data:
+        assert any(fnmatch(path.name, pattern) for pattern in patterns), \
+            f"{path.relative_to(ROOT)} would be missing from an installed package"
+        assert (path.parent / "__init__.py").is_file(), f"{path.parent} is not a package"
+
+
+def test_python_versions_and_the_spyne_shim():
+    project = _pyproject()["project"]
+    assert project["requires-python"] == ">=3.11"
+    assert any(d.startswith("legacy-cgi") and "python_version >= '3.13'" in d
+               for d in project["dependencies"]), "spyne imports cgi, gone from 3.13's standard library"
+    import simulator.spyne_compat as compat
+    import sys
+
+    assert compat.SixMovesFinder in sys.meta_path
+    from spyne.util.six.moves import http_cookies  # noqa: F401  (a six.moves import works)

@@ -10,7 +10,8 @@ from pydantic import BaseModel, ConfigDict, Field, StrictFloat, ValidationError,
 
 from ..engine import CallNotFound
 from ..faults import FaultRule
-from ..sim import CallRequest, Simulator
+from ..http import JsonBodyError, loads_json
+from ..sim import CallRequest, Simulator, UnknownProvider
 from ..world import WorldError
 from ..world.loader import describe_errors
 from .dashboard import DASHBOARD_HTML
@@ -42,8 +43,8 @@ def _error(status: int, message: str) -> web.Response:
 
 async def _json_body(request: web.Request) -> Any:
     try:
-        return json.loads(await request.read() or b"null")
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        return loads_json(await request.read() or b"null")
+    except JsonBodyError as exc:
         raise web.HTTPBadRequest(text=json.dumps({"error": f"invalid JSON: {exc}"}),
                                  content_type="application/json") from None
 
@@ -77,9 +78,10 @@ def setup_control(app: web.Application, sim: Simulator) -> None:
 
     @r.get("/_sim/providers/{slug}")
     async def provider_state(request):
-        provider = sim.providers.get(request.match_info["slug"])
-        if provider is None:
-            return _error(404, "unknown provider")
+        try:
+            provider = sim.provider(request.match_info["slug"])
+        except UnknownProvider as exc:
+            return _error(404, str(exc))
         return web.json_response({"slug": provider.slug, "title": provider.title,
                                   "hosts": list(provider.hosts), "state": provider.describe()},
                                  dumps=lambda d: json.dumps(d, default=str, ensure_ascii=False))
@@ -143,7 +145,7 @@ def setup_control(app: web.Application, sim: Simulator) -> None:
     async def post_call(request):
         req = _validate(CallRequest, await _json_body(request))
         if req.provider not in sim.providers:
-            return _error(404, f"unknown provider {req.provider!r}")
+            return _error(404, str(UnknownProvider(req.provider, sim.providers)))
         try:
             call = await sim.start_call(req)
         except (ValueError, LookupError) as exc:
@@ -208,7 +210,7 @@ def setup_control(app: web.Application, sim: Simulator) -> None:
     async def add_fault(request):
         rule = _validate(FaultRule, await _json_body(request))
         if rule.provider and rule.provider not in sim.providers:
-            return _error(404, f"unknown provider {rule.provider!r}")
+            return _error(404, str(UnknownProvider(rule.provider, sim.providers)))
         return web.json_response(sim.faults.add(rule).model_dump(), status=201)
 
     @r.delete("/_sim/faults")

@@ -99,6 +99,7 @@ class VirtualClock:
             "epoch": round(self.now(), 6),
             "start": datetime.fromtimestamp(self._start, tz=timezone.utc).isoformat(),
             "pending_timers": sum(1 for h in self._heap if not h.cancelled),
+            "next_due": self.next_due(),  # epoch of the next timer: clients step a manual clock by it
         }
 
     # ----------------------------------------------------------------- timers

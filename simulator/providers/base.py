@@ -82,6 +82,20 @@ class Provider:
         return self.error_response(request, status, f"injected fault {code}")
 
     # ---------------------------------------------------------------- calls
+    def number_owner(self, number: str, direction: str) -> str | None:
+        """The tenant that owns ``number`` for a call placed by the control API or a scenario:
+        the called number of an ``inbound`` call, the calling number of an ``outbound`` or
+        ``internal`` one; None when no tenant has it. Asked on every such call (an index
+        lookup); only consulted when :meth:`call_numbers` does not return None."""
+        return None
+
+    def call_numbers(self, direction: str) -> dict[str, list[str]] | None:
+        """Per tenant, the numbers :meth:`number_owner` knows for ``direction``: with them the
+        core refuses (422) a call that no tenant would see and names the numbers that would
+        work. None (this default): the provider does not say, and every call is placed as
+        given."""
+        return None
+
     async def start_call(self, req: "CallRequest") -> "Call":
         """Start a call from the control API or a scenario. The default: an engine call
         from ``req.from_`` to ``req.to`` bridged when the called party answers."""

@@ -14,6 +14,7 @@ from ..settings import Settings
 from ..sim import CallRequest, Simulator
 from ..world import DEFAULT_WORLD, read_world_file
 from ..world.store import merge_patch
+from .nearmiss import timeout_message
 from .sink import serve_on_loopback
 
 
@@ -65,6 +66,7 @@ class SimulatorHarness:
 
     def url(self, slug: str, path: str = "") -> str:
         """Base URL of a provider (with ``path`` appended), e.g. url("mts-vpbx", "/api/abonents")."""
+        self.sim.provider(slug)  # a wrong slug names the known ones
         return f"{self.base_url}/{slug}{path}"
 
     def request(self, method: str, url: str, **kw: Any):
@@ -81,19 +83,27 @@ class SimulatorHarness:
         await self.sim.clock.settle()
 
     def journal(self, **filters: Any) -> list[dict]:
+        self._known(filters)
         return self.sim.journal.query(**filters)
 
     def callbacks(self, **filters: Any) -> list[dict]:
         """Outbound callback attempts (journal entries with direction "out")."""
+        self._known(filters)
         return self.sim.journal.query(direction="out", **filters)
+
+    def _known(self, filters: dict[str, Any]) -> None:
+        """A misspelled provider filter would only ever match nothing: say so instead."""
+        if filters.get("provider") is not None:
+            self.sim.provider(filters["provider"])
 
     async def wait_for_callback(self, predicate: Callable[[dict], bool] | None = None,
                                 timeout: float = 60.0, **filters: Any) -> dict:
         """Advance the clock timer by timer (at most ``timeout`` simulated seconds) until an
         outbound callback matching ``filters`` and ``predicate`` is in the journal."""
+        self._known(filters)
         clock = self.sim.clock
         deadline = clock.now() + timeout
-        seen = 0
+        seen = 0  # callbacks sent before the wait count too
         while True:
             await clock.settle()
             entries = self.sim.journal.query(direction="out", since=seen, **filters)
@@ -103,7 +113,8 @@ class SimulatorHarness:
             seen = self.sim.journal.last_id
             due = clock.next_due()
             if clock.now() >= deadline:
-                raise TimeoutError(f"no callback matching {filters} within {timeout} simulated s")
+                arrived = self.sim.journal.query(direction="out")
+                raise TimeoutError(timeout_message(predicate, filters, timeout, arrived))
             step = (min(due, deadline) if due is not None else deadline) - clock.now()
             await clock.advance(max(step, 0.0))
 

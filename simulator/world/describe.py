@@ -17,7 +17,7 @@ def describe_default_world() -> str:
     lines = [
         "# The default world",
         "",
-        "Generated from `scenarios/worlds/default.yaml` by `python -m simulator.contracts`; do not edit.",
+        "Generated from `simulator/world/default.yaml` by `python -m simulator.contracts`; do not edit.",
         "Everything `make run` serves: every credential, number and id, by provider. The documents'",
         "own example identifiers are used wherever they exist, so a document's example request sent",
         "to the simulator with only the host changed finds its data. Fields left at their defaults",

@@ -15,7 +15,8 @@ from .models import WorldBase
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when built in
 
-DEFAULT_WORLD = Path(__file__).resolve().parents[2] / "scenarios" / "worlds" / "default.yaml"
+#: shipped inside the package (package data), so a non-editable install finds it too
+DEFAULT_WORLD = Path(__file__).resolve().with_name("default.yaml")
 
 
 class WorldError(Exception):
@@ -72,7 +73,10 @@ def read_world_file(path: str | Path) -> dict:
         where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise WorldError(f"{path}: not valid YAML{where}: {problem}") from None
-    return raw if raw is not None else {}
+    if raw is None:  # an empty file (or only comments) is a mistake, not the default world
+        raise WorldError(f"{path}: the file is empty; a world is a mapping "
+                         "(see `telsim world schema`, or leave --world out for the default world)")
+    return raw
 
 
 def load_world(path: str | Path | None = None, seed: int | None = None) -> tuple[dict, BaseModel]:

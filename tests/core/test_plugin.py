@@ -3,7 +3,7 @@ import pytest
 import yaml
 
 from simulator.delivery import Callback
-from simulator.scenario import run_scenario_file, subset_mismatch
+from simulator.scenario import ScenarioError, run_scenario_file, subset_mismatch
 
 WORLD = {"seed": 3, "parties": {"numbers": {"+70000000002": {"busy": True}}}}
 
@@ -78,6 +78,10 @@ async def test_scenario_replay(tmp_path):
     report = await run_scenario_file(scenario)
     assert report.passed, report.text()
     assert report.text().endswith("7 passed, 0 failed")
-    scenario.write_text(yaml.safe_dump({"world": "world.yaml", "steps": [{"expect": {"live_calls": 3}}, {"bogus": 1}]}))
+    scenario.write_text(yaml.safe_dump({"world": "world.yaml", "steps": [{"expect": {"live_calls": 3}}]}))
     report = await run_scenario_file(scenario)
-    assert not report.passed and [s.ok for s in report.steps] == [False, False]
+    assert not report.passed and [s.ok for s in report.steps] == [False]
+    # a misspelled step is found before anything runs (tests/core/test_first_mistakes.py)
+    scenario.write_text(yaml.safe_dump({"world": "world.yaml", "steps": [{"expect": {"live_calls": 0}}, {"bogus": 1}]}))
+    with pytest.raises(ScenarioError, match="step 2: unknown step 'bogus'; valid steps: advance, call"):
+        await run_scenario_file(scenario)

@@ -51,9 +51,24 @@ async def test_the_tour_commands_answer(simulator):
                 assert (await resp.json())["timeline"]
 
 
-async def test_the_plugin_example_runs(simulator, callback_sink):
-    [example] = blocks("python")
+def example_test(fixture: str):
+    """The README's python block whose test takes ``fixture``, as a function."""
+    [example] = [b for b in blocks("python") if f"def test_" in b and f"({fixture}" in b]
     namespace = {}
     exec(compile(example, "README.md", "exec"), namespace)
     [test] = [v for k, v in namespace.items() if k.startswith("test_")]
-    await test(simulator, callback_sink)
+    return test
+
+
+async def test_the_plugin_example_runs(simulator, callback_sink):
+    await example_test("simulator")(simulator, callback_sink)
+
+
+def test_the_sync_example_runs(telsim_server):
+    example_test("telsim_server")(telsim_server)
+
+
+def test_the_threaded_example_runs(capsys):
+    [example] = [b for b in blocks("python") if "with ThreadedSimulator()" in b]
+    exec(compile(example, "README.md", "exec"), {})
+    assert "/mts-vpbx/api/abonents" in capsys.readouterr().out

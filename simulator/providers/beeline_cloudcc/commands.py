@@ -11,7 +11,7 @@ import posixpath
 from typing import Any, Callable, Optional
 from urllib.parse import quote
 
-from simulator.http import FormPart as Part
+from simulator.http import FormPart as Part, loads_json
 
 from . import dates, hlrtz, wav
 from .backend import BLACK_LISTS, CdrRequest, Redirect, StoredVoiceFile, TenantState
@@ -37,8 +37,8 @@ def parse_api_form(data: bytes, max_bytes: int) -> dict[str, Any]:
     except UnicodeDecodeError:
         text = data.decode("cp1251", errors="replace")  # Russian clients may still send cp1251
     try:
-        form = json.loads(text)
-    except (ValueError, RecursionError):
+        form = loads_json(text)
+    except ValueError:
         raise BeelineError("400.2") from None
     if not isinstance(form, dict):
         raise BeelineError("400.2")

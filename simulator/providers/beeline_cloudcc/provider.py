@@ -86,7 +86,7 @@ class BeelineCloudccProvider(Provider):
 
     def error_response(self, request: web.Request, status: int, message: str) -> web.StreamResponse:
         if _is_offline(request):
-            code = {404: "404.112", 405: "400.7", 413: "413.1"}.get(status, "500.2")
+            code = {400: "400.2", 404: "404.112", 405: "400.7", 413: "413.1"}.get(status, "500.2")
             return json_error(self, BeelineError(code))
         return xml_response(xmlmsg.error_info(message), status)
 
@@ -102,6 +102,13 @@ class BeelineCloudccProvider(Provider):
         return xml_response(xmlmsg.error_info(f"injected fault {code}"), status)
 
     # ------------------------------------------------------------------ calls
+    def number_owner(self, number: str, direction: str) -> str | None:
+        tenant = self.backend.tenant_of_number(number)
+        return tenant.tenant_id if tenant is not None else None
+
+    def call_numbers(self, direction: str) -> dict[str, list[str]]:
+        return {t.tenant_id: list(t.numbers.values()) for t in self.backend.tenants.values()}
+
     async def start_call(self, req):
         if req.tenant and self.backend.tenant_by_id(req.tenant) is None:
             raise LookupError(f"unknown beeline-cloudcc tenant {req.tenant!r}")

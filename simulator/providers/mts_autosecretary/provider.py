@@ -195,6 +195,17 @@ class MtsAutosecretaryProvider(Provider):
 
     # ----------------------------------------------------------------- calls
 
+    def number_owner(self, number: str, direction: str) -> str | None:
+        return self.backend.owner.get(caller_number(number)) if direction == "inbound" else None
+
+    def call_numbers(self, direction: str) -> dict[str, list[str]] | None:
+        if direction != "inbound":
+            return None  # start_call says it only receives calls
+        out: dict[str, list[str]] = {}
+        for phone, login in self.backend.owner.items():
+            out.setdefault(login, []).append(phone)
+        return out
+
     async def start_call(self, req):
         engine = self.sim.engine
         if req.direction != "inbound":

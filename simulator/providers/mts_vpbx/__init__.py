@@ -162,6 +162,21 @@ class MtsVpbx(Provider):
         self.flows.conversation(call)
         return call
 
+    def number_owner(self, number: str, direction: str) -> str | None:
+        ent = self.backend.enterprise_for_number(number)
+        if ent is None or (direction != "inbound" and ent.find_abonent_by_number(number) is None):
+            return None
+        return ent.cfg.bwksId
+
+    def call_numbers(self, direction: str) -> dict[str, list[str]]:
+        out = {}
+        for ent in self.backend.by_id.values():
+            cfg = ent.cfg
+            phones = [a.cfg.phoneNumber for a in ent.abonents.values() if a.cfg.phoneNumber]
+            services = [n for s in (*cfg.autoAttendants.values(), *cfg.callCenters.values()) for n in s.numbers]
+            out[cfg.bwksId] = [*cfg.numbers, *services, *phones] if direction == "inbound" else phones
+        return out
+
     async def start_call(self, req: "CallRequest") -> Call:
         b = self.backend
         ent = b.enterprise_for_tenant(req.tenant)

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import functools
-import json
 from typing import TYPE_CHECKING, Any, Awaitable, Callable, Optional
 
 from aiohttp import web
@@ -11,7 +10,7 @@ from pydantic_core import to_json, ValidationError
 
 from ...engine import CallNotFound, Cause
 from ...engine.audio import render
-from ...http import set_journal_kind, set_tenant
+from ...http import loads_json, set_journal_kind, set_tenant
 from . import errors as E
 from .auth import authenticate
 from .backend import Enterprise
@@ -54,8 +53,8 @@ async def json_body(request: web.Request, *, required: bool = True) -> Any:
             raise VpbxError(400, "Required request body is missing")
         return None
     try:
-        return json.loads(raw)
-    except (ValueError, UnicodeDecodeError) as exc:
+        return loads_json(raw)
+    except ValueError as exc:
         raise VpbxError(400, E.BAD_JSON.format(detail=str(exc).split("\n")[0])) from None
 
 

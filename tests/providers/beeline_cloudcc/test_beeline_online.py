@@ -362,6 +362,6 @@ async def test_black_list_rejects_then_other_active_list(simulator, client):
 
 
 async def test_unknown_number_is_unassigned(simulator, client):
-    call = await simulator.start_call(SLUG, "79267770000", "74990000000")
+    call = await simulator.start_call(SLUG, "79267770000", "74990000000", allow_unknown=True)
     await finish(simulator)
     assert call.cause == 1

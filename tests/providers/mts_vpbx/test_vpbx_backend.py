@@ -23,7 +23,7 @@ def load(name):
     return json.loads((EXAMPLES / name).read_text(encoding="utf-8"))
 
 
-DEFAULT_WORLD = HERE.parents[2] / "scenarios" / "worlds" / "default.yaml"
+DEFAULT_WORLD = HERE.parents[2] / "simulator" / "world" / "default.yaml"
 
 
 def section() -> dict:
