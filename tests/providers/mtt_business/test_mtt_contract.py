@@ -60,7 +60,7 @@ def test_json_examples_match_the_contract(entry):
         assert op["requestBody"]["content"]["application/json"]["schema"]["$ref"].endswith(entry["schema"])
 
 
-def test_every_catalogue_operation_and_callback_is_in_the_contract(simulator):
+async def test_every_catalogue_operation_and_callback_is_in_the_contract(simulator):
     provider = simulator.sim.providers[SLUG]
     c = contract()
     for op in provider.catalogue.operations:
@@ -174,7 +174,7 @@ async def test_structure_notifications_are_the_examples(simulator, hooks):
                                               load("9.5-workplacesChanged.callback.json")]
 
 
-def test_examples_use_the_default_world(simulator):
+async def test_examples_use_the_default_world(simulator):
     """The document's ids are the default world's (docs/world-mtt.md)."""
     world = simulator.sim.world_section(SLUG)
     assert "883140582526566" in world.tenants[ROMASHKA].workplaces
