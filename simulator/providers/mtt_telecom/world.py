@@ -114,6 +114,11 @@ class FollowmeEntry(StrictModel):
     period: str = "always"
     period_description: str = "Always"
     dtmf: Optional[str] = Field(None, pattern=r"^[0-9*#wW]+$")
+    # setFollowme's optional fields: accepted and kept, not echoed by getFollowme (wire-facts 4.1)
+    domain: Optional[str] = None
+    use_tcp: Optional[YN] = None
+    keep_original_cli: Optional[Literal["Y", "N", "I"]] = None
+    keep_original_cld: Optional[YN] = None
 
     @field_validator("redirect_number")
     @classmethod
@@ -344,6 +349,10 @@ class TelecomSettings(StrictModel):
     upload_maxsize: int = Field(1_048_576, gt=0)
     record_hosts: list[str] = Field(default_factory=lambda: ["rc.mtt.ru", "rs.mtt.ru"])
     history_limit: int = Field(1000, gt=0, description="rows per history answer")
+    rate_per_minute: float = Field(
+        1.5, ge=0, description="charge per started minute of dialed and forwarded calls (balance, history)")
+    period_timezone: str = Field(
+        "Europe/Moscow", description="time zone in which follow-me PERIOD expressions are evaluated")
 
 
 class MttTelecomWorld(StrictModel):

@@ -1,0 +1,93 @@
+"""POST /index.php as a JSON-RPC 2.0 endpoint: Basic auth, ids, batches, parse errors, -32001
+with HTTP 404, the service description real clients fetch first, the archive endpoint."""
+from __future__ import annotations
+
+import json
+
+from simulator.faults import FaultRule
+
+from .conftest import API, OTHER, SLUG, basic
+
+
+async def test_no_or_wrong_credentials_get_401(rpc):
+    for auth in (None, ("romashka-api", "wrong"), ("romashka-rc", "Gnezdo-Rc-2026")):
+        status, body = await rpc("getCustomerBalance", ["110000000"], auth=auth)
+        assert status == 401 and body["error"]["code"] == -32002 and body["id"] is None
+
+
+async def test_ids_are_echoed_as_given(rpc):
+    for id_ in (1, "1", "iar_ringall", 0, None):
+        status, body = await rpc("getCustomerBalance", ["110000000"], id=id_)
+        assert status == 200 and body["id"] == id_ and type(body["id"]) is type(id_)
+
+
+async def test_data_not_found_travels_with_404(rpc):
+    status, body = await rpc("getCustomerBalance", ["199999999"], id=1)
+    assert status == 404
+    assert body == {"jsonrpc": "2.0", "id": 1, "error": {"code": -32001, "message": "Data not found"}}
+
+
+async def test_parse_errors_invalid_requests_and_unknown_methods(rpc, simulator):
+    status, body = await rpc(raw=b'{"jsonrpc": "2.0", "method": ')
+    assert status == 200 and body["error"]["code"] == -32700 and body["id"] is None
+    status, body = await rpc(raw={"jsonrpc": "1.0", "method": "getCustomerBalance", "id": 4})
+    assert body["error"]["code"] == -32600 and body["id"] == 4
+    status, body = await rpc("getCustomerBlance", ["110000000"], id=5)
+    assert status == 200 and body["error"] == {"code": -32601, "message": "Method not found"}
+    assert [e["operation"] for e in simulator.journal(provider=SLUG)] == ["rpc.invalid"] * 3
+
+
+async def test_batch_and_notifications(rpc, simulator):
+    status, body = await rpc(raw=[
+        {"jsonrpc": "2.0", "method": "getCustomerBalance", "params": ["110000000"], "id": 1},
+        {"jsonrpc": "2.0", "method": "getCustomerBalance", "params": {"customer_name": "110099999"}, "id": 2},
+        {"jsonrpc": "2.0", "method": "getCustomerBalance", "params": ["110000000"]},
+        {"jsonrpc": "2.0", "method": "getCustomerBalance", "params": ["199999999"], "id": 3},
+    ])
+    assert status == 200 and [a["id"] for a in body] == [1, 2, 3]
+    assert body[0]["result"]["balance"] == 121.54
+    assert body[1]["error"] == {"code": -32002, "message": "Permission denied",
+                                "data": "agent does not have access to this customer"}
+    assert body[2]["error"]["code"] == -32001
+    status, body = await rpc(raw={"jsonrpc": "2.0", "method": "getCustomerBalance", "params": ["110000000"]})
+    assert status == 204 and body is None
+    ops = [e["operation"] for e in simulator.journal(provider=SLUG)]
+    assert ops == ["rpc.batch", "getCustomerBalance"]
+
+
+async def test_service_description_lists_every_method(simulator, rest):
+    status, smd, _ = await rest("GET", "/index.php", auth=API)
+    assert status == 200 and smd["envelope"] == "JSON-RPC-2.0" and smd["transport"] == "POST"
+    rpc_ops = {op.selector for op in simulator.sim.providers[SLUG].catalogue.operations
+               if op.transport == "jsonrpc" and op.path == "/index.php"}
+    assert set(smd["services"]) == rpc_ops
+    params = smd["services"]["getServiceHistoryByCustomer"]["parameters"]
+    assert {"type": "string", "name": "order", "optional": True, "default": "desc",
+            "description": "desc or asc"} in params
+    status, _, _ = await rest("GET", "/index.php")
+    assert status == 401
+    status, smd, _ = await rest("GET", "/archive/index.php", auth=API)
+    assert set(smd["services"]) == {"getCallHistory", "getServiceHistoryByCustomer"}
+
+
+async def test_the_real_host_serves_the_same_endpoint(simulator):
+    body = json.dumps({"jsonrpc": "2.0", "method": "getCustomerBalance", "params": ["110000000"], "id": 1})
+    async with simulator.request("POST", simulator.base_url + "/index.php", data=body,
+                                 headers={"Host": "webapicommon.mtt.ru", **basic(*API)}) as r:
+        assert r.status == 200 and (await r.json())["result"]["real_balance"] == 711.54
+
+
+async def test_other_agent_cannot_see_romashka(rpc):
+    status, body = await rpc("getCustomerBalance", ["110000000"], auth=OTHER)
+    assert body["error"]["data"] == "agent does not have access to this customer"
+    status, body = await rpc("getCustomerBalance", ["110099999"], auth=OTHER)
+    assert body["result"] == {"balance": 300.0, "real_balance": 300.0, "pending_payment": 0.0}
+
+
+async def test_injected_internal_error(rpc, simulator):
+    simulator.sim.faults.add(FaultRule(provider=SLUG, path="/index.php", action="native", native="500", times=1))
+    status, body = await rpc("getCustomerBalance", ["110000000"], id="77")
+    assert status == 500 and body == {"jsonrpc": "2.0", "id": "77",
+                                      "error": {"code": -32603, "message": "Internal error"}}
+    status, body = await rpc("getCustomerBalance", ["110000000"], id="78")
+    assert status == 200 and "result" in body
