@@ -71,6 +71,12 @@ def openapi_document() -> dict:
             "responses": {"200": _json({"type": "object", "required": ["slug", "state"],
                                         "properties": {"slug": {"type": "string"}, "state": {}}}),
                           "404": ERROR}}},
+        "/_sim/providers/{slug}/actions/{action}": {"post": {
+            "summary": "a provider's own control action (e.g. mtt-telecom sms.inbound: an inbound SMS)",
+            "parameters": [{"name": "slug", "in": "path", "required": True, "schema": {"type": "string"}},
+                           {"name": "action", "in": "path", "required": True, "schema": {"type": "string"}}],
+            "requestBody": {"required": False, "content": {"application/json": {"schema": {"type": "object"}}}},
+            "responses": {"200": _json({}), "400": ERROR, "404": ERROR, "422": ERROR}}},
         "/_sim/world": {
             "get": {"summary": "the live world, credentials included",
                     "responses": {"200": _json(_ref("World"))}},

@@ -83,6 +83,20 @@ def setup_control(app: web.Application, sim: Simulator) -> None:
                                   "hosts": list(provider.hosts), "state": provider.describe()},
                                  dumps=lambda d: json.dumps(d, default=str, ensure_ascii=False))
 
+    @r.post("/_sim/providers/{slug}/actions/{action}")
+    async def provider_action(request):
+        provider = sim.providers.get(request.match_info["slug"])
+        if provider is None:
+            return _error(404, "unknown provider")
+        body = await _json_body(request)
+        try:
+            result = await provider.control_action(request.match_info["action"], body)
+        except KeyError as exc:
+            return _error(404, f"unknown action: {exc.args[0] if exc.args else ''}")
+        except (ValueError, LookupError, TypeError) as exc:
+            return _error(422, str(exc))
+        return web.json_response(result, dumps=lambda d: json.dumps(d, default=str, ensure_ascii=False))
+
     @r.get("/_sim/world")
     async def get_world(request):
         return web.json_response(sim.world_store.dump())

@@ -72,6 +72,12 @@ class Provider:
             status = 500
         return self.error_response(request, status, f"injected fault {code}")
 
+    async def control_action(self, action: str, body: Any) -> Any:
+        """POST /_sim/providers/{slug}/actions/{action}: something only this provider can be
+        asked to do (an inbound SMS ...). KeyError: no such action; ValueError/LookupError:
+        refused (422). Returns the JSON-able answer."""
+        raise KeyError(action)
+
     # ---------------------------------------------------------------- calls
     async def start_call(self, req: "CallRequest") -> "Call":
         """Start a call from the control API or a scenario. The default: an engine call

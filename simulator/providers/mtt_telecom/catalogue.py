@@ -19,13 +19,16 @@ from typing import Any
 from ...catalogue import Catalogue, operations
 from ...jsonrpc import MethodSet
 from . import accounts, followme, history, records
+from . import callcontrol, gbl, numbers, premedia, smartcalls, sms
 from .endpoint import Endpoint
 
 SLUG = "mtt-telecom"
 DOCUMENT = "mtt-telecom-api.txt"
 WEBAPI = "webapicommon.mtt.ru"
 
-MODULES: tuple[Any, ...] = (history, records, followme, accounts)
+MODULES: tuple[Any, ...] = (history, records, followme, accounts,
+                             callcontrol, premedia, numbers, gbl, smartcalls, sms)
+GAPI = "gapi.mtt.ru"
 
 
 def methods(attr: str) -> MethodSet:
@@ -37,10 +40,12 @@ ENDPOINTS: tuple[Endpoint, ...] = (
     # call history before settings.archive_before (wire-facts 4.1), the same protocol
     Endpoint("/archive/index.php", WEBAPI, "webapicommon", history.ARCHIVE_RPC, prefix="archive.",
              section="Call history archive (wire-facts 4.1)"),
+    # premedia, addNumbers, Global Black List; "gapi." tells premedia's setFollowme from webapicommon's
+    Endpoint("/v1/api", GAPI, "gapi", methods("GAPI_RPC"), prefix="gapi.", smd=False),
 )
 
 #: how an inbound call to a sip_id is routed: the first router that takes the call
-INBOUND = (followme.route_inbound,)
+INBOUND = (gbl.route_inbound, callcontrol.route_inbound, premedia.route_inbound, followme.route_inbound)
 
 CATALOGUE = Catalogue(
     SLUG, DOCUMENT,

@@ -125,6 +125,15 @@ class MttTelecomProvider(Provider):
         message = "Data not found" if rpc_code == -32001 else None
         return self.json(error_object(JsonRpcError(rpc_code, message), id_), status=status)
 
+    async def control_action(self, action: str, body: Any) -> Any:
+        """POST /_sim/providers/mtt-telecom/actions/{action}: the ACTIONS modules declare
+        (sms.inbound: an inbound SMS)."""
+        for module in MODULES:
+            fn = getattr(module, "ACTIONS", {}).get(action)
+            if fn is not None:
+                return await fn(self, body if body is not None else {})
+        raise KeyError(action)
+
     # ---------------------------------------------------------------- calls
     async def start_call(self, req: "CallRequest") -> "Call":
         """An inbound call to a sip_id (or its number) is routed by the account's settings

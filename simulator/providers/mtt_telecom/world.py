@@ -80,6 +80,17 @@ class SmsNumber(StrictModel):
     direction: Literal["IN", "OUT", "BOTH"] = "OUT"
 
 
+class SmsMessageSeed(StrictModel):
+    """A message already in an SMS account's history (the document's examples), keyed by message_sid."""
+
+    direction: Literal["inbound", "outbound"] = "inbound"
+    number: str = Field(description="the account's own number (the examples' `number`)")
+    external_number: str = Field(description="the other party's number")
+    text: str = ""
+    created_at: int = Field(ge=0, description="Unix seconds")
+    status: str = "received"
+
+
 class MsApi(StrictModel):
     """An SMS account on msapi.mtt.ru (REST, Basic {accountSID}:{authToken}), keyed by accountSID."""
 
@@ -91,6 +102,9 @@ class MsApi(StrictModel):
     event_method: Literal["POST", "GET"] = "POST"
     history_days: int = Field(7, ge=0, le=366)
     messages_per_day: int = Field(10, ge=0, le=10_000)
+    messages: dict[str, SmsMessageSeed] = Field(default_factory=dict, description="seed history, keyed by message_sid")
+    outcomes: dict[str, Literal["delivered", "undelivered", "rejected"]] = Field(
+        default_factory=dict, description="final status of messages sent to a destination number (default delivered)")
 
     @field_validator("event_url")
     @classmethod
@@ -176,6 +190,7 @@ class CallBackStep(StrictModel):
     name: Optional[str] = None
     side: Optional[Literal["A", "B"]] = None
     value: Optional[str] = None
+    caller_id: Optional[str] = Field(None, description="the number this side-A number sees (else client_caller_id)")
 
 
 class CallBackSettings(StrictModel):
@@ -353,6 +368,9 @@ class TelecomSettings(StrictModel):
         1.5, ge=0, description="charge per started minute of dialed and forwarded calls (balance, history)")
     period_timezone: str = Field(
         "Europe/Moscow", description="time zone in which follow-me PERIOD expressions are evaluated")
+    loopback_receivers: bool = Field(
+        True, description="client URLs on 127.0.0.1/localhost may use any port and plain http "
+        "(test receivers listen on free ports); real host names keep the documented 80/443 and https rules")
 
 
 class MttTelecomWorld(StrictModel):
