@@ -71,9 +71,10 @@ async def create_customer_prompt(ctx: "Ctx", customer_name, prompt_name, prompt_
         raise G.invalid_value("prompt_file_contents", "", "the prompt's contents")
     name = prompt_name.strip()
     if prompt_type == "text":
-        base = name[:-4] if name.lower().endswith(".mp3") else name
-        name = base if base.startswith("TTS_") else f"TTS_{base}"
-        name += ".mp3"
+        # "116" is listed as TTS_116.mp3, while "file12.wav" exists as TTS_file12.wav (the examples)
+        name = name if name.startswith("TTS_") else f"TTS_{name}"
+        if "." not in name:
+            name += ".mp3"
         text, seconds = prompt_file_contents, speech_seconds(prompt_file_contents, 1.0)
     else:
         if not name.lower().endswith(".mp3"):
