@@ -18,7 +18,7 @@ from typing import Any
 
 from ...catalogue import Catalogue, operations
 from ...jsonrpc import MethodSet
-from . import accounts, followme, history, records
+from . import accounts, callback, callback_struct, followme, history, prompts, records
 from . import callcontrol, gbl, numbers, premedia, smartcalls, sms
 from .endpoint import Endpoint
 
@@ -26,7 +26,7 @@ SLUG = "mtt-telecom"
 DOCUMENT = "mtt-telecom-api.txt"
 WEBAPI = "webapicommon.mtt.ru"
 
-MODULES: tuple[Any, ...] = (history, records, followme, accounts,
+MODULES: tuple[Any, ...] = (history, records, followme, accounts, callback_struct, callback, prompts,
                              callcontrol, premedia, numbers, gbl, smartcalls, sms)
 GAPI = "gapi.mtt.ru"
 

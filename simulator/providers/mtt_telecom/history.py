@@ -206,11 +206,8 @@ def add_call(p: "MttTelecomProvider", record: "CallRecord") -> list[Cdr]:
     recorded = record.recording_id is not None
     rows: list[Cdr] = []
     if meta.get("callback"):
-        rows.append(Cdr(record.started_at, "callback", sip_id or meta.get("caller_id", ""), meta.get("phone_A", ""),
-                        meta.get("phone_B", ""), meta.get("charged_time", 0), meta.get("cost", 0.0),
-                        curr=ref.customer.currency, disconnect_cause=record.cause or 16, used_quantity=talk,
-                        setup_time_ms=setup_ms, h323_conf_id=h323, voice_record_exist=recorded))
-    elif record.direction == "inbound":
+        return rows  # callback.py writes the CallBack row with the lengths it measured
+    if record.direction == "inbound":
         own = meta.get("number") or record.to
         rows.append(Cdr(record.started_at, "incoming" if record.answered else "missed", sip_id, record.from_, own,
                         curr=ref.customer.currency, disconnect_cause=record.cause or 16, used_quantity=talk,
@@ -230,11 +227,18 @@ def add_call(p: "MttTelecomProvider", record: "CallRecord") -> list[Cdr]:
                         round(charged_time / 60 * rate, 2), curr=ref.customer.currency,
                         disconnect_cause=record.cause or 16, used_quantity=talk, setup_time_ms=setup_ms,
                         h323_conf_id=h323, voice_record_exist=recorded))
-    hist = _history(p, ref.name)
     for row in rows:
-        hist.add(row)
-        charge(ref.customer, row.charged)
+        add_row(p, ref.name, row)
     return rows
+
+
+def add_row(p: "MttTelecomProvider", customer_name: str, row: Cdr) -> None:
+    """A history row of an engine call, charged to the customer's balance."""
+    ref = p.state.customer(customer_name)
+    if ref is None:
+        return
+    _history(p, ref.name).add(row)
+    charge(ref.customer, row.charged)
 
 
 def charge(customer, amount: float) -> None:

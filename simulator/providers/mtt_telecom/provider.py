@@ -109,7 +109,12 @@ class MttTelecomProvider(Provider):
     def native_fault(self, request: web.Request, code: str) -> web.StreamResponse:
         """A fault ``native: "<http status>[.<JSON-RPC code>]"`` on a JSON-RPC route answers
         that JSON-RPC error (default -32603 Internal error) with the request's id."""
-        if self._inner(request) not in RPC_PATHS:
+        inner = self._inner(request)
+        if inner.startswith(("/upload/", "/status/")):
+            # fuds1.mtt.ru: "error_internal - внутренняя ошибка сервиса"
+            status_s = str(code).split(".")[0]
+            return self.json({"status": "error_internal"}, status=int(status_s) if status_s.isdigit() else 500)
+        if inner not in RPC_PATHS:
             return super().native_fault(request, code)
         status_s, _, rpc = str(code).partition(".")
         try:
