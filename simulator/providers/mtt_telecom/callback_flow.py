@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 EVENT = "CallBack progress"
 #: how long side B rings (the document gives no timeout for b_number)
 B_TIMEOUT = 30
+DTMF_SECONDS = 0.1
 TIMEOUT_CAUSES = {Cause.NO_ANSWER, Cause.NO_USER_RESPONDING, Cause.RECOVERY_ON_TIMER_EXPIRY}
 #: the platform's own leg: answered at once, never hangs up by itself
 PLATFORM = PartyBehaviour()
@@ -131,6 +132,9 @@ async def run_flow(p: "MttTelecomProvider", run: CallBackRun, call: "Call", plat
         engine.hangup(platform, Cause.NORMAL_CLEARING)
         return
     run.b_leg = b_leg = b_out.leg
+    if run.dtmf_number:
+        # the extension is dialled towards side B as tones once it answers (DTMF_SECONDS per digit)
+        await engine.play(b_leg, f"dtmf:{run.dtmf_number}", duration=DTMF_SECONDS * len(run.dtmf_number))
     if not await _play(p, run, b_leg, "B") or a_leg.ended:
         engine.hangup(a_leg)
         engine.hangup(b_leg)
