@@ -31,6 +31,7 @@ CALLBACKS = (
                  summary="start_side_A, pickup_side_A (phone_A), start_side_B, start_talk, end_side_B, end_side_A"),
 )
 BAD_B = {"error": 1, "message": "Incorrect B-number format"}
+MAX_RUNS = 10_000
 
 
 def _runs(p: "MttTelecomProvider") -> dict[str, CallBackRun]:
@@ -108,7 +109,13 @@ async def make_callback(ctx, customer_name, b_number, caller_id, callBackURL, si
     run.call_id = call.id
     call.meta["callBackCall_id"] = run.id
     call.meta["h323_conf_id"] = history.conf_id_for(p, call.id)
-    _runs(p)[run.id] = run
+    runs = _runs(p)
+    runs[run.id] = run
+    while len(runs) > MAX_RUNS:   # the oldest finished calls are forgotten
+        old = next(iter(runs))
+        if runs[old].info is None:
+            break
+        del runs[old]
     _by_call(p)[call.id] = run
     platform = engine.add_origin(call, shown_to_b or shown_to_a, behaviour=PLATFORM, meta={"role": "platform"})
     engine.spawn(call, run_flow(p, run, call, platform))

@@ -8,7 +8,7 @@ from __future__ import annotations
 import hashlib
 import math
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Optional
+from typing import TYPE_CHECKING, Any
 
 from ...jsonrpc import MethodSet, Param
 from ...world import rng_for

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 
 _TERM = re.compile(r"\s*([a-z]+)\s*\{([^{}]*)\}\s*", re.I)
 _SCALES = {"yr": "yr", "year": "yr", "mo": "mo", "month": "mo", "wk": "wk", "week": "wk", "yd": "yd",
@@ -90,6 +91,12 @@ def _ranges(scale: str, body: str) -> tuple[tuple[int, int], ...]:
 def parse(text: str) -> Period:
     if not isinstance(text, str):
         raise PeriodError("a period is a string")
+    return _parse(text)
+
+
+@lru_cache(maxsize=4096)
+def _parse(text: str) -> Period:
+    """(every inbound call evaluates its account's periods: parsed once per text)"""
     src = text.strip()
     if src.lower() in ("", "always"):
         return Period(text, None)

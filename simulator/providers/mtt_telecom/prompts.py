@@ -29,6 +29,7 @@ FORMATS = {"aif": ["audio/x-aiff", "audio/aiff"], "aiff": ["audio/x-aiff", "audi
 #: virtual seconds the platform takes to load an accepted file; to wait for the client's upload
 PROCESS_SECONDS = 5.0
 UPLOAD_TIMEOUT = 600.0
+MAX_UPLOADS = 10_000
 OPERATIONS = tuple(
     Operation(f"{method} /{kind}/{{upload_id}}", SECTION, "rest", method, f"/{kind}/{{upload_id}}", host="fuds1.mtt.ru",
               summary=summary)
@@ -62,8 +63,11 @@ async def set_callback_prompt(ctx, customer_name, file_name):
         raise E.unknown_value("file_name")
     p = ctx.provider
     uploads = _uploads(p)
-    upload_id = hashlib.md5(f"{getattr(p.sim.world, 'seed', 0)}:upload:{len(uploads)}:{name}".encode()).hexdigest()
+    p.state.extra["upload_seq"] = seq = p.state.extra.get("upload_seq", 0) + 1
+    upload_id = hashlib.md5(f"{getattr(p.sim.world, 'seed', 0)}:upload:{seq}:{name}".encode()).hexdigest()
     upload = uploads[upload_id] = Upload(upload_id, ctx.tenant_id, ref.name, name)
+    while len(uploads) > MAX_UPLOADS:   # the oldest requests are forgotten (error_not_found)
+        del uploads[next(iter(uploads))]
     p.sim.clock.call_later(UPLOAD_TIMEOUT, _expire, p, upload)
     settings = ctx.state.world.settings
     return {"uploadURL": f"https://{settings.upload_host}/upload/{upload_id}",

@@ -81,8 +81,19 @@ class MttTelecomProvider(Provider):
         return snapshot(self)
 
     def describe(self) -> Any:
-        return {"tenants": sorted(self.state.world.tenants), "customers": len(self.state.customers),
-                "accounts": len(self.state.accounts)}
+        """Per tenant its customers with live balances, CallBack structure and calls, uploads."""
+        extra = self.state.extra
+        runs = list(extra.get("callback_runs", {}).values())
+        return {"tenants": {tid: {"customers": {name: {
+            "balance": c.balance, "real_balance": c.real_balance, "accounts": len(c.accounts),
+            "callback_structure": bool(c.callback and c.callback.callBackFollowmeStruct),
+            "callback_prompts": sorted(c.callback_prompts),
+            "history_rows": len(extra.get("history", {}).get(name).all) if name in extra.get("history", {}) else 0,
+        } for name, c in t.customers.items()}} for tid, t in self.state.world.tenants.items()},
+            "callback_calls": [{"callBackCall_id": r.id, "customer_name": r.customer_name, "status": r.status,
+                                "failure": r.failure, "call_id": r.call_id} for r in runs[-50:]],
+            "uploads": {u.id: u.status for u in list(extra.get("uploads", {}).values())[-50:]},
+            "records": len(extra.get("records", {}))}
 
     # ----------------------------------------------------------------- HTTP
     def setup_routes(self, app: web.Application) -> None:

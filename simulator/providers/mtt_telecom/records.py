@@ -90,6 +90,11 @@ def reset(p: "MttTelecomProvider") -> None:
                 register(p, tid, cname, key, seed.duration, parts=seed.parts)
 
 
+def world_changed(p: "MttTelecomProvider") -> None:
+    """Records a patch adds to the world are served too (the ones already known stay)."""
+    reset(p)
+
+
 def find(p: "MttTelecomProvider", h323_conf_id: str) -> Optional[Record]:
     key = conf_key(h323_conf_id)
     return _store(p).get(key) if key else None

@@ -91,3 +91,12 @@ async def test_injected_internal_error(rpc, simulator):
                                       "error": {"code": -32603, "message": "Internal error"}}
     status, body = await rpc("getCustomerBalance", ["110000000"], id="78")
     assert status == 200 and "result" in body
+
+
+async def test_control_api_describes_the_provider(simulator, rpc):
+    await rpc("makeCallBackCallFollowme", {"customer_name": "883140500000000", "b_number": "79157775533"})
+    async with simulator.request("GET", "/_sim/providers/mtt-telecom") as r:
+        assert r.status == 200
+        view = await r.json()
+    text = str(view)
+    assert "110000000" in text and "121.54" in text and "in progress" in text
