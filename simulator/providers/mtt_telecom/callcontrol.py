@@ -15,9 +15,9 @@ from urllib.parse import urlsplit
 from ...catalogue import CallbackSpec
 from ...engine import Cause
 from ...jsonrpc import JsonRpcError, MethodSet, Param, call as rpc_call
-from ...world import stable_seed
 from . import errors as E
 from .control_events import ControlEvents
+from .followme import i_account
 from .history import conf_id_for
 from .period import PeriodError, parse as parse_period
 from .redirect import Target, extension_of, redirect
@@ -105,13 +105,6 @@ async def get_account_custom_fields(ctx: "Ctx", sip_id):
     return {"account_custom_fields": {"GN_IP_IPCR": ref.account.control_url,
                                       "GN_IPCR_RESERVE": ref.account.reserve_number,
                                       "i_account": i_account(ref)}}
-
-
-def i_account(ref: "AccountRef") -> int:
-    """The world's i_account, else a stable one of the sip_id."""
-    if ref.account.i_account is not None:
-        return ref.account.i_account
-    return 100_000_000 + stable_seed("i_account", ref.sip_id) % 900_000_000
 
 
 # ------------------------------------------------------------------ answer
