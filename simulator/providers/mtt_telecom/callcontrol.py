@@ -145,7 +145,7 @@ def parse_answer(result: Any) -> ControlAnswer:
     rtype = result.get("redirect_type")
     if isinstance(rtype, str) and rtype.strip().isdigit():
         rtype = int(rtype)
-    if isinstance(rtype, bool) or rtype not in REDIRECT_TYPES:
+    if isinstance(rtype, bool) or not isinstance(rtype, int) or rtype not in REDIRECT_TYPES:
         raise ValueError("redirect_type must be 1, 2 or 3")
     struct = result.get("followme_struct")
     if not (isinstance(struct, list) and len(struct) == 2 and isinstance(struct[1], list)):

@@ -78,7 +78,8 @@ class MttTelecomProvider(Provider):
 
     def snapshot(self) -> Any:
         from .history import snapshot
-        return snapshot(self)
+        from .sms import snapshot as sms_snapshot
+        return {**snapshot(self), "sms": sms_snapshot(self)}
 
     def describe(self) -> Any:
         """Per tenant its customers with live balances, CallBack structure and calls, uploads."""

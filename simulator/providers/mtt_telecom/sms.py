@@ -50,6 +50,8 @@ EVENT_POLICY = FixedRetry(max_attempts=3, delay=30.0)
 GSM7 = set("@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZ"
            "ÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà^{}\\[~]|€")
 FILTERS = ("message_sid", "number", "external_number", "number_sid", "direction", "status")
+#: messages kept per account (the oldest go first)
+MAX_MESSAGES = 20_000
 
 
 class SmsError(Exception):
@@ -99,19 +101,45 @@ def number_sid(number: str) -> str:
 
 @dataclass
 class SmsAccount:
+    """An account's messages with the indexes the history filters use (insertion-ordered dicts
+    keyed by message_sid, so a status change moves one entry)."""
+
     sid: str
     tenant: str
     cfg: "MsApi"
-    messages: list[Message] = field(default_factory=list)  # in creation order
-    by_sid: dict[str, Message] = field(default_factory=dict)
-    by_number: dict[str, list[Message]] = field(default_factory=dict)
-    by_external: dict[str, list[Message]] = field(default_factory=dict)
+    messages: dict[str, Message] = field(default_factory=dict)  # in creation order
+    by_number: dict[str, dict[str, Message]] = field(default_factory=dict)
+    by_external: dict[str, dict[str, Message]] = field(default_factory=dict)
+    by_direction: dict[str, dict[str, Message]] = field(default_factory=dict)
+    by_status: dict[str, dict[str, Message]] = field(default_factory=dict)
+    order: dict[str, int] = field(default_factory=dict)  # message_sid -> creation sequence
+    _seq: int = 0
 
     def add(self, msg: Message) -> None:
-        self.messages.append(msg)
-        self.by_sid[msg.message_sid] = msg
-        self.by_number.setdefault(msg.number, []).append(msg)
-        self.by_external.setdefault(msg.external_number, []).append(msg)
+        self.messages[msg.message_sid] = msg
+        self._seq += 1
+        self.order[msg.message_sid] = self._seq
+        for index, key in self._keys(msg):
+            index.setdefault(key, {})[msg.message_sid] = msg
+        while len(self.messages) > MAX_MESSAGES:
+            self.drop(next(iter(self.messages.values())))
+
+    def drop(self, msg: Message) -> None:
+        self.messages.pop(msg.message_sid, None)
+        self.order.pop(msg.message_sid, None)
+        for index, key in self._keys(msg):
+            index.get(key, {}).pop(msg.message_sid, None)
+
+    def set_status(self, msg: Message, status: str) -> None:
+        if msg.message_sid not in self.messages:
+            return  # dropped from a full history
+        self.by_status.get(msg.status, {}).pop(msg.message_sid, None)
+        msg.status = status
+        self.by_status.setdefault(status, {})[msg.message_sid] = msg
+
+    def _keys(self, msg: Message):
+        return ((self.by_number, msg.number), (self.by_external, msg.external_number),
+                (self.by_direction, msg.direction), (self.by_status, msg.status))
 
 
 class SmsApi:
@@ -211,11 +239,15 @@ class SmsApi:
     async def send(self, request: web.Request, acc: SmsAccount) -> web.Response:
         """POST .../messages: queue a message; its statuses follow on the virtual clock."""
         body = await _json_object(request)
-        body = {("from_" if k == "from" else k): v for k, v in body.items()}
-        for key in ("from_", "to", "text", "tag"):
-            if body.get(key) is not None and not isinstance(body[key], (str, int)):
-                raise SmsError(400, f"Invalid params: {key.rstrip('_')} should be a string")
-        req = SendMessage.model_validate({k: (str(v) if isinstance(v, int) else v) for k, v in body.items()})
+        fields: dict[str, Any] = {}
+        for key in ("from", "to", "text", "tag"):
+            value = body.get(key)
+            if value is None:
+                continue
+            if isinstance(value, bool) or not isinstance(value, (str, int)):
+                raise SmsError(400, f"Invalid params: {key} should be a string")
+            fields["from_" if key == "from" else key] = str(value)
+        req = SendMessage.model_validate(fields)
         sender, to, text = req.from_.strip().lstrip("+"), req.to.strip().lstrip("+"), req.text
         if not sender:
             raise SmsError(400, "Invalid params: from shouldn't be empty")
@@ -250,7 +282,7 @@ class SmsApi:
 
     async def message(self, request: web.Request, acc: SmsAccount) -> web.Response:
         """GET .../messages/{messageSID}: the history envelope holding the one message."""
-        msg = acc.by_sid.get(request.match_info["messageSID"])
+        msg = acc.messages.get(request.match_info["messageSID"])
         if msg is None:
             raise SmsError(404, f"Not found: message {request.match_info['messageSID']} not found")
         limit, _ = _paging(request)
@@ -263,17 +295,21 @@ class SmsApi:
             if not match or wanted.get("number", match[0]) != match[0]:
                 return []
             wanted["number"] = match[0]
-        # start from the most selective index, then check the other filters
-        if "message_sid" in wanted:
-            pool = [acc.by_sid[wanted["message_sid"]]] if wanted["message_sid"] in acc.by_sid else []
-        elif "number" in wanted:
-            pool = acc.by_number.get(wanted["number"].lstrip("+"), [])
-        elif "external_number" in wanted:
-            pool = acc.by_external.get(wanted["external_number"].lstrip("+"), [])
-        else:
-            pool = acc.messages
-        checks = [(k, v.lstrip("+")) for k, v in wanted.items() if k != "number_sid"]
-        out = [m for m in pool if all(getattr(m, k) == v for k, v in checks)]
+        # the smallest index that satisfies one filter, then the other filters on it
+        checks = {k: v.lstrip("+") if k in ("number", "external_number") else v
+                  for k, v in wanted.items() if k != "number_sid"}
+        pools: list = [acc.messages]
+        if "message_sid" in checks:
+            msg = acc.messages.get(checks["message_sid"])
+            pools.append({msg.message_sid: msg} if msg else {})
+        for key, index in (("number", acc.by_number), ("external_number", acc.by_external),
+                           ("direction", acc.by_direction), ("status", acc.by_status)):
+            if key in checks:
+                pools.append(index.get(checks[key], {}))
+        pool = min(pools, key=len)
+        out = [m for m in pool.values() if all(getattr(m, k) == v for k, v in checks.items())]
+        if "status" in checks and pool is acc.by_status.get(checks["status"]):
+            out.sort(key=lambda m: acc.order[m.message_sid])  # a status index holds them in change order
         out.reverse()
         return out
 
@@ -289,7 +325,7 @@ class SmsApi:
             status = acc.cfg.outcomes.get(msg.external_number, "delivered")
         if status == "sent" and acc.cfg.outcomes.get(msg.external_number) == "rejected":
             status = "rejected"  # refused by the operator: never sent
-        msg.status = status
+        acc.set_status(msg, status)
         self._notify(acc, msg)
         if status not in ("rejected", "undelivered", "delivered"):
             self._schedule(acc, msg, step + 1)
@@ -330,10 +366,19 @@ class SmsApi:
         seen = {id(a): a for a in self.accounts.values()}
         return {a.sid: {"messages": len(a.messages)} for a in seen.values()}
 
+    def snapshot(self) -> dict:
+        """The generated histories (the same seed gives the same messages)."""
+        seen = {a.sid: a for a in self.accounts.values()}
+        return {sid: [m.view() for m in seen[sid].messages.values()] for sid in sorted(seen)}
+
 
 # ------------------------------------------------------------ module hooks
 def api(provider) -> SmsApi:
     return provider.state.extra["sms"]
+
+
+def snapshot(provider) -> dict:
+    return api(provider).snapshot()
 
 
 def reset(provider) -> None:

@@ -183,3 +183,27 @@ def test_segment_count_is_the_fewest_parts_that_hold_the_text(text):
         assert n == 1
     else:
         assert (n - 1) * part < len(text) <= n * part
+
+
+async def test_status_filter_keeps_newest_first(simulator, sms_events):
+    sids = []
+    for text in ("first", "second"):
+        status, body = await send(simulator, "POST", BASE + "/messages", auth=AUTH,
+                                  json={"from": "79587625004", "to": "79587643270", "text": text})
+        sids.append(body["uri"].rsplit("/", 1)[1])
+        await simulator.advance(1)
+    await simulator.advance(10)
+    status, page = await send(simulator, "GET", BASE + "/messages?status=delivered&direction=outbound&number=79587625004",
+                              auth=AUTH)
+    assert [m["message_sid"] for m in page["messages"][:2]] == sids[::-1]
+
+
+async def test_history_is_bounded(simulator, monkeypatch):
+    from simulator.providers.mtt_telecom import sms
+    monkeypatch.setattr(sms, "MAX_MESSAGES", 3)
+    for i in range(5):
+        await send(simulator, "POST", BASE + "/messages", auth=AUTH,
+                   json={"from": "79587625004", "to": "79587643270", "text": f"m{i}"})
+    await simulator.advance(10)
+    status, page = await send(simulator, "GET", BASE + "/messages", auth=AUTH)
+    assert page["total"] == 3 and [m["text"] for m in page["messages"]] == ["m4", "m3", "m2"]
