@@ -94,7 +94,9 @@ class MttTelecomProvider(Provider):
             "callback_calls": [{"callBackCall_id": r.id, "customer_name": r.customer_name, "status": r.status,
                                 "failure": r.failure, "call_id": r.call_id} for r in runs[-50:]],
             "uploads": {u.id: u.status for u in list(extra.get("uploads", {}).values())[-50:]},
-            "records": len(extra.get("records", {}))}
+            "records": len(extra.get("records", {})),
+            "sms_accounts": extra["sms"].describe() if "sms" in extra else {},
+            "smart_calls": extra["smartcalls"].started if "smartcalls" in extra else 0}
 
     # ----------------------------------------------------------------- HTTP
     def setup_routes(self, app: web.Application) -> None:
@@ -116,6 +118,11 @@ class MttTelecomProvider(Provider):
         if self._inner(request) in RPC_PATHS:
             code = -32601 if status in (404, 405) else -32603
             return self.json(error_object(JsonRpcError(code, data=message), None), status=status)
+        for module in MODULES:  # a REST host's own error body (SMS, smart calls)
+            render = getattr(module, "error_body", None)
+            out = render(self, request, self._inner(request), status, message) if render else None
+            if out is not None:
+                return out
         return self.json({"error": message, "status": status}, status=status)
 
     def native_fault(self, request: web.Request, code: str) -> web.StreamResponse:

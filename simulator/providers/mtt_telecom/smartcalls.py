@@ -236,6 +236,11 @@ def world_changed(provider) -> None:
         service.world_changed()
 
 
+def error_body(provider, request: web.Request, path: str, status: int, message: str) -> Optional[web.Response]:
+    """Wrong methods and failures on /v1/sb answer the service's ``{"message": ...}``."""
+    return _json({"message": message}, status) if path.startswith("/v1/sb") else None
+
+
 def handlers(provider) -> dict:
     async def smart_call(request: web.Request) -> web.StreamResponse:
         return await provider.state.extra["smartcalls"].start(request)

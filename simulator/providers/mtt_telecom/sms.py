@@ -381,6 +381,13 @@ def snapshot(provider) -> dict:
     return api(provider).snapshot()
 
 
+def error_body(provider, request: web.Request, path: str, status: int, message: str) -> Optional[web.Response]:
+    """Unknown paths, wrong methods and failures under /v2/ answer the API's error envelope."""
+    if not path.startswith("/v2/") or "sms" not in provider.state.extra:
+        return None
+    return api(provider).error(status, message)
+
+
 def reset(provider) -> None:
     provider.state.extra["sms"] = service = SmsApi(provider)
     service.reset()

@@ -66,6 +66,8 @@ def check_entry(entry: dict) -> int:
         if entry["path"] in RPC_PATHS and entry["method"] == "POST":
             # answered by an injected fault before any handler: any status, a JSON-RPC body
             return contract.check_exchange(entry.get("request_body"), entry.get("response_body"), None) or 1
+        if not CATALOGUE.has_operation(entry.get("operation", "")):
+            return 0  # no route: an unknown path or method, answered by the provider's error_response
         ctype = (entry.get("response_headers") or {}).get("Content-Type", "")
         openapi(_rest_contract(entry["path"])).check_response(entry["method"], _rest_path(entry), entry["status"],
                                                               entry.get("response_body"), ctype)

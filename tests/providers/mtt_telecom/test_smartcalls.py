@@ -125,3 +125,8 @@ async def test_wrong_method_and_credentials(simulator):
 async def test_via_the_real_host(simulator, events):
     status, body = await send(simulator, "POST", "/v1/sb", auth=SB, host="sb-api.mtt.ru", json=tts())
     assert status == 200 and body["result"]["success"] == 1
+
+
+async def test_wrong_http_method(simulator):
+    status, body = await send(simulator, "GET", "/v1/sb", auth=SB)
+    assert status == 405 and set(body) == {"message"}

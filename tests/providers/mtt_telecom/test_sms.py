@@ -207,3 +207,10 @@ async def test_history_is_bounded(simulator, monkeypatch):
     await simulator.advance(10)
     status, page = await send(simulator, "GET", BASE + "/messages", auth=AUTH)
     assert page["total"] == 3 and [m["text"] for m in page["messages"]] == ["m4", "m3", "m2"]
+
+
+async def test_unknown_paths_and_methods_answer_the_envelope(simulator):
+    status, body = await send(simulator, "DELETE", BASE + "/messages", auth=AUTH)
+    assert status == 405 and body["status_code"] == 405 and body["request_id"]
+    status, body = await send(simulator, "GET", BASE + "/nothing", auth=AUTH)
+    assert status == 404 and body["status_code"] == 404
