@@ -32,9 +32,11 @@ async def simulator(simulator):
 @pytest.fixture
 def rpc(simulator):
     """``await rpc("getFollowme", ["74951345987"])`` -> (HTTP status, parsed answer).
-    ``raw=`` sends a body as given; ``path=`` another endpoint; ``auth=`` other credentials."""
+    ``raw=`` sends a body as given; ``path=`` another endpoint; ``auth=`` other credentials;
+    ``host=`` a real host name in the Host header instead of the /mtt-telecom prefix."""
     async def call(method: str | None = None, params: Any = None, *, id: Any = "1", raw: Any = None,
-                   path: str = "/index.php", auth: tuple[str, str] | None = API, headers=None):
+                   path: str = "/index.php", auth: tuple[str, str] | None = API, headers=None,
+                   host: str | None = None):
         if raw is None:
             body: Any = {"jsonrpc": "2.0", "method": method, "id": id}
             if params is not None:
@@ -43,7 +45,10 @@ def rpc(simulator):
         elif not isinstance(raw, (str, bytes)):
             raw = json.dumps(raw)
         hdrs = {"Content-Type": "application/json", **(basic(*auth) if auth else {}), **(headers or {})}
-        async with simulator.request("POST", simulator.url(SLUG, path), data=raw, headers=hdrs) as r:
+        url = simulator.url(SLUG, path)
+        if host is not None:   # the real host name instead of the /mtt-telecom prefix
+            url, hdrs["Host"] = simulator.base_url + path, host
+        async with simulator.request("POST", url, data=raw, headers=hdrs) as r:
             text = await r.text()
             return r.status, (json.loads(text) if text else None)
     return call

@@ -63,8 +63,8 @@ def check_entry(entry: dict) -> int:
         contract = openrpc(RPC_BY_PATH.get(entry["path"], "openrpc.yaml"))
         if _rpc_operation(entry.get("operation", "")):
             return contract.check_entry(entry) or 1
-        if entry["path"] in RPC_PATHS and entry["method"] == "POST":
-            # answered by an injected fault before any handler: any status, a JSON-RPC body
+        if entry["path"] in RPC_PATHS and entry["method"] != "GET":
+            # answered before any handler (an injected fault, a wrong method): a JSON-RPC body
             return contract.check_exchange(entry.get("request_body"), entry.get("response_body"), None) or 1
         if not CATALOGUE.has_operation(entry.get("operation", "")):
             return 0  # no route: an unknown path or method, answered by the provider's error_response

@@ -100,3 +100,12 @@ async def test_control_api_describes_the_provider(simulator, rpc):
         view = await r.json()
     text = str(view)
     assert "110000000" in text and "121.54" in text and "in progress" in text
+
+
+async def test_other_http_methods_and_unknown_paths(simulator):
+    async with simulator.request("PUT", simulator.url(SLUG, "/index.php"), data="{}", headers=basic(*API)) as r:
+        assert r.status == 405
+        body = await r.json()
+    assert body["jsonrpc"] == "2.0" and body["id"] is None and body["error"]["code"] == -32601
+    async with simulator.request("GET", simulator.url(SLUG, "/nothing/here")) as r:
+        assert r.status == 404 and (await r.json())["status"] == 404
