@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import math
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -47,11 +48,18 @@ def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not JSON")
 
 
+def _finite(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):   # 1e400: valid JSON text, but no JSON answer could echo it
+        raise ValueError(f"{text} is out of range")
+    return value
+
+
 def loads(body: bytes | str) -> Any:
-    """Strict JSON (no NaN/Infinity); raises ValueError on anything else."""
+    """Strict JSON (no NaN/Infinity, no numbers beyond float range); raises ValueError on anything else."""
     if isinstance(body, (bytes, bytearray)):
         body = bytes(body).decode("utf-8")  # UnicodeDecodeError is a ValueError
-    return json.loads(body, parse_constant=_reject_constant)
+    return json.loads(body, parse_constant=_reject_constant, parse_float=_finite)
 
 
 def error_object(error: JsonRpcError, id_: Any = None) -> dict[str, Any]:

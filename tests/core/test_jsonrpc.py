@@ -102,7 +102,8 @@ async def test_method_not_found_and_reserved_names():
 
 @pytest.mark.parametrize("raw", [b'{"jsonrpc": "2.0", "method": "foobar, "params": "bar", "baz]', b"",
                                  b"\xff\xfe", b'{"jsonrpc":"2.0","method":"sum","params":[NaN],"id":1}',
-                                 b"[" * 100_000])
+                                 b"[" * 100_000, b"[" * 50_000 + b"]" * 50_000,
+                                 b'{"jsonrpc":"2.0","method":"sum","params":[1],"id":1e400}'])
 async def test_parse_error(raw):
     status, body, _ = await handle(raw)
     assert status == 200
