@@ -10,6 +10,8 @@ from typing import Iterable, Optional
 from .timefmt import fmt
 
 TYPES = ("incoming", "missed", "dialed", "forwarded", "callback")
+#: rows kept per customer; beyond, the oldest are forgotten (a long-running sandbox stays bounded)
+MAX_ROWS = 200_000
 
 
 @dataclass(slots=True)
@@ -91,12 +93,29 @@ class CustomerHistory:
 
     def add(self, row: Cdr) -> Cdr:
         row.seq = next(self._seq)
-        self.all.add(row)
-        self.by_type.setdefault(row.type, SortedRows()).add(row)
-        self.by_account.setdefault(row.account_id, SortedRows()).add(row)
-        for number in {row.cli.lstrip("+"), row.cld.lstrip("+")}:
-            self.by_type_number.setdefault((row.type, number), SortedRows()).add(row)
+        for index in self._indexes(row, create=True):
+            index.add(row)
+        while len(self.all) > MAX_ROWS:
+            self._drop_oldest()
         return row
+
+    def _indexes(self, row: Cdr, create: bool = False) -> list[SortedRows]:
+        keys = [(self.by_type, row.type), (self.by_account, row.account_id)]
+        keys += [(self.by_type_number, (row.type, n)) for n in {row.cli.lstrip("+"), row.cld.lstrip("+")}]
+        out = [self.all]
+        for table, key in keys:
+            index = table.setdefault(key, SortedRows()) if create else table.get(key)
+            if index is not None:
+                out.append(index)
+        return out
+
+    def _drop_oldest(self) -> None:
+        """The oldest row overall is the oldest of every index it is in."""
+        row = self.all.rows[0]
+        for index in self._indexes(row):
+            if index.rows and index.rows[0] is row:
+                del index.rows[0]
+                del index.keys[0]
 
     def extend(self, rows: Iterable[Cdr]) -> None:
         for row in rows:

@@ -167,3 +167,16 @@ async def test_recorded_engine_call_has_record_urls(rpc, rest, simulator):
     status, audio, _ = await rest("GET", urls[0].removeprefix("http://rc.mtt.ru"))
     assert status == 200 and abs(len(audio) - len(await simulator.engine.recordings.get(call.recording_id)
                                                   .render("wav"))) == 0
+
+
+def test_history_store_is_bounded_and_keeps_its_indexes(monkeypatch):
+    from simulator.providers.mtt_telecom import cdr
+    monkeypatch.setattr(cdr, "MAX_ROWS", 5)
+    hist = cdr.CustomerHistory()
+    for i in range(12):
+        hist.add(cdr.Cdr(float(i), "dialed" if i % 2 else "incoming", f"acc{i % 3}", "7900", f"79{i}"))
+    assert [r.ts for r in hist.all.rows] == [7.0, 8.0, 9.0, 10.0, 11.0]
+    assert [r.ts for r in hist.of_type("dialed").between(0, 99)] == [7.0, 9.0, 11.0]
+    assert [r.ts for r in hist.of_type("incoming", "7900").between(0, 99)] == [8.0, 10.0]
+    assert [r.ts for r in hist.of_account("acc0").between(0, 99)] == [9.0]
+    assert hist.of_type("dialed", "791").between(0, 99) == []
