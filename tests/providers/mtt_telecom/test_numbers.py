@@ -1,5 +1,5 @@
 """addNumbers on gapi.mtt.ru /v1/api: numbers of a region the customer has, paid from its balance."""
-from .rest_client import API, GAPI, rpc
+from .rest_client import API, rpc
 
 EXAMPLE = {"region_code": "MOW", "quantity": 2, "dial_code": 495}
 

@@ -7,7 +7,7 @@ from hypothesis import given, settings, strategies as st
 
 from simulator.providers.mtt_telecom.audio_info import mp3_seconds
 
-from .rest_client import GAPI, rpc
+from .rest_client import rpc
 
 CUSTOMER = "110000777"
 SIP = "74951348579"

@@ -4,7 +4,7 @@ from urllib.parse import parse_qs
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from simulator.providers.mtt_telecom.sms import GSM7, segment_count
+from simulator.providers.mtt_telecom.sms_store import GSM7, segment_count
 
 from .rest_client import SMS_SID, SMS_SID2, SMS_TOKEN, SMS_TOKEN2, send
 
@@ -199,8 +199,8 @@ async def test_status_filter_keeps_newest_first(simulator, sms_events):
 
 
 async def test_history_is_bounded(simulator, monkeypatch):
-    from simulator.providers.mtt_telecom import sms
-    monkeypatch.setattr(sms, "MAX_MESSAGES", 3)
+    from simulator.providers.mtt_telecom import sms_store
+    monkeypatch.setattr(sms_store, "MAX_MESSAGES", 3)
     for i in range(5):
         await send(simulator, "POST", BASE + "/messages", auth=AUTH,
                    json={"from": "79587625004", "to": "79587643270", "text": f"m{i}"})
