@@ -197,10 +197,23 @@ def on_event(p: "MttTelecomProvider", event) -> None:
         legs = {l.id for l in (run.a_leg, run.b_leg) if l is not None}
         if event.leg_id in legs and run.ended is not None and not run.ended.done():
             run.ended.set_result(event.leg_id)
+        if run.a_leg is not None and event.leg_id == run.a_leg.id and run.talk_at is None:
+            # side A gave up while side B was still ringing: the platform stops calling B
+            p.sim.clock.call_later(0, _stop_ringing, p, run)
     elif event.type == "recording.ready":
         run.recording_id = event.data.get("recording_id")
     elif event.type == "call.finished":
         _finished(p, run, event.data["record"])
+
+
+def _stop_ringing(p: "MttTelecomProvider", run: CallBackRun) -> None:
+    try:
+        call = p.sim.engine.get(run.call_id or "")
+    except KeyError:
+        return
+    for leg in call.live_legs():
+        if leg.role == "dialled" and leg.answered_at is None:
+            p.sim.engine.hangup(leg, 16)
 
 
 def _finished(p: "MttTelecomProvider", run: CallBackRun, record) -> None:

@@ -200,3 +200,31 @@ async def test_seeded_call_info_is_the_documents(rpc, rest):
     url = info["call_back_record_URL_B"]["downloadURL"]
     status, audio, _ = await rest("GET", url.removeprefix("http://fuds.mtt.ru"), host="fuds.mtt.ru")
     assert status == 200 and audio[:4] == b"RIFF"
+
+
+async def test_side_a_hangs_up_while_b_rings(rpc, simulator, callback_sink):
+    simulator.patch_world({"providers": {"mtt-telecom": {"tenants": {"romashka": {"employees": {
+        "79031110001": {"name": "Торопливый", "party": {"answer_after": 1, "hangup_after": 5}},
+        "79031110002": {"name": "Клиент", "party": {"answer_after": 20}}}}}}}})
+    status, body = await rpc("makeCallBackCallFollowme", {
+        "customer_name": CUSTOMER, "b_number": "79031110002", "callBackURL": callback_sink.base_url[7:],
+        "simpleCallBackFollowmeStruct": [{"order": 1, "redirect_number": "79031110001", "type": "ringall"}]})
+    cid = body["result"]["callBackCall_id"]
+    await simulator.advance(10)
+    call = list(simulator.engine.finished.values())[-1]
+    b = [leg for leg in call.legs.values() if leg.number == "79031110002"][0]
+    assert call.ended and b.answered_at is None and round(b.ended_at - call.started_at) == 6
+    assert events(callback_sink, "/event.php") == ["start_side_A", "pickup_side_A", "start_side_B",
+                                                   "end_side_B", "end_side_A"]
+    status, body = await rpc("getCallBackFollowmeCallInfo", {"customer_name": CUSTOMER, "callBackCall_id": cid})
+    assert body["error"]["data"] == "Call ended by cancel on side A"
+
+
+async def test_callback_url_with_a_scheme_is_used_verbatim(rpc, simulator):
+    await rpc("makeCallBackCallFollowme", {
+        "customer_name": CUSTOMER, "b_number": "79157775533", "callBackURL": "http://example.com/cb",
+        "simpleCallBackFollowmeStruct": [{"order": 1, "redirect_number": "79684881035", "type": "ringall"}]})
+    await simulator.advance(20)
+    sent = simulator.callbacks(kind="CallBack progress")
+    assert sent[0]["url"].startswith("http://http://example.com/cb/event.php?event=start_side_A")
+    assert sent[0]["error"] == "refused"
