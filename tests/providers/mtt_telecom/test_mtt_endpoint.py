@@ -109,3 +109,34 @@ async def test_other_http_methods_and_unknown_paths(simulator):
     assert body["jsonrpc"] == "2.0" and body["id"] is None and body["error"]["code"] == -32601
     async with simulator.request("GET", simulator.url(SLUG, "/nothing/here")) as r:
         assert r.status == 404 and (await r.json())["status"] == 404
+
+
+CUSTOMER_METHODS = {
+    "getServiceHistoryByCustomer": {"type": "dialed", "record_count": 5},
+    "getCustomerBalance": {}, "getPersonalAccountList": {},
+    "makeCallBackCallFollowme": {"b_number": "79157775533"},
+    "getCallBackFollowmeCallInfo": {"callBackCall_id": "1256ffb10774226b390ad1a2bc892c9c"},
+    "setCallBackPrompt": {"file_name": "a.wav"}, "getCallBackPromptInfo": {},
+    "setCallBackFollowme": {"callBackFollowmeStruct": [{"order": 1, "redirect_number": "79684881033",
+                                                        "type": "ringall"}]},
+    "getCallBackFollowme": {}, "deleteCallBackFollowme": {},
+}
+
+
+async def test_every_customer_method_refuses_another_agents_customer(rpc):
+    for method, params in CUSTOMER_METHODS.items():
+        status, body = await rpc(method, {"customer_name": "883140500000000", **params}, auth=OTHER)
+        assert status == 200 and body["error"] == {"code": -32002, "message": "Permission denied",
+                                                   "data": "agent does not have access to this customer"}, method
+        status, body = await rpc(method, {"customer_name": "199999999", **params})
+        assert status == 404 and body["error"]["code"] == -32001, method
+
+
+async def test_every_account_method_refuses_another_agents_sip_id(rpc):
+    for method, params in (("setFollowme", ["74951345897", [{"redirect_number": "79684881033"}]]),
+                           ("getFollowme", ["74951345897"])):
+        status, body = await rpc(method, params, auth=OTHER)
+        assert body["error"] == {"code": -32002, "message": "Permission denied",
+                                 "data": "You can not access to this sip_id"}
+    status, body = await rpc("getCallHistory", {"sip_id": "74951345897"}, auth=OTHER)
+    assert status == 404 and body["error"]["data"] == "No data found"
