@@ -136,7 +136,7 @@ async def get_callback_info(ctx, customer_name, callBackCall_id):
         raise E.data_not_found()
     if run.failure is not None and run.info is not None:
         raise E.data_not_found(run.failure)
-    return {"callBackFollowmeCallInfoStruct": run.info or _live_info(ctx.provider, run)}
+    return {"callBackFollowmeCallInfoStruct": run.info or _info(ctx.provider, run, ctx.now(), None)}
 
 
 def _seeded_info(seed) -> dict:
@@ -147,11 +147,6 @@ def _seeded_info(seed) -> dict:
             out[f"call_back_record_URL_{side}"] = {"downloadURL": url}
     out["callDescription"] = seed.callDescription
     return out
-
-
-def _live_info(p: "MttTelecomProvider", run: CallBackRun) -> dict:
-    now = p.sim.clock.now()
-    return _info(p, run, now, None)
 
 
 def _lengths(leg, now: float) -> float:
@@ -169,14 +164,13 @@ def _info(p: "MttTelecomProvider", run: CallBackRun, now: float, recording_id: O
         wait_b = (b.answered_at if b is not None else now) - run.b_dialled_at
     rate = p.state.world.settings.rate_per_minute
     cost = round((charged(real_a) + charged(real_b)) / 60 * rate, 2)
-    customer = p.state.customer(run.customer_name).customer
     out: dict[str, Any] = {
         "destination_A": "+" + a.number.lstrip("+") if a else "",
         "destination_B": "+" + b.number.lstrip("+") if b else "+" + run.b_number,
         "waiting_period_A": str(int(round(max(wait_a, 0)))), "waiting_period_B": str(int(round(max(wait_b, 0)))),
         "call_back_charged_length_A": str(charged(real_a)), "call_back_real_length_A": str(int(round(real_a))),
         "call_back_charged_length_B": str(charged(real_b)), "call_back_real_length_B": str(int(round(real_b))),
-        "call_back_cost": cost, "call_back_currency": customer.currency, "call_back_status": run.status,
+        "call_back_cost": cost, "call_back_currency": _currency(p, run), "call_back_status": run.status,
     }
     if recording_id:
         for side in ("A", "B"):
@@ -186,6 +180,11 @@ def _info(p: "MttTelecomProvider", run: CallBackRun, now: float, recording_id: O
             out[f"call_back_record_URL_{side}"] = {"downloadURL": f"http://{DOWNLOAD_HOST}/download/{tok}"}
     out["callDescription"] = run.description
     return out
+
+
+def _currency(p: "MttTelecomProvider", run: CallBackRun) -> str:
+    ref = p.state.customer(run.customer_name)   # None when a world patch removed the customer
+    return ref.customer.currency if ref is not None else "RUB"
 
 
 # --------------------------------------------------------------- engine
@@ -221,12 +220,11 @@ def _finished(p: "MttTelecomProvider", run: CallBackRun, record) -> None:
         run.failure = "Call ended by cancel on side A"
     run.info = _info(p, run, record.ended_at, run.recording_id)
     run.info["call_back_status"] = run.status if run.failure is None else "fail"
-    ref = p.state.customer(run.customer_name)
     cost = run.info["call_back_cost"]
     a_number = run.a_leg.number if run.a_leg else ""
     row = Cdr(record.started_at, "callback", run.caller_id or a_number, a_number, run.b_number,
               int(run.info["call_back_charged_length_A"]) + int(run.info["call_back_charged_length_B"]),
-              cost, curr=ref.customer.currency, disconnect_cause=record.cause or 16,
+              cost, curr=_currency(p, run), disconnect_cause=record.cause or 16,
               used_quantity=int(run.info["call_back_real_length_B"]), h323_conf_id=record.meta.get("h323_conf_id"),
               voice_record_exist=run.recording_id is not None)
     history.add_row(p, run.customer_name, row)

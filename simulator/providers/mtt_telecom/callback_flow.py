@@ -207,7 +207,8 @@ async def _ring(p, call: "Call", groups, alive: "Leg") -> ringing.Outcome:
 
 
 async def _play(p: "MttTelecomProvider", run: CallBackRun, leg: "Leg", side: str) -> bool:
-    prompts = p.state.customer(run.customer_name).customer.callback_prompts
+    ref = p.state.customer(run.customer_name)
+    prompts = ref.customer.callback_prompts if ref is not None else {}
     for step in run.messages(side):
         if step.type == "text":
             ok = await p.sim.engine.play(leg, None, text=step.value)
