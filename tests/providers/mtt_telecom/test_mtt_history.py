@@ -180,3 +180,23 @@ def test_history_store_is_bounded_and_keeps_its_indexes(monkeypatch):
     assert [r.ts for r in hist.of_type("incoming", "7900").between(0, 99)] == [8.0, 10.0]
     assert [r.ts for r in hist.of_account("acc0").between(0, 99)] == [9.0]
     assert hist.of_type("dialed", "791").between(0, 99) == []
+
+
+async def test_world_patch_is_a_support_change(rpc, simulator):
+    call = await simulator.start_call("mtt-telecom", "79031234567", "74951345897")
+    await simulator.advance(120)
+    assert call.ended
+    simulator.patch_world({"providers": {"mtt-telecom": {"tenants": {"romashka": {"customers": {
+        "110000000": {"balance": 50.0, "real_balance": 60.0}}}}}}})
+    status, body = await rpc("getCustomerBalance", ["110000000"])
+    assert body["result"]["balance"] == 50.0 and body["result"]["real_balance"] == 60.0
+    status, body = await rpc("getCallHistory", {"sip_id": "74951345897"})
+    assert body["result"]["incoming"][-1]["cli"] == "79031234567"   # the session's history stays
+
+
+async def test_callback_calls_are_in_the_history_of_their_number(rpc, simulator):
+    await rpc("makeCallBackCallFollowme", {"customer_name": "883140500000000", "b_number": "79157775533"})
+    await simulator.advance(90)
+    status, body = await rpc("getCallHistory", {"sip_id": "74951001010"})
+    row = body["result"]["callback"][-1]
+    assert row["cli"] == "79684881033" and row["clid"] == "79157775533" and row["charged"] == 3
