@@ -3,7 +3,7 @@ lengths, cost and record links) and the record downloads on fuds.mtt.ru."""
 from __future__ import annotations
 
 import hashlib
-from typing import TYPE_CHECKING, Any, Optional
+from typing import TYPE_CHECKING, Optional
 
 from aiohttp import web
 
@@ -15,6 +15,7 @@ from . import history
 from .callback_flow import EVENT, PLATFORM, CallBackRun, charged, run_flow, token
 from .callback_struct import MAKE_TIMEOUT, SECTION, StructError, parse_steps, stored
 from .cdr import Cdr
+from .models import CallBackFollowmeCallInfo, DownloadURL
 from .params import as_int, as_str, phone
 
 if TYPE_CHECKING:
@@ -140,13 +141,12 @@ async def get_callback_info(ctx, customer_name, callBackCall_id):
 
 
 def _seeded_info(seed) -> dict:
-    out = seed.model_dump(exclude={"call_back_record_URL_A", "call_back_record_URL_B", "callDescription"})
+    data = seed.model_dump()
     for side in ("A", "B"):
-        url = getattr(seed, f"call_back_record_URL_{side}")
+        url = data.pop(f"call_back_record_URL_{side}")
         if url:
-            out[f"call_back_record_URL_{side}"] = {"downloadURL": url}
-    out["callDescription"] = seed.callDescription
-    return out
+            data[f"call_back_record_URL_{side}"] = DownloadURL(downloadURL=url)
+    return CallBackFollowmeCallInfo(**data).answer()
 
 
 def _lengths(leg, now: float) -> float:
@@ -164,22 +164,21 @@ def _info(p: "MttTelecomProvider", run: CallBackRun, now: float, recording_id: O
         wait_b = (b.answered_at if b is not None else now) - run.b_dialled_at
     rate = p.state.world.settings.rate_per_minute
     cost = round((charged(real_a) + charged(real_b)) / 60 * rate, 2)
-    out: dict[str, Any] = {
-        "destination_A": "+" + a.number.lstrip("+") if a else "",
-        "destination_B": "+" + b.number.lstrip("+") if b else "+" + run.b_number,
-        "waiting_period_A": str(int(round(max(wait_a, 0)))), "waiting_period_B": str(int(round(max(wait_b, 0)))),
-        "call_back_charged_length_A": str(charged(real_a)), "call_back_real_length_A": str(int(round(real_a))),
-        "call_back_charged_length_B": str(charged(real_b)), "call_back_real_length_B": str(int(round(real_b))),
-        "call_back_cost": cost, "call_back_currency": _currency(p, run), "call_back_status": run.status,
-    }
+    links: dict[str, DownloadURL] = {}
     if recording_id:
+        rec = p.sim.engine.recordings.get(recording_id)
         for side in ("A", "B"):
             tok = token(getattr(p.sim.world, "seed", 0), run.id, side)
-            rec = p.sim.engine.recordings.get(recording_id)
             _downloads(p)[tok] = (run.id, rec.duration if rec else max(real_a, real_b), recording_id)
-            out[f"call_back_record_URL_{side}"] = {"downloadURL": f"http://{DOWNLOAD_HOST}/download/{tok}"}
-    out["callDescription"] = run.description
-    return out
+            links[f"call_back_record_URL_{side}"] = DownloadURL(downloadURL=f"http://{DOWNLOAD_HOST}/download/{tok}")
+    return CallBackFollowmeCallInfo(
+        destination_A="+" + a.number.lstrip("+") if a else "",
+        destination_B="+" + (b.number if b else run.b_number).lstrip("+"),
+        waiting_period_A=str(int(round(max(wait_a, 0)))), waiting_period_B=str(int(round(max(wait_b, 0)))),
+        call_back_charged_length_A=str(charged(real_a)), call_back_real_length_A=str(int(round(real_a))),
+        call_back_charged_length_B=str(charged(real_b)), call_back_real_length_B=str(int(round(real_b))),
+        call_back_cost=cost, call_back_currency=_currency(p, run), call_back_status=run.status,
+        callDescription=run.description, **links).answer()
 
 
 def _currency(p: "MttTelecomProvider", run: CallBackRun) -> str:

@@ -10,6 +10,7 @@ from ...jsonrpc import MethodSet, Param
 from ...world import rng_for
 from . import errors as E
 from . import ringing
+from .models import FollowmeStruct
 from .params import as_int, as_str, phone
 from .period import PeriodError, parse
 from .state import number_of
@@ -85,10 +86,10 @@ async def get_followme(ctx, sip_id):
     if not rows:
         raise E.data_not_found(E.NO_FOLLOWME)
     return {"sip_id": ref.sip_id, "i_account": str(i_account(ref)),
-            "followme_struct": [len(rows), [{
-                "I_FOLLOW_ORDER": str(n), "ACTIVE": r.active, "NAME": r.name, "REDIRECT_NUMBER": r.redirect_number,
-                "PERIOD": r.period, "PERIOD_DESCRIPTION": r.period_description, "TIMEOUT": str(r.timeout),
-            } for n, r in enumerate(rows, 1)]]}
+            "followme_struct": [len(rows), [FollowmeStruct(
+                I_FOLLOW_ORDER=str(n), ACTIVE=r.active, NAME=r.name, REDIRECT_NUMBER=r.redirect_number,
+                PERIOD=r.period, PERIOD_DESCRIPTION=r.period_description, TIMEOUT=str(r.timeout),
+            ).model_dump() for n, r in enumerate(rows, 1)]]}
 
 
 def i_account(ref: "AccountRef") -> int:

@@ -15,6 +15,7 @@ from ...engine.audio import wav_info
 from ...jsonrpc import MethodSet, Param
 from . import errors as E
 from .callback_struct import SECTION
+from .models import CallBackPromptUpload
 from .params import as_str
 from .timefmt import date_msk
 from .world import CallBackPrompt
@@ -70,9 +71,9 @@ async def set_callback_prompt(ctx, customer_name, file_name):
         del uploads[next(iter(uploads))]
     p.sim.clock.call_later(UPLOAD_TIMEOUT, _expire, p, upload)
     settings = ctx.state.world.settings
-    return {"uploadURL": f"https://{settings.upload_host}/upload/{upload_id}",
-            "statusURL": f"https://{settings.upload_host}/status/{upload_id}",
-            "maxsize": settings.upload_maxsize, "accepted_formats": FORMATS}
+    return CallBackPromptUpload(uploadURL=f"https://{settings.upload_host}/upload/{upload_id}",
+                                statusURL=f"https://{settings.upload_host}/status/{upload_id}",
+                                maxsize=settings.upload_maxsize, accepted_formats=FORMATS).model_dump()
 
 
 @RPC.method("getCallBackPromptInfo", [Param("customer_name")], returns="array", section=SECTION)
