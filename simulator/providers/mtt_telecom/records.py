@@ -51,12 +51,13 @@ class Record:
         each = self.duration / self.parts
         return each if n < self.parts else self.duration - each * (self.parts - 1)
 
-    def urls(self, ext: str) -> list[str]:
+    def urls(self, ext: str, hosts: tuple[str, str] = (RC, RS)) -> list[str]:
+        """Links on ``hosts`` (settings.record_hosts: one-part records, split records)."""
         if self.parts == 1:
             dirs = "/".join(self.key.replace("_", "")[i:i + 2] for i in range(0, 32, 2))
-            return [f"http://{RC}/{self.owner}/{dirs}/{self.key}_1.{ext}"]
+            return [f"http://{hosts[0]}/{self.owner}/{dirs}/{self.key}_1.{ext}"]
         # the document's split links read rs.mtt.ru/%/...: "%" stands for the customer's folder
-        return [f"http://{RS}/{self.owner}/{self.key}_{n}.{ext}" for n in range(1, self.parts + 1)]
+        return [f"http://{hosts[-1]}/{self.owner}/{self.key}_{n}.{ext}" for n in range(1, self.parts + 1)]
 
 
 def conf_key(h323_conf_id: str) -> Optional[str]:
@@ -112,7 +113,7 @@ def handlers(p: "MttTelecomProvider") -> dict:
         rec = find(p, request.match_info["h323_conf_id"])
         if rec is None or rec.tenant_id != tenant_id:
             return _not_found()
-        return web.json_response(rec.urls(ext))
+        return web.json_response(rec.urls(ext, tuple(p.state.world.settings.record_hosts) or (RC, RS)))
 
     async def v1(request: web.Request) -> web.StreamResponse:
         return await urls(request, "wav")
