@@ -93,14 +93,11 @@ class Server:
             return self.error_reply(parse_error())
         if isinstance(data, list):
             return await self._batch(data, ctx)
-        answer, name = await self._one(data, ctx)
+        answer, name, error = await self._one(data, ctx)
+        methods = [name] if name else []
         if answer is None:
-            return Reply(204, None, name or INVALID, [name] if name else [])
-        status = 200
-        if "error" in answer:
-            status = self._status(answer["_error"])
-            del answer["_error"]
-        return Reply(status, answer, name or INVALID, [name] if name else [])
+            return Reply(204, None, name or INVALID, methods)
+        return Reply(200 if error is None else self._status(error), answer, name or INVALID, methods)
 
     def error_reply(self, error: JsonRpcError, id_: Any = None, operation: str = INVALID) -> Reply:
         """A single error answer outside dispatch (authentication, a fault)."""
@@ -117,53 +114,46 @@ class Server:
             return self.error_reply(invalid_request(f"Batch of more than {self.max_batch} calls"))
         answers, names = [], []
         for item in items:
-            answer, name = await self._one(item, ctx)
+            answer, name, _ = await self._one(item, ctx)
             if name:
                 names.append(name)
             if answer is not None:
-                answer.pop("_error", None)
                 answers.append(answer)
         return Reply(200 if answers else 204, answers or None, BATCH, names)
 
-    async def _one(self, item: Any, ctx: Any) -> tuple[dict | None, str | None]:
-        """(the answer or None for a notification, the declared method called or None)."""
+    async def _one(self, item: Any, ctx: Any) -> tuple[dict | None, str | None, JsonRpcError | None]:
+        """(the answer or None for a notification, the declared method called or None, the error)."""
+        def fail(error: JsonRpcError, id_: Any = None, name: str | None = None, quiet: bool = False):
+            return (None if quiet else error_object(error, id_)), name, error
+
         if not isinstance(item, dict):
-            return self._error(invalid_request(), None), None
+            return fail(invalid_request())
         id_ = item.get("id", _ABSENT)
         notification = id_ is _ABSENT
         if not notification and not _valid_id(id_):
-            return self._error(invalid_request("id must be a string, a number or null"), None), None
+            return fail(invalid_request("id must be a string, a number or null"))
         echo = None if notification else id_
         if item.get("jsonrpc") != "2.0":
-            return self._error(invalid_request("jsonrpc must be exactly \"2.0\""), echo), None
+            return fail(invalid_request("jsonrpc must be exactly \"2.0\""), echo)
         name = item.get("method")
         if not isinstance(name, str):
-            return self._error(invalid_request("method must be a string"), echo), None
+            return fail(invalid_request("method must be a string"), echo)
         params = item.get("params")
         if "params" in item and not isinstance(params, (list, dict)):
-            return self._error(invalid_request("params must be an array or an object"), echo), None
+            return fail(invalid_request("params must be an array or an object"), echo)
         method = self.methods.get(name)
         if method is None:
-            return (None if notification else self._error(method_not_found(), echo)), None
+            return fail(method_not_found(), echo, quiet=notification)
         try:
-            kwargs = method.bind(params)
-            result = await method.handler(ctx, **kwargs)
+            result = await method.handler(ctx, **method.bind(params))
         except JsonRpcError as exc:
-            return (None if notification else self._error(exc, echo)), name
+            return fail(exc, echo, name, quiet=notification)
         except (asyncio.CancelledError, KeyboardInterrupt):
             raise
         except Exception:
             log.exception("JSON-RPC method %s failed", name)
-            return (None if notification else self._error(internal_error(), echo)), name
-        if notification:
-            return None, name
-        return result_object(result, echo), name
-
-    @staticmethod
-    def _error(error: JsonRpcError, id_: Any) -> dict:
-        out = error_object(error, id_)
-        out["_error"] = error
-        return out
+            return fail(internal_error(), echo, name, quiet=notification)
+        return (None if notification else result_object(result, echo)), name, None
 
 
 def response(reply: Reply, headers: dict[str, str] | None = None) -> web.Response:
