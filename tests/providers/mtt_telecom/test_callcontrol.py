@@ -247,3 +247,29 @@ async def test_caller_hangs_up_while_ringing(simulator, client):
     await simulator.start_call("mtt-telecom", CALLER, SIP, caller={"give_up_after": 8})
     await simulator.advance(60)
     assert client.kinds() == [("o", None), ("h", "A")]
+
+
+@pytest.mark.parametrize("name,dialled,cause", [
+    ("getControlCallFollowMe.response.json", ["79684881033"], None),
+    ("getControlCallFollowMe.response-reject.json", [], 21),
+    ("getControlCallFollowMe.response-reject-number.json", [], 21),
+    ("getControlCallFollowMe.response-reject-prompt.json", [], 21),
+])
+async def test_the_documented_answers_drive_calls(simulator, client, name, dialled, cause):
+    """The document's answers verbatim (their event_URLs are foreign hosts: those events are refused)."""
+    import json as _json
+    from .part2_examples import EXAMPLES
+    result = _json.loads((EXAMPLES / name).read_text(encoding="utf-8"))["result"]
+    client.answer(result)
+    call = await simulator.start_call("mtt-telecom", CALLER, SIP, caller={"hangup_after": 30})
+    await simulator.advance(120)
+    done, legs_ = legs(simulator, call)
+    assert [l.number for l in legs_] == dialled
+    if cause is not None:
+        assert done.cause == cause
+    else:
+        prompts = [e["duration"] for e in done.timeline if e["event"] == "prompt.started"]
+        assert prompts == [3, 2]   # greeting_a.mp3 to the caller, greeting_b.mp3 to 79684881033
+    if "event_URL" in result:
+        events = simulator.journal(provider="mtt-telecom", direction="out", kind="call control event")
+        assert events and all(e["error"] == "refused" for e in events)
