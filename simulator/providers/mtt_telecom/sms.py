@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import uuid
 from typing import Any, Optional
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from aiohttp import web
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -261,11 +261,22 @@ class SmsApi:
         fields = {"account_sid": acc.sid, "direction": msg.direction, "from": sender, "hash": "view",
                   "message_sid": msg.message_sid, "status": msg.status, "text": msg.text, "to": receiver}
         get = acc.cfg.event_method == "GET"
+        if not self._https_or_test_receiver(url):
+            self.p.sim.journal.add("out", "SMS event", self.p.slug, acc.tenant, method=acc.cfg.event_method,
+                                   url=url, attempt=1, status=None, error="refused",
+                                   detail="SMS events go to https URLs only (\"строго в формате https\")")
+            return
         self.p.sim.delivery.send(Callback(
             provider=self.p.slug, url=url, kind="SMS event", method=acc.cfg.event_method,
             body=None if get else urlencode(fields), params=fields if get else None,
             content_type=None if get else "application/x-www-form-urlencoded",
             tenant=acc.tenant, policy=EVENT_POLICY, meta={"message_sid": msg.message_sid}))
+
+    def _https_or_test_receiver(self, url: str) -> bool:
+        parts = urlsplit(url)
+        if parts.scheme == "https":
+            return True
+        return parts.hostname in ("127.0.0.1", "localhost", "::1") and self.p.state.world.settings.loopback_receivers
 
     def describe(self) -> dict:
         seen = {id(a): a for a in self.accounts.values()}

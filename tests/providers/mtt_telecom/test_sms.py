@@ -214,3 +214,13 @@ async def test_unknown_paths_and_methods_answer_the_envelope(simulator):
     assert status == 405 and body["status_code"] == 405 and body["request_id"]
     status, body = await send(simulator, "GET", BASE + "/nothing", auth=AUTH)
     assert status == 404 and body["status_code"] == 404
+
+
+async def test_events_need_https_outside_test_receivers(simulator):
+    simulator.patch_world({"providers": {"mtt-telecom": {"tenants": {"romashka": {"msapi": {
+        SMS_SID: {"event_url": "http://crm.example.ru/sms"}}}}}}})
+    await send(simulator, "POST", BASE + "/messages", auth=AUTH, json={"from": "79587625004", "to": "79587643270",
+                                                                      "text": "x"})
+    await simulator.advance(10)
+    events = simulator.journal(provider="mtt-telecom", direction="out", kind="SMS event")
+    assert len(events) == 4 and all(e["error"] == "refused" for e in events)
