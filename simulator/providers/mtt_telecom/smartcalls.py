@@ -112,7 +112,7 @@ class SmartCalls:
         api: SbApi = tenant.sb_api
         try:
             body = json.loads(await request.read() or b"null")
-        except (ValueError, UnicodeDecodeError):
+        except (ValueError, UnicodeDecodeError, RecursionError):
             body = None
         if not isinstance(body, dict) or not isinstance(body.get("data"), dict):
             return _json({"result": {"success": 0, "error": "\"data\" not found in request body"},

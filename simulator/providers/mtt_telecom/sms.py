@@ -361,7 +361,7 @@ async def _json_object(request: web.Request) -> dict:
     raw = await request.read()
     try:
         data = json.loads(raw) if raw.strip() else {}
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
         raise SmsError(400, "Invalid params: the body is not valid JSON") from None
     if not isinstance(data, dict):
         raise SmsError(400, "Invalid params: the body should be a JSON object")

@@ -130,3 +130,9 @@ async def test_via_the_real_host(simulator, events):
 async def test_wrong_http_method(simulator):
     status, body = await send(simulator, "GET", "/v1/sb", auth=SB)
     assert status == 405 and set(body) == {"message"}
+
+
+async def test_deeply_nested_body(simulator):
+    status, body = await send(simulator, "POST", "/v1/sb", auth=SB, data=b"[" * 100000 + b"]" * 100000,
+                              headers={"Content-Type": "application/json"})
+    assert status == 200 and body["result"]["success"] == 0

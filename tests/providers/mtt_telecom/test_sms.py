@@ -224,3 +224,9 @@ async def test_events_need_https_outside_test_receivers(simulator):
     await simulator.advance(10)
     events = simulator.journal(provider="mtt-telecom", direction="out", kind="SMS event")
     assert len(events) == 4 and all(e["error"] == "refused" for e in events)
+
+
+async def test_deeply_nested_body(simulator):
+    status, body = await send(simulator, "POST", BASE + "/messages", auth=AUTH, data=b"[" * 100000 + b"]" * 100000,
+                              headers={"Content-Type": "application/json"})
+    assert status == 400 and body["status_code"] == 400
