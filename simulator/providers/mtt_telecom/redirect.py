@@ -91,7 +91,7 @@ async def redirect(provider, call: "Call", origin: "Leg", targets: list[Target],
     else:
         order = rings[:1] if mode == "single" else rings
         if mode == "random":
-            rng_for(call.id, "premedia-random").shuffle(order)
+            rng_for(getattr(provider.sim.world, "seed", 0), call.id, "premedia-random").shuffle(order)
         outcome = ringing.Outcome(None)
         for t in order:
             if origin.ended:

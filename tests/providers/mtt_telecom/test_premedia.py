@@ -197,3 +197,15 @@ def test_mp3_seconds_of_a_frame():
     assert mp3_seconds(MP3_1S) == pytest.approx(1.0)
     tagged = b"ID3\x04\x00\x00\x00\x00\x00\x0a" + bytes(10) + MP3_1S
     assert mp3_seconds(tagged) == pytest.approx(1.0)
+
+
+async def test_random_sequence_rings_every_number_once(simulator):
+    await gapi(simulator, "setFollowme", {"sip_id": SIP, "sequence": "Random", "followmeStructure": [
+        {"redirect_number": n, "timeout": 5} for n in ("79160000011", "79160000012", "79160000013")]})
+    simulator.patch_world({"parties": {"numbers": {f"+7916000001{i}": {"no_answer": 0} for i in (1, 2, 3)}}})
+    call = await simulator.start_call("mtt-telecom", "79161230000", SIP)
+    await simulator.advance(60)
+    done = simulator.engine.get(call.id)
+    rung = [l.number for l in done.legs.values() if l.role == "dialled"]
+    assert sorted(rung) == ["79160000011", "79160000012", "79160000013"]
+    assert done.cause == 19
