@@ -72,7 +72,7 @@ def openapi_document() -> dict:
                                         "properties": {"slug": {"type": "string"}, "state": {}}}),
                           "404": ERROR}}},
         "/_sim/providers/{slug}/actions/{action}": {"post": {
-            "summary": "a provider's own control action (e.g. mtt-telecom sms.inbound: an inbound SMS)",
+            "summary": "run a provider's control action (its control_actions), e.g. mint an OAuth code",
             "parameters": [{"name": "slug", "in": "path", "required": True, "schema": {"type": "string"}},
                            {"name": "action", "in": "path", "required": True, "schema": {"type": "string"}}],
             "requestBody": {"required": False, "content": {"application/json": {"schema": {"type": "object"}}}},

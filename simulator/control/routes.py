@@ -88,13 +88,19 @@ def setup_control(app: web.Application, sim: Simulator) -> None:
         provider = sim.providers.get(request.match_info["slug"])
         if provider is None:
             return _error(404, "unknown provider")
+        action = request.match_info["action"]
+        if action not in provider.control_actions:
+            return _error(404, f"{provider.slug} has no action {action!r}; it has: "
+                               f"{', '.join(provider.control_actions) or 'none'}")
         body = await _json_body(request)
         try:
-            result = await provider.control_action(request.match_info["action"], body)
-        except KeyError as exc:
-            return _error(404, f"unknown action: {exc.args[0] if exc.args else ''}")
-        except (ValueError, LookupError, TypeError) as exc:
+            result = await provider.control_action(action, body if body is not None else {})
+        except ValidationError as exc:
+            return _error(422, describe_errors(exc))
+        except ValueError as exc:
             return _error(422, str(exc))
+        except LookupError as exc:
+            return _error(404, str(exc.args[0]) if exc.args else "not found")
         return web.json_response(result, dumps=lambda d: json.dumps(d, default=str, ensure_ascii=False))
 
     @r.get("/_sim/world")

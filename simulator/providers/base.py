@@ -3,7 +3,7 @@ and how inbound calls start. The core never needs editing to add one."""
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Mapping
 
 from aiohttp import web
 from pydantic import BaseModel
@@ -23,6 +23,9 @@ class Provider:
     section_model: ClassVar[type[BaseModel] | None] = None
     #: every operation and callback of the document (simulator/catalogue.py)
     catalogue: ClassVar[Catalogue | None] = None
+    #: actions the control API runs for this provider (POST /_sim/providers/{slug}/actions/{name}):
+    #: {name: what it does}, e.g. minting an OAuth code for a test that drives no login form
+    control_actions: ClassVar[Mapping[str, str]] = {}
 
     def __init__(self, sim: "Simulator"):
         self.sim = sim
@@ -55,6 +58,12 @@ class Provider:
     async def shutdown(self) -> None:
         pass
 
+    async def control_action(self, name: str, body: Any) -> Any:
+        """Run one of ``control_actions`` with the request's JSON body; the JSON-able result is
+        the answer. Raise ValueError (or a pydantic ValidationError) for a body it refuses (422)
+        and LookupError for something the body names that does not exist (404)."""
+        raise LookupError(f"no action {name!r}")
+
     # ----------------------------------------------------------------- HTTP
     def setup_routes(self, app: web.Application) -> None:
         """Add the provider's routes, with the paths exactly as the document writes them."""
@@ -71,12 +80,6 @@ class Provider:
         except ValueError:
             status = 500
         return self.error_response(request, status, f"injected fault {code}")
-
-    async def control_action(self, action: str, body: Any) -> Any:
-        """POST /_sim/providers/{slug}/actions/{action}: something only this provider can be
-        asked to do (an inbound SMS ...). KeyError: no such action; ValueError/LookupError:
-        refused (422). Returns the JSON-able answer."""
-        raise KeyError(action)
 
     # ---------------------------------------------------------------- calls
     async def start_call(self, req: "CallRequest") -> "Call":

@@ -37,6 +37,8 @@ class MttTelecomProvider(Provider):
     hosts = HOSTS
     section_model = MttTelecomWorld
     catalogue = CATALOGUE
+    control_actions = {name: (fn.__doc__ or "").strip().splitlines()[0]
+                       for module in MODULES for name, fn in getattr(module, "ACTIONS", {}).items()}
 
     def __init__(self, sim):
         super().__init__(sim)
@@ -149,14 +151,14 @@ class MttTelecomProvider(Provider):
         message = "Data not found" if rpc_code == -32001 else None
         return self.json(error_object(JsonRpcError(rpc_code, message), id_), status=status)
 
-    async def control_action(self, action: str, body: Any) -> Any:
-        """POST /_sim/providers/mtt-telecom/actions/{action}: the ACTIONS modules declare
+    async def control_action(self, name: str, body: Any) -> Any:
+        """POST /_sim/providers/mtt-telecom/actions/{name}: the ACTIONS the modules declare
         (sms.inbound: an inbound SMS)."""
         for module in MODULES:
-            fn = getattr(module, "ACTIONS", {}).get(action)
+            fn = getattr(module, "ACTIONS", {}).get(name)
             if fn is not None:
-                return await fn(self, body if body is not None else {})
-        raise KeyError(action)
+                return await fn(self, body)
+        raise LookupError(f"no action {name!r}")
 
     # ---------------------------------------------------------------- calls
     async def start_call(self, req: "CallRequest") -> "Call":

@@ -342,6 +342,7 @@ class InboundSms(BaseModel):
 
 
 async def inbound_action(provider, body: Any) -> dict:
+    """an inbound SMS {account_sid, from, to, text} to one of the account's numbers"""
     try:
         req = InboundSms.model_validate(body)
     except ValidationError as exc:
