@@ -230,3 +230,11 @@ async def test_deeply_nested_body(simulator):
     status, body = await send(simulator, "POST", BASE + "/messages", auth=AUTH, data=b"[" * 100000 + b"]" * 100000,
                               headers={"Content-Type": "application/json"})
     assert status == 400 and body["status_code"] == 400
+
+
+async def test_control_actions_are_listed(simulator):
+    status, body = await send(simulator, "POST", "/_sim/providers/mtt-telecom/actions/nothing", json={})
+    assert status == 404 and "sms.inbound" in body["error"]
+    status, body = await send(simulator, "POST", "/_sim/providers/mtt-telecom/actions/sms.inbound",
+                              json={"account_sid": "accnothing", "from": "79587643270", "to": "79587625012"})
+    assert status == 404
