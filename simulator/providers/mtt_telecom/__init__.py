@@ -1,12 +1,4 @@
-"""MTT Telecom API — registered so its slug and hosts route; its API is not built yet."""
-from ..base import Provider
-from ..registry import register
-from .world import MttTelecomWorld
+"""MTT Telecom API ("Gnezdo", mtt-telecom-api.txt): see provider.py and catalogue.py."""
+from .provider import MttTelecomProvider
 
-
-@register
-class MttTelecomProvider(Provider):
-    slug = "mtt-telecom"
-    title = "MTT Telecom API"
-    hosts = ("webapicommon.mtt.ru", "gapi.mtt.ru", "sb-api.mtt.ru", "msapi.mtt.ru", "rc.mtt.ru", "api.mtt.ru", )
-    section_model = MttTelecomWorld
+__all__ = ["MttTelecomProvider"]

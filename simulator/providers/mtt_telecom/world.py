@@ -80,6 +80,17 @@ class SmsNumber(StrictModel):
     direction: Literal["IN", "OUT", "BOTH"] = "OUT"
 
 
+class SmsMessageSeed(StrictModel):
+    """A message already in an SMS account's history (the document's examples), keyed by message_sid."""
+
+    direction: Literal["inbound", "outbound"] = "inbound"
+    number: str = Field(description="the account's own number (the examples' `number`)")
+    external_number: str = Field(description="the other party's number")
+    text: str = ""
+    created_at: int = Field(ge=0, description="Unix seconds")
+    status: str = "received"
+
+
 class MsApi(StrictModel):
     """An SMS account on msapi.mtt.ru (REST, Basic {accountSID}:{authToken}), keyed by accountSID."""
 
@@ -91,6 +102,9 @@ class MsApi(StrictModel):
     event_method: Literal["POST", "GET"] = "POST"
     history_days: int = Field(7, ge=0, le=366)
     messages_per_day: int = Field(10, ge=0, le=10_000)
+    messages: dict[str, SmsMessageSeed] = Field(default_factory=dict, description="seed history, keyed by message_sid")
+    outcomes: dict[str, Literal["delivered", "undelivered", "rejected"]] = Field(
+        default_factory=dict, description="final status of messages sent to a destination number (default delivered)")
 
     @field_validator("event_url")
     @classmethod
@@ -114,6 +128,11 @@ class FollowmeEntry(StrictModel):
     period: str = "always"
     period_description: str = "Always"
     dtmf: Optional[str] = Field(None, pattern=r"^[0-9*#wW]+$")
+    # setFollowme's optional fields: accepted and kept, not echoed by getFollowme (wire-facts 4.1)
+    domain: Optional[str] = None
+    use_tcp: Optional[YN] = None
+    keep_original_cli: Optional[Literal["Y", "N", "I"]] = None
+    keep_original_cld: Optional[YN] = None
 
     @field_validator("redirect_number")
     @classmethod
@@ -171,6 +190,7 @@ class CallBackStep(StrictModel):
     name: Optional[str] = None
     side: Optional[Literal["A", "B"]] = None
     value: Optional[str] = None
+    caller_id: Optional[str] = Field(None, description="the number this side-A number sees (else client_caller_id)")
 
 
 class CallBackSettings(StrictModel):
@@ -344,6 +364,13 @@ class TelecomSettings(StrictModel):
     upload_maxsize: int = Field(1_048_576, gt=0)
     record_hosts: list[str] = Field(default_factory=lambda: ["rc.mtt.ru", "rs.mtt.ru"])
     history_limit: int = Field(1000, gt=0, description="rows per history answer")
+    rate_per_minute: float = Field(
+        1.5, ge=0, description="charge per started minute of dialed and forwarded calls (balance, history)")
+    period_timezone: str = Field(
+        "Europe/Moscow", description="time zone in which follow-me PERIOD expressions are evaluated")
+    loopback_receivers: bool = Field(
+        True, description="client URLs on 127.0.0.1/localhost may use any port and plain http "
+        "(test receivers listen on free ports); real host names keep the documented 80/443 and https rules")
 
 
 class MttTelecomWorld(StrictModel):

@@ -94,7 +94,7 @@ async def test_mtt_telecom_document_examples_are_in_the_live_world(simulator):
     assert tenant["gbl_rules"] == ["79663089363", "79266966166"]
     # sb-api and SMS
     assert set(tenant["sb_api"]["methods"]) == {"metod", "ivr-api"}
-    assert {"7958000000", "74996489150"} <= set(tenant["sb_api"]["sip_ids"])
+    assert {"79580000000", "74996489150"} <= set(tenant["sb_api"]["sip_ids"])  # 11-digit (issue 12)
     assert "accefd5c385-f2aa-3dd4-9c0b-01abf00ccfe" in tenant["msapi"]
     # every URL the platform calls is on loopback
     for customer in customers.values():

@@ -1,0 +1,186 @@
+"""An OpenRPC 1.x document (contracts/<slug>/openrpc.yaml) as a validator of JSON-RPC
+exchanges in journal entries: params, results and errors per method, batches matched by id.
+
+Extensions the document may carry: ``x-http-status`` on an error object (the HTTP status, or
+the list of statuses, the provider answers it with) and ``x-http-status-default`` at the top
+(status of every other single answer, 200 when absent). A method with ``x-direction: out`` is
+one the simulator calls on the application (its requests are checked on outbound entries).
+"""
+from __future__ import annotations
+
+import json
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .openapi import ContractViolation
+
+STANDARD_CODES = {-32700, -32600, -32601, -32602, -32603}
+#: journal operation names of simulator.jsonrpc.server (batch, a body naming no declared method)
+BATCH, INVALID = "rpc.batch", "rpc.invalid"
+
+
+class OpenRpcContract:
+    def __init__(self, path: Path | str):
+        self.path = Path(path)
+
+    @cached_property
+    def document(self) -> dict:
+        text = self.path.read_text(encoding="utf-8")
+        return json.loads(text) if self.path.suffix == ".json" else yaml.safe_load(text)
+
+    @cached_property
+    def methods(self) -> dict[str, dict]:
+        return {m["name"]: self.resolve(m) for m in self.document.get("methods", [])}
+
+    def resolve(self, node: Any) -> Any:
+        """Follow a ``$ref`` into the document (one level at a time, as often as needed)."""
+        seen = 0
+        while isinstance(node, dict) and "$ref" in node and not node["$ref"].startswith("#/components/schemas/"):
+            ref = node["$ref"]
+            if not ref.startswith("#/"):
+                raise ContractViolation(f"{self.path.name}: external $ref {ref!r} is not supported")
+            node = self.document
+            for part in ref[2:].split("/"):
+                node = node[part]
+            seen += 1
+            if seen > 20:
+                raise ContractViolation(f"{self.path.name}: $ref loop at {ref!r}")
+        return node
+
+    def method(self, name: str) -> dict:
+        try:
+            return self.methods[name]
+        except KeyError:
+            raise ContractViolation(f"method {name!r} is not in {self.path.name}") from None
+
+    # ---------------------------------------------------------- validation
+    def validate(self, schema: dict, instance: Any, where: str) -> None:
+        from jsonschema import Draft202012Validator
+        from jsonschema.exceptions import ValidationError
+
+        doc = {**schema, "components": self.document.get("components", {})}
+        try:
+            Draft202012Validator(doc).validate(instance)
+        except ValidationError as exc:
+            raise ContractViolation(f"{self.path.name} {where}: {exc.message} at {list(exc.absolute_path)}") from None
+
+    def check_params(self, name: str, params: Any) -> None:
+        method = self.method(name)
+        declared = [self.resolve(p) for p in method.get("params", [])]
+        structure = method.get("paramStructure", "either")
+        if params is None:
+            params = {}
+        if isinstance(params, list):
+            if structure == "by-name":
+                raise ContractViolation(f"{name}: positional params but the contract says by-name")
+            if len(params) > len(declared):
+                raise ContractViolation(f"{name}: {len(params)} positional params, {len(declared)} declared")
+            given = {p["name"]: v for p, v in zip(declared, params)}
+        elif isinstance(params, dict):
+            if structure == "by-position":
+                raise ContractViolation(f"{name}: named params but the contract says by-position")
+            given = params
+        else:
+            raise ContractViolation(f"{name}: params is neither an array nor an object")
+        for p in declared:
+            if p["name"] in given:
+                if "schema" in p:
+                    self.validate(p["schema"], given[p["name"]], f"{name} param {p['name']}")
+            elif p.get("required"):
+                raise ContractViolation(f"{name}: required param {p['name']!r} missing")
+
+    def check_result(self, name: str, result: Any) -> None:
+        spec = self.resolve(self.method(name).get("result") or {})
+        if "schema" in spec:
+            self.validate(spec["schema"], result, f"{name} result")
+
+    def declared_error(self, name: str | None, code: int) -> dict | None:
+        """The method's error of ``code``; for a body naming no declared method (auth failures,
+        invalid requests) any error of components.errors."""
+        if name is None or name not in self.methods:
+            errors = self.document.get("components", {}).get("errors", {}).values()
+            return next((e for e in errors if e.get("code") == code), None)
+        for err in self.methods[name].get("errors", []):
+            err = self.resolve(err)
+            if err.get("code") == code:
+                return err
+        return None
+
+    def check_error(self, name: str | None, error: Any, status: int | None = None, *, single: bool = True) -> None:
+        if not (isinstance(error, dict) and isinstance(error.get("code"), int)
+                and isinstance(error.get("message"), str)):
+            raise ContractViolation(f"{name}: not a JSON-RPC error object: {error!r}")
+        declared = self.declared_error(name, error["code"])
+        if declared is None and error["code"] not in STANDARD_CODES:
+            raise ContractViolation(f"{name}: error code {error['code']} is not declared for the method")
+        if declared is not None and declared.get("message") not in (None, error["message"]):
+            raise ContractViolation(f"{name}: error {error['code']} message {error['message']!r}, "
+                                    f"contract {declared['message']!r}")
+        if single and status is not None:
+            want = (declared or {}).get("x-http-status", self.document.get("x-http-status-default", 200))
+            allowed = want if isinstance(want, list) else [want]
+            if status not in allowed:
+                raise ContractViolation(f"{name}: error {error['code']} with HTTP {status}, contract {want}")
+
+    def check_answer(self, name: str | None, answer: Any, status: int | None, *, single: bool = True) -> None:
+        if not isinstance(answer, dict) or answer.get("jsonrpc") != "2.0" or "id" not in answer:
+            raise ContractViolation(f"{name}: not a JSON-RPC response object: {answer!r}")
+        if ("result" in answer) == ("error" in answer):
+            raise ContractViolation(f"{name}: a response holds exactly one of result and error")
+        if "error" in answer:
+            self.check_error(name, answer["error"], status, single=single)
+        else:
+            if name is None:
+                raise ContractViolation(f"a result for a request that names no declared method: {answer!r}")
+            self.check_result(name, answer["result"])
+            if single and status is not None and status != 200:
+                raise ContractViolation(f"{name}: a result with HTTP {status}")
+
+    def check_exchange(self, request_body: str | bytes | None, response_body: str | bytes | None,
+                       status: int | None) -> int:
+        """One HTTP exchange (single call or batch); returns how many calls were checked."""
+        try:
+            request = json.loads(request_body) if request_body else None
+        except ValueError:
+            request = None
+        answer = json.loads(response_body) if response_body else None
+        if isinstance(request, list) and request:
+            if answer is None:
+                return 0  # notifications only
+            if not isinstance(answer, list):
+                self.check_answer(None, answer, status)
+                return 1
+            by_id = {json.dumps(r.get("id")): r for r in request if isinstance(r, dict) and "id" in r}
+            for item in answer:
+                req = by_id.get(json.dumps(item.get("id"))) if isinstance(item, dict) else None
+                name = req.get("method") if isinstance(req, dict) and req.get("method") in self.methods else None
+                self.check_answer(name, item, status, single=False)
+                if name and isinstance(req, dict):
+                    self.check_params(name, req.get("params"))
+            return len(answer)
+        if answer is None:
+            return 0
+        name = request.get("method") if isinstance(request, dict) and request.get("method") in self.methods else None
+        self.check_answer(name, answer, status)
+        if name and "result" in answer:
+            self.check_params(name, request.get("params"))
+        return 1
+
+    def check_entry(self, entry: dict) -> int:
+        """A journal entry: an inbound exchange, or an outbound request of an ``x-direction: out``
+        method (its answer is the application's, checked by the simulator itself)."""
+        if entry.get("direction") == "in":
+            if entry.get("status") is None or (entry.get("response_body") or "").endswith("…"):
+                return 0
+            return self.check_exchange(entry.get("request_body"), entry.get("response_body"), entry["status"])
+        if entry.get("direction") == "out" and entry.get("request_body"):
+            request = json.loads(entry["request_body"])
+            name = request.get("method")
+            if self.method(name).get("x-direction") != "out":
+                raise ContractViolation(f"{name}: sent to the application but not an x-direction out method")
+            self.check_params(name, request.get("params"))
+            return 1
+        return 0
