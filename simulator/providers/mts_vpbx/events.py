@@ -9,7 +9,7 @@ from .calls import META, AbonentCall, ms
 from .models import CallHistoryRecord, Event
 
 if TYPE_CHECKING:
-    from . import MtsVpbx
+    from .provider import MtsVpbx
 
 CAUSES = {
     1: "UNASSIGNED_NUMBER", 3: "NO_ROUTE_TO_DESTINATION", 16: "NORMAL", 17: "USER_BUSY",

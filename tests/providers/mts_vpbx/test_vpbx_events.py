@@ -1,5 +1,6 @@
 """Notifications: API CRM / Webhook events, retries on the virtual clock, error counter,
 CHECK_ALIVE, subscription expiry."""
+import pytest
 
 
 def provider(simulator):
@@ -9,6 +10,11 @@ def provider(simulator):
 def events(sink, path="/hook", kind=None):
     out = [r.json() for r in sink.received(path)]
     return [e for e in out if kind is None or e["eventType"] == kind]
+
+
+def via(entry, url_path, kind=None):
+    """A journal entry of a callback sent to the sink's ``url_path`` (of the event ``kind``)."""
+    return entry["url"].endswith(url_path) and (kind is None or entry["kind"] == kind)
 
 
 def call_events(sink, path="/hook"):
@@ -108,12 +114,12 @@ async def test_retry_schedule_on_the_virtual_clock(simulator, api, callback_sink
     await activate(api, callback_sink)
     await simulator.start_call("mts-vpbx", "+79161234567", "+79160001735", caller={"give_up_after": 2})
     await simulator.advance(200)
-    attempts = [e for e in simulator.callbacks(provider="mts-vpbx") if e["kind"] == "apicrm:CALL_RECEIVED"]
+    attempts = [e for e in simulator.callbacks(provider="mts-vpbx") if via(e, "/hook", "CALL_RECEIVED")]
     times = [e["sim_time"] for e in attempts]
     assert [round(b - a, 3) for a, b in zip(times, times[1:])] == [5, 10, 15, 20]
     assert [e["status"] for e in attempts] == [500, 500, 500, 500, 200]
     # ordering per target: the RELEASED event waited behind the retried one
-    released = [e for e in simulator.callbacks(provider="mts-vpbx") if e["kind"] == "apicrm:CALL_RELEASED"]
+    released = [e for e in simulator.callbacks(provider="mts-vpbx") if via(e, "/hook", "CALL_RELEASED")]
     assert released[0]["sim_time"] >= times[-1]
     svc = provider(simulator).describe()["enterprises"][0]["services"]["apicrm"]
     assert svc["errorCount"] == 4 and svc["active"]
@@ -125,7 +131,7 @@ async def test_attempt_limit(simulator, api, callback_sink):
     await activate(api, callback_sink)
     await simulator.start_call("mts-vpbx", "+79161234567", "+79160001735", caller={"give_up_after": 2})
     await simulator.advance(3 * 3600)
-    received = [e for e in simulator.callbacks(provider="mts-vpbx") if e["kind"] == "apicrm:CALL_RECEIVED"]
+    received = [e for e in simulator.callbacks(provider="mts-vpbx") if via(e, "/hook", "CALL_RECEIVED")]
     assert len(received) == 12
     gaps = [round(b["sim_time"] - a["sim_time"]) for a, b in zip(received, received[1:])]
     assert gaps == [5, 10, 15, 20, 25, 30, 35, 40, 45, 50, 100]
@@ -167,13 +173,13 @@ async def test_error_counter_switches_the_mechanism_off_at_2000(simulator, api, 
     await simulator.advance(600)
     view = (await sim_state(simulator))["X214"]["services"]["apicrm"]
     assert view["active"] is False and view["errorCount"] == 2000 and view["disabledReason"] == "2000 delivery errors"
-    out = [e for e in simulator.callbacks(provider="mts-vpbx") if e["kind"].startswith("apicrm:CALL")]
+    out = [e for e in simulator.callbacks(provider="mts-vpbx") if via(e, "/hook") and e["kind"].startswith("CALL")]
     sent = [e for e in out if e.get("error") != "dropped"]
     dropped = [e for e in out if e.get("error") == "dropped"]
     # three failed attempts of CALL_RECEIVED (1998, 1999, 2000) ...
-    assert [(e["kind"], e["attempt"], e["status"]) for e in sent] == [("apicrm:CALL_RECEIVED", n, 500) for n in (1, 2, 3)]
+    assert [(e["kind"], e["attempt"], e["status"]) for e in sent] == [("CALL_RECEIVED", n, 500) for n in (1, 2, 3)]
     # ... then no retry follows, and the CALL_RELEASED queued behind it is dropped unsent at once
-    assert [(e["kind"], e["attempt"]) for e in dropped] == [("apicrm:CALL_RELEASED", 1)]
+    assert [(e["kind"], e["attempt"]) for e in dropped] == [("CALL_RELEASED", 1)]
     assert dropped[0]["sim_time"] == sent[-1]["sim_time"]
     assert len(callback_sink.received("/hook")) == len(sent) + 1  # + the CHECK_ALIVE of the activation
     n_out = len(simulator.callbacks(provider="mts-vpbx"))
@@ -200,13 +206,13 @@ async def test_messages_queued_before_a_switch_off_are_dropped(simulator, api, c
     await simulator.advance(7)   # CALL_RECEIVED failed twice; CALL_ANSWERED waits behind it
     simulator.patch_world({"providers": {"mts-vpbx": {"enterprises": {"X214": {"apicrm": {"active": False}}}}}})
     await simulator.advance(300)
-    out = [e for e in simulator.callbacks(provider="mts-vpbx") if e["kind"].startswith("apicrm:CALL")]
+    out = [e for e in simulator.callbacks(provider="mts-vpbx") if via(e, "/hook") and e["kind"].startswith("CALL")]
     sent = [e for e in out if e.get("error") != "dropped"]
-    assert [e["attempt"] for e in sent] == [1, 2] and {e["kind"] for e in sent} == {"apicrm:CALL_RECEIVED"}
+    assert [e["attempt"] for e in sent] == [1, 2] and {e["kind"] for e in sent} == {"CALL_RECEIVED"}
     # the pending retry and the queued CALL_ANSWERED are dropped; CALL_RELEASED (after the
     # switch-off) is never queued for the switched-off mechanism
     assert [(e["kind"], e["attempt"]) for e in out if e.get("error") == "dropped"] == [
-        ("apicrm:CALL_RECEIVED", 3), ("apicrm:CALL_ANSWERED", 1)]
+        ("CALL_RECEIVED", 3), ("CALL_ANSWERED", 1)]
     # the counter stays where the switched-off mechanism left it
     assert (await sim_state(simulator))["X214"]["services"]["apicrm"]["errorCount"] == 2
 
@@ -221,23 +227,70 @@ async def test_check_alive_404_three_times_disables_and_notifies(simulator, api,
     await simulator.advance(300)
     svc = provider(simulator).backend.by_id[214].services["apicrm"]
     assert not svc.active
-    probes = [e for e in simulator.callbacks(provider="mts-vpbx") if e["kind"] == "apicrm:CHECK_ALIVE"]
+    probes = [e for e in simulator.callbacks(provider="mts-vpbx") if via(e, "/hook", "CHECK_ALIVE")]
     assert [round(e["sim_time"] - probes[0]["sim_time"]) for e in probes] == [0, 300, 600]
     email = simulator.journal(provider="mts-vpbx", direction="notice", kind="admin-email")
     sms = simulator.journal(provider="mts-vpbx", direction="notice", kind="admin-sms")
     assert "предпринято 3 попыток" in email[0]["text"] and email[0]["to"] == "admin@romashka.example"
     assert sms[0]["text"].startswith("ВАТС: после 3 неудачных попыток")
     await simulator.advance(900)
-    assert len([e for e in simulator.callbacks(provider="mts-vpbx") if e["kind"] == "apicrm:CHECK_ALIVE"]) == 3
+    assert len([e for e in simulator.callbacks(provider="mts-vpbx") if via(e, "/hook", "CHECK_ALIVE")]) == 3
+
+
+def probe_times(simulator, path="/hook"):
+    probes = [e for e in simulator.callbacks(provider="mts-vpbx") if via(e, path, "CHECK_ALIVE")]
+    return [round(e["sim_time"] - probes[0]["sim_time"]) for e in probes]
 
 
 async def test_check_alive_500_is_not_a_failure_in_the_transition_period(simulator, api, callback_sink):
+    """In the transition period a 500 is a non-error answer: the check ends with it."""
     callback_sink.respond("/hook", status=500)
     await activate(api, callback_sink)
     await simulator.advance(1500)
     assert provider(simulator).backend.by_id[214].services["apicrm"].active
-    probes = [e for e in simulator.callbacks(provider="mts-vpbx") if e["kind"] == "apicrm:CHECK_ALIVE"]
-    assert len(probes) == 6
+    assert probe_times(simulator) == [0]
+    await simulator.advance(3600 - 1500)
+    assert probe_times(simulator) == [0, 3600]
+
+
+async def test_check_alive_leaves_a_good_address_alone_until_the_next_check(simulator, api, callback_sink):
+    simulator.patch_world({"providers": {"mts-vpbx": {"enterprises": {"X214": {"checkAlivePeriod": 1800}}}}})
+    await activate(api, callback_sink)
+    await simulator.advance(1799)
+    assert probe_times(simulator) == [0]
+    await simulator.advance(1801)
+    assert probe_times(simulator) == [0, 1800, 3600]
+    assert provider(simulator).backend.by_id[214].services["apicrm"].active
+
+
+async def test_check_alive_attempts_5_minutes_apart_until_the_first_good_answer(simulator, api, callback_sink):
+    callback_sink.respond("/hook", status=404, times=2)
+    await activate(api, callback_sink)
+    await simulator.advance(600 + 3600)
+    assert probe_times(simulator) == [0, 300, 600, 600 + 3600]
+    svc = provider(simulator).backend.by_id[214].services["apicrm"]
+    assert svc.active and svc.checkAliveFailures == 0
+
+
+async def test_check_alive_an_unreachable_address_fails_in_the_transition_period(simulator, api):
+    """No HTTP answer at all (connection refused) is a failed attempt in either mode."""
+    status, _ = await api("POST", "/api/service/apicrm", json={"callbackUrl": "http://127.0.0.1:9/hook",
+                                                               "clientApiKey": "1"})
+    assert status == 200
+    await simulator.advance(600)
+    assert not provider(simulator).backend.by_id[214].services["apicrm"].active
+    probes = [e for e in simulator.callbacks(provider="mts-vpbx") if e["kind"] == "CHECK_ALIVE"]
+    assert len(probes) == 3 and all(e["status"] is None for e in probes)
+    assert simulator.journal(provider="mts-vpbx", direction="notice", kind="admin-sms")
+
+
+async def test_check_alive_period_is_a_world_setting():
+    from pydantic import ValidationError
+
+    from simulator.providers.mts_vpbx.world import EnterpriseConfig
+    assert EnterpriseConfig(id=1, token="t").checkAlivePeriod == 3600
+    with pytest.raises(ValidationError, match="checkAlivePeriod"):
+        EnterpriseConfig(id=1, token="t", checkAlivePeriod=0)
 
 
 async def test_check_alive_strict_mode(simulator, api, callback_sink):

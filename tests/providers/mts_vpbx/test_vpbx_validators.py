@@ -5,7 +5,13 @@ import pytest
 from hypothesis import given, strategies as st
 
 from simulator.providers.mts_vpbx import validators as v
-from simulator.providers.mts_vpbx.retry import check_alive_failed, retry_delay
+from simulator.providers.mts_vpbx.notify import VpbxRetry
+from simulator.providers.mts_vpbx.services import check_alive_failed
+
+
+def retry_delay(attempt):
+    """Delay after failed attempt ``attempt``: the wait before the next one."""
+    return VpbxRetry(max_attempts=1000).delay_before(attempt + 1)
 
 
 @given(st.integers(0, 23), st.integers(0, 59), st.sampled_from([":", "-"]))
