@@ -15,7 +15,7 @@ from aiohttp import web
 from aiohttp.web_urldispatcher import Domain, MatchedSubAppResource
 
 from .control.routes import setup_control
-from .http import JOURNAL_KIND_KEY, TENANT_KEY
+from .http import JOURNAL_KIND_KEY, TENANT_KEY, strip_prefix
 from .providers.base import Provider
 from .settings import Settings
 from .sim import Simulator
@@ -74,7 +74,7 @@ async def _observe(request: web.Request, handler):
     sim: Simulator = request.app[SIM_KEY]
     started = time.perf_counter()
     body = await request.read() if request.can_read_body else b""
-    inner_path = _inner_path(request, provider)
+    inner_path = strip_prefix(request.path, provider.slug)
     response = None
     error = None
     try:
@@ -129,14 +129,6 @@ async def _control_errors(request: web.Request, handler):
 def _allow(exc: web.HTTPException) -> dict[str, str]:
     allow = exc.headers.get("Allow")
     return {"Allow": allow} if allow else {}
-
-
-def _inner_path(request: web.Request, provider: Provider) -> str:
-    prefix = f"/{provider.slug}"
-    path = request.path
-    if path == prefix or path.startswith(prefix + "/"):
-        return path[len(prefix):] or "/"
-    return path
 
 
 def _response_body(response) -> bytes | str | None:

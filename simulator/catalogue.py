@@ -203,3 +203,23 @@ def operations(*ops: Operation | Iterable[Operation]) -> tuple[Operation, ...]:
         else:
             out.extend(item)
     return tuple(out)
+
+
+def describe_operations(provider: Any, counts: Mapping[str, int]) -> dict[str, Any]:
+    """GET /_sim/providers/{slug}/operations: the provider's catalogue with how many times
+    each operation was called and each callback sent since reset (``Catalogue.describe``).
+
+    Names the journal counted that the catalogue does not list (a provider without a
+    catalogue yet, the default ``request`` of a route that names no operation) are under
+    ``unlisted``, so nothing observed is hidden."""
+    catalogue: Catalogue | None = getattr(provider, "catalogue", None)
+    if catalogue is None:
+        out: dict[str, Any] = {"provider": provider.slug, "document": None,
+                               "operations": [], "callbacks": []}
+        listed: set[str] = set()
+    else:
+        out = catalogue.describe(counts)
+        listed = {op.name for op in catalogue.operations} | {cb.name for cb in catalogue.callbacks}
+    out["catalogued"] = catalogue is not None
+    out["unlisted"] = {name: n for name, n in sorted(counts.items()) if name not in listed}
+    return out

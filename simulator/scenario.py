@@ -26,7 +26,7 @@ from typing import Any
 import aiohttp
 import yaml
 
-from .sim import CallRequest
+from .providers.base import CallRequest
 from .testing.harness import SimulatorHarness
 from .world import WorldError
 

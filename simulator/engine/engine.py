@@ -16,6 +16,7 @@ from typing import Any, Callable, Coroutine
 from .audio import RecordingStore
 from .behaviour import DEFAULT_BEHAVIOUR, Cause, PartyBehaviour
 from .bus import Event, EventBus
+from .bus import EventType as E
 from .calls import Call, CallRecord, Leg, LegRecord, LegState
 from .clock import VirtualClock
 
@@ -84,7 +85,7 @@ class CallEngine:
             meta=dict(meta or {}),
         )
         self.calls[call.id] = call
-        self._emit("call.created", call, data={"direction": direction, "from": from_, "to": to})
+        self._emit(E.CALL_CREATED, call, data={"direction": direction, "from": from_, "to": to})
         return call
 
     def add_origin(self, call: Call, number: str, *, caller_id: str | None = None,
@@ -96,7 +97,7 @@ class CallEngine:
                             self.behaviour_for(call, number, behaviour), meta)
         leg.state = LegState.ALERTING
         leg.alerting_at = leg.created_at
-        self._emit("leg.alerting", call, leg, {"number": number, "role": "origin"})
+        self._emit(E.LEG_ALERTING, call, leg, {"number": number, "role": "origin"})
         give_up = leg.behaviour.give_up_after
         if give_up:
             leg._timers.append(self.clock.call_later(give_up, self._origin_gives_up, leg))
@@ -109,7 +110,7 @@ class CallEngine:
         says. ``timeout`` cancels the leg (cause 19) when it has not answered in time."""
         b = self.behaviour_for(call, number, behaviour)
         leg = self._new_leg(call, number, caller_id, "dialled", b, meta)
-        self._emit("leg.dialing", call, leg, {"number": number, "caller_id": caller_id})
+        self._emit(E.LEG_DIALING, call, leg, {"number": number, "caller_id": caller_id})
         later = self.clock.call_later
         outcome = b.outcome()
         if outcome == "unassigned":
@@ -143,7 +144,7 @@ class CallEngine:
         if leg.state is LegState.DIALING:
             leg.state = LegState.ALERTING
             leg.alerting_at = self.clock.now()
-            self._emit("leg.alerting", self._call(leg), leg, {"number": leg.number, "role": leg.role})
+            self._emit(E.LEG_ALERTING, self._call(leg), leg, {"number": leg.number, "role": leg.role})
 
     def _party_answers(self, leg: Leg) -> None:
         if leg.state in (LegState.DIALING, LegState.ALERTING):
@@ -181,7 +182,7 @@ class CallEngine:
             leg._timers.append(later(period.at + period.duration, self.unhold, leg, "party"))
         if b.hangup_after:
             leg._timers.append(later(b.hangup_after, self.hangup, leg, Cause.NORMAL_CLEARING, "party"))
-        self._emit("leg.answered", self._call(leg), leg, {"number": leg.number, "role": leg.role})
+        self._emit(E.LEG_ANSWERED, self._call(leg), leg, {"number": leg.number, "role": leg.role})
         _wake(leg._answer_waiters, True)
 
     async def wait_answer(self, leg: Leg) -> bool:
@@ -208,7 +209,7 @@ class CallEngine:
         call.bridges.append({a.id, b.id})
         if call.answered_at is None:
             call.answered_at = self.clock.now()
-        self._emit("call.bridged", call, None, {"legs": [a.id, b.id],
+        self._emit(E.CALL_BRIDGED, call, None, {"legs": [a.id, b.id],
                                                 "numbers": [a.number, b.number]})
         if call.record and not self.is_recording(call):
             self.start_recording(call)
@@ -235,7 +236,7 @@ class CallEngine:
         leg.state = LegState.HELD if held else LegState.ACTIVE
         leg.held = held
         call = self._call(leg)
-        self._emit("leg.held" if held else "leg.unheld", call, leg,
+        self._emit(E.LEG_HELD if held else E.LEG_UNHELD, call, leg,
                    {"by": by, "peers": [p.id for p in call.peers(leg)]})
 
     def press_dtmf(self, leg: Leg, digits: str) -> None:
@@ -244,7 +245,7 @@ class CallEngine:
         call = self._call(leg)
         for digit in digits:
             leg.dtmf_buffer += digit
-            self._emit("leg.dtmf", call, leg, {"digit": digit})
+            self._emit(E.LEG_DTMF, call, leg, {"digit": digit})
         _wake(leg._dtmf_waiters, None)
 
     async def collect_dtmf(self, leg: Leg, max_digits: int = 1, timeout: float | None = 5.0,
@@ -280,7 +281,7 @@ class CallEngine:
             duration = max(1.0, len(text) * TEXT_SECONDS_PER_CHAR) if text else 1.0
         call = self._call(leg)
         data = {"name": name, "text": text, "duration": duration}
-        self._emit("prompt.started", call, leg, data)
+        self._emit(E.PROMPT_STARTED, call, leg, data)
         fut = asyncio.get_running_loop().create_future()
         leg._answer_waiters.append(fut)  # woken with False when the leg ends
         try:
@@ -292,7 +293,7 @@ class CallEngine:
                 leg._answer_waiters.remove(fut)
         if leg.ended:
             return False
-        self._emit("prompt.finished", call, leg, data)
+        self._emit(E.PROMPT_FINISHED, call, leg, data)
         return True
 
     def blind_transfer(self, call: Call, transferor: Leg, number: str, *,
@@ -345,12 +346,12 @@ class CallEngine:
         if call.ended or self.is_recording(call):
             return
         call.recording_segments.append([self.clock.now(), None])
-        self._emit("recording.started", call)
+        self._emit(E.RECORDING_STARTED, call)
 
     def stop_recording(self, call: Call) -> None:
         if self.is_recording(call):
             call.recording_segments[-1][1] = self.clock.now()
-            self._emit("recording.stopped", call)
+            self._emit(E.RECORDING_STOPPED, call)
 
     # ------------------------------------------------ waiting for a decision
     async def park(self, call: Call, key: str, timeout: float, fallback: Any) -> Any:
@@ -358,7 +359,7 @@ class CallEngine:
         simulated seconds pass (then ``fallback`` is the decision)."""
         fut = asyncio.get_running_loop().create_future()
         self._decisions[key] = fut
-        self._emit("call.parked", call, data={"key": key, "timeout": timeout})
+        self._emit(E.CALL_PARKED, call, data={"key": key, "timeout": timeout})
         timed_out = False
         try:
             decision = await self.clock.wait_for(fut, timeout)
@@ -367,7 +368,7 @@ class CallEngine:
         finally:
             self._decisions.pop(key, None)
         shown = decision if isinstance(decision, (str, int, float, bool, type(None))) else str(decision)
-        self._emit("call.unparked", call, data={"key": key, "timed_out": timed_out, "decision": shown})
+        self._emit(E.CALL_UNPARKED, call, data={"key": key, "timed_out": timed_out, "decision": shown})
         return decision
 
     def decide(self, key: str, decision: Any) -> bool:
@@ -410,7 +411,7 @@ class CallEngine:
         leg.ended_by = "transfer"
         leg.cause = Cause.NORMAL_CLEARING
         call.unbridge(leg.id)
-        self._emit("leg.detached", call, leg, data)
+        self._emit(E.LEG_DETACHED, call, leg, data)
         _wake(leg._answer_waiters, False)
         _wake(leg._dtmf_waiters, None)
         if finish:
@@ -426,7 +427,7 @@ class CallEngine:
         leg.ended_at = self.clock.now()
         peers = call.peers(leg)
         call.unbridge(leg.id)
-        kind = "leg.released" if state is LegState.RELEASED else "leg.failed"
+        kind = E.LEG_RELEASED if state is LegState.RELEASED else E.LEG_FAILED
         self._emit(kind, call, leg, {"cause": leg.cause, "by": by, "number": leg.number,
                                      "role": leg.role})
         _wake(leg._answer_waiters, False)
@@ -450,7 +451,7 @@ class CallEngine:
             rec = self.recordings.add(call.id, call.provider, call.tenant,
                                       call.recording_segments[0][0], duration)
             call.recording_id = rec.id
-            self._emit("recording.ready", call, data={"recording_id": rec.id, "duration": duration})
+            self._emit(E.RECORDING_READY, call, data={"recording_id": rec.id, "duration": duration})
         for task in list(call.tasks):
             if task is not asyncio.current_task():
                 task.cancel()
@@ -468,12 +469,12 @@ class CallEngine:
         while len(self.finished) > self.keep_finished:
             self.finished.popitem(last=False)
         self.records_total += 1
-        self._emit("call.ended", call, data={"cause": call.cause})
-        self._emit("call.finished", call, data={"record": record})
+        self._emit(E.CALL_ENDED, call, data={"cause": call.cause})
+        self._emit(E.CALL_FINISHED, call, data={"record": record})
 
-    def _emit(self, kind: str, call: Call, leg: Leg | None = None, data: dict | None = None) -> None:
+    def _emit(self, kind: E, call: Call, leg: Leg | None = None, data: dict | None = None) -> None:
         now = self.clock.now()
-        entry = {"t": now, "event": kind}
+        entry = {"t": now, "event": kind.value}
         if leg is not None:
             entry["leg"] = leg.id
         if data:
