@@ -12,7 +12,10 @@ from simulator.providers.registry import register
 from . import xmlmsg
 from .backend import Backend, CallRecord
 from .errors import ERROR_TABLE, BeelineError
-from .online import Online
+from .catalogue import CATALOGUE
+from .events import EngineAdapter
+from .flows import Flows
+from .notify import Notifier
 from .routes import Handlers, json_error, xml_response
 from .seed import apply_config, build_tenant
 from .world import BeelineWorld
@@ -29,11 +32,14 @@ class BeelineCloudccProvider(Provider):
     title = "Beeline cloud contact centre (cloudcc)"
     hosts = ("cloudcc.beeline.ru",)
     section_model = BeelineWorld
+    catalogue = CATALOGUE
 
     def __init__(self, sim) -> None:
         super().__init__(sim)
         self.backend = Backend(now=sim.clock.now)
-        self.online = Online(self)
+        self.flows = Flows(self)
+        self.notifier = Notifier(self)
+        self.adapter = EngineAdapter(self)
         self._unsubscribe = None
 
     # ------------------------------------------------------------------ life cycle
@@ -45,7 +51,7 @@ class BeelineCloudccProvider(Provider):
     def reset(self) -> None:
         section: BeelineWorld = self.section or BeelineWorld()
         self.backend = Backend(now=self.sim.clock.now, sys_id=section.spn.sys_id, host_id=section.spn.host_id)
-        self.online.reset()
+        self.flows.reset()
         now = self.sim.clock.now()
         for tenant_id, cfg in section.tenants.items():
             self.backend.add_tenant(build_tenant(tenant_id, cfg, now=now, seed=self.sim.world.seed,
@@ -78,7 +84,7 @@ class BeelineCloudccProvider(Provider):
             self._unsubscribe = None
 
     def _on_event(self, event) -> None:
-        self.online.on_event(event)
+        self.adapter.on_event(event)
 
     # ------------------------------------------------------------------ HTTP
     def setup_routes(self, app: web.Application) -> None:
@@ -106,8 +112,8 @@ class BeelineCloudccProvider(Provider):
         if req.tenant and self.backend.tenant_by_id(req.tenant) is None:
             raise LookupError(f"unknown beeline-cloudcc tenant {req.tenant!r}")
         if req.direction == "inbound":
-            return self.online.start_inbound(req)
-        return self.online.start_outbound(req) or await super().start_call(req)
+            return self.flows.start_inbound(req)
+        return self.flows.start_outbound(req) or await super().start_call(req)
 
     def recording_audio(self, record: CallRecord) -> Optional[bytes]:
         if record.recording_id is None:

@@ -1,19 +1,16 @@
-"""Online operations on the call engine: InitCall, AnnCall, inbound calls with AgentRequest /
-AgentInfo, and the callStatus requests rendered from engine events (part 1)."""
-
+"""The online call flows of part 1 on the call engine: InitCall (2.1), AnnCall (2.2), inbound calls
+routed by redirection or by the client's AgentInfo (2.4, 2.5), and calls the control API places from
+a tenant's number."""
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Optional
 
-from simulator.delivery import Callback, FixedRetry
 from simulator.engine import Cause
 
-from . import xmlmsg
-from .backend import CallRecord, TenantState
+from .backend import TenantState
 from .callstatus import Tracker
-from .models import AgentInfo, AgentRequest, AnnCall, Info, InitCall
+from .models import AgentInfo, AnnCall, Info, InitCall
 from .numbers import canonical, is_phone
 
 if TYPE_CHECKING:
@@ -21,11 +18,8 @@ if TYPE_CHECKING:
 
     from .provider import BeelineCloudccProvider
 
-log = logging.getLogger("simulator.beeline")
-
 SLUG = "beeline-cloudcc"
 BUTTONS = set("0123456789*#")
-XML_CT = "text/xml; charset=utf-8"
 
 
 @dataclass
@@ -40,7 +34,8 @@ class CallContext:
     cleanup_scheduled: bool = False
 
 
-class Online:
+
+class Flows:
     def __init__(self, provider: "BeelineCloudccProvider") -> None:
         self.p = provider
         self.contexts: dict[str, CallContext] = {}
@@ -213,7 +208,7 @@ class Online:
                                 file_to_caller=file_a, file_to_target=file_b,
                                 record=tenant.records(bkey), timeout=timeout)
             return
-        info = await self._ask_agent(call, ctx, caller, called)
+        info = await self.p.notifier.ask_agent(call, ctx, caller, called)
         if origin.ended:
             return
         if info is None:
@@ -242,23 +237,6 @@ class Online:
     def park_key(self, tenant: TenantState, script_id: str) -> str:
         return f"{SLUG}:{tenant.tenant_id}:{script_id}"
 
-    async def _ask_agent(self, call: "Call", ctx: CallContext, caller: str, called: str) -> Optional[AgentInfo]:
-        tenant = ctx.tenant
-        if not tenant.client_url:
-            return None
-        backend = self.p.backend
-        body = xmlmsg.render(AgentRequest(ScriptID=ctx.script_id, HostID=backend.host_id, SysID=backend.sys_id,
-                                          A1=caller, B1=tenant.display(canonical(called)), AddPar=""))
-        result = await self.p.sim.delivery.request(Callback(
-            provider=SLUG, url=tenant.client_url, kind="AgentRequest", body=body, content_type=XML_CT,
-            tenant=tenant.tenant_id, call_id=call.id, timeout=tenant.limits.agent_answer_timeout))
-        if not result.ok:
-            return None
-        try:
-            info = xmlmsg.parse(result.body, {"AgentInfo": AgentInfo})
-        except xmlmsg.XmlError:
-            return None  # wire-facts 1.1: an unusable answer rejects the call
-        return info if isinstance(info, AgentInfo) else None
 
     async def _connect(self, call: "Call", ctx: CallContext, origin: "Leg", target: str, caller_id: str, *,
                        file_to_caller: str, file_to_target: str, record: bool, timeout: Optional[float]) -> None:
@@ -295,101 +273,8 @@ class Online:
             return False
         return self.engine.decide(key, msg)
 
-    # ------------------------------------------------------------------ events -> callStatus
+
     def _tracker(self, request_id: str, script_id: str, addpar: str) -> Tracker:
         backend = self.p.backend
         return Tracker(request_id=request_id, script_id=script_id, host_id=backend.host_id,
                        sys_id=backend.sys_id, addpar=addpar, now=self.clock.now)
-
-    def on_event(self, event) -> None:
-        ctx = self.contexts.get(event.call_id)
-        if ctx is None:
-            return
-        try:
-            call = self.engine.get(event.call_id)
-        except KeyError:
-            return
-        if event.type == "call.finished":
-            self._finished(call, ctx, event.data["record"])
-            return
-        if event.type == "call.bridged":
-            if ctx.tracker is not None:
-                ctx.tracker.bridged()
-            return
-        leg = call.legs.get(event.leg_id) if event.leg_id else None
-        side = leg.meta.get("side") if leg is not None else None
-        if side is None:
-            return
-        tracker = ctx.tracker
-        status = None
-        if event.type == "leg.dialing" and tracker is not None:
-            status = tracker.calling(side)
-        elif event.type == "leg.answered" and tracker is not None:
-            status = tracker.connected(side)
-        elif event.type in ("leg.failed", "leg.released"):
-            if tracker is not None:
-                if event.type == "leg.released" and tracker.in_conversation:
-                    status = tracker.ended(side)
-                else:
-                    status = tracker.failed(side, int(event.data.get("cause") or Cause.NORMAL_CLEARING))
-            if not call.bridges and not ctx.cleanup_scheduled:
-                # one side is gone before the two were joined: the whole call ends
-                ctx.cleanup_scheduled = True
-                self.clock.call_later(0, self._hangup_rest, call.id)
-        if status is not None:
-            self._send_status(call, ctx, status)
-
-    def _hangup_rest(self, call_id: str) -> None:
-        call = self.engine.calls.get(call_id)
-        if call is not None:
-            self.engine.hangup_call(call, Cause.NORMAL_CLEARING, by="system")
-
-    def _send_status(self, call: "Call", ctx: CallContext, status) -> None:
-        tenant = ctx.tenant
-        if not tenant.client_url:
-            return
-        self.p.sim.delivery.send(Callback(
-            provider=SLUG, url=tenant.client_url, kind="callStatus", body=xmlmsg.render(status),
-            content_type=XML_CT, tenant=tenant.tenant_id, call_id=call.id,
-            policy=FixedRetry(max_attempts=3, delay=5.0)))
-
-    def _finished(self, call: "Call", ctx: CallContext, record) -> None:
-        self.contexts.pop(call.id, None)
-        tenant = ctx.tenant
-        for name in ctx.files:
-            tenant.files_in_calls[name] -= 1
-            if tenant.files_in_calls[name] <= 0:
-                del tenant.files_in_calls[name]
-        if ctx.tracker is not None and not ctx.tracker.finished:
-            side = 1 if ctx.tracker.states[1] else 0
-            status = ctx.tracker.failed(side, int(record.cause or Cause.NORMAL_CLEARING))
-            if status is not None:
-                self._send_status(call, ctx, status)
-        tenant.add_call(self._cdr_row(ctx, record))
-
-    def _cdr_row(self, ctx: CallContext, record) -> CallRecord:
-        by_side = {leg.meta.get("side"): leg for leg in record.legs}
-        side0, side1 = by_side.get(0), by_side.get(1)
-        inbound = record.direction == "inbound"
-        a_leg, b_leg = (side1, side0) if inbound else (side0, side1)
-        if inbound:
-            anumber, target = record.from_, side0.number if side0 else ""
-        else:
-            anumber, target = (side0.number if side0 else record.from_), (side1.number if side1 else "")
-        talk = round(record.ended_at - record.answered_at) if record.answered_at is not None else 0
-        recorded = record.recording_id is not None
-        return CallRecord(
-            call_id=ctx.script_id,
-            direction="IN" if inbound else "OUT",
-            bnumber=ctx.bnumber,
-            anumber=anumber,
-            target=target,
-            dt_begin=record.started_at,
-            dt_end=record.ended_at,
-            duration=round(record.ended_at - record.started_at),
-            talk_duration=talk,
-            a_release=int(a_leg.cause) if a_leg and a_leg.cause is not None else int(record.cause or 16),
-            b_release=int(b_leg.cause) if b_leg and b_leg.cause is not None else 0,
-            record_file=f"{self.p.backend.sys_id}_{ctx.script_id}.wav" if recorded else None,
-            recording_id=record.recording_id,
-        )
