@@ -71,10 +71,10 @@ class EventAdapter:
         un = backend.uns.get(state.un)
         journal = provider.sim.journal
         if state.voicemail and un is not None:
-            journal.add("out", "voice_email", provider.slug, state.tenant, call_id=event.call_id,
+            journal.add("notice", "voice_email", provider.slug, state.tenant, call_id=event.call_id,
                         to=un.voice_email, un=state.un, an=state.an, cdr_id=cdr.id,
                         recording_id=record.recording_id)
         if state.recorded_dn is not None and un is not None:
-            journal.add("out", "conf_email", provider.slug, state.tenant, call_id=event.call_id,
+            journal.add("notice", "conf_email", provider.slug, state.tenant, call_id=event.call_id,
                         to=un.conf_email, un=state.un, an=state.an, dn=state.recorded_dn, cdr_id=cdr.id,
                         recording_id=record.recording_id)

@@ -16,6 +16,7 @@ from . import calllog, history
 from .backend import Account, Backend
 from .channels import ChannelBook
 from .distribution import Distributor, FlowState
+from .catalogue import CATALOGUE, ROUTE
 from .errors import ApiError
 from .events import EventAdapter
 from .routes import SLUG, Api, error_response
@@ -42,6 +43,7 @@ class MtsAutosecretaryProvider(Provider):
     title = 'MTS "@втосекретарь" API v1 (REST + WCF SOAP)'
     hosts = ("aa.mts.ru",)
     section_model = AutosecretarySection
+    catalogue = CATALOGUE
 
     def __init__(self, sim: Any):
         super().__init__(sim)
@@ -154,7 +156,7 @@ class MtsAutosecretaryProvider(Provider):
     # ------------------------------------------------------------------ HTTP
 
     def setup_routes(self, app: web.Application) -> None:
-        app.router.add_route("*", "/{tail:.*}", self.api.handle)
+        CATALOGUE.mount(app, {ROUTE: self.api.handle})
 
     def error_response(self, request: web.Request, status: int, message: str) -> web.StreamResponse:
         if ".svc" in request.path.lower():

@@ -13,7 +13,8 @@ from typing import Any, Awaitable, Callable, Optional
 
 from aiohttp import web
 
-from ...http import set_journal_kind
+from ...catalogue import set_operation
+from .catalogue import CATALOGUE, UN_GET
 from . import operations
 from .auth import WWW_AUTHENTICATE, authenticate
 from .backend import Account, Backend
@@ -95,7 +96,9 @@ class Api:
         if path.lower().startswith(prefix + "/"):
             path = path[len(prefix):]
         key = path.rstrip("/").lower() or "/"
-        set_journal_kind(request, _JOURNAL_KINDS.get((request.method, key), "request"))
+        operation = _OPERATIONS.get((request.method, key))
+        if operation is not None:
+            set_operation(request, operation)
         try:
             if key in ("/api/v1/un.svc", "/api/v1/cdr.svc", "/api/v1/un.svc/mex", "/api/v1/cdr.svc/mex"):
                 return await self._soap(request, key)
@@ -128,6 +131,7 @@ class Api:
         backend = self.backend()
         if "phone" not in query:
             return json_response(envelope(operations.list_uns(backend, account)), 200)
+        set_operation(request, UN_GET)
         un = operations.get_un(backend, account, query["phone"])
         return json_response(envelope(un.model_dump()), 200)
 
@@ -228,8 +232,8 @@ class Api:
             address,
             make_udc,
         )
-        if reply.operation:
-            set_journal_kind(request, f"{name}.svc.{reply.operation}")
+        if reply.operation and CATALOGUE.has_operation(f"{name}.svc {reply.operation}"):
+            set_operation(request, f"{name}.svc {reply.operation}")
         return self._reply(reply)
 
     @staticmethod
@@ -244,19 +248,12 @@ class Api:
 
 Handler = Callable[[Api, web.Request], Awaitable[web.StreamResponse]]
 
-_JOURNAL_KINDS = {
-    ("GET", "/api/v1/un"): "un",
-    ("PUT", "/api/v1/un"): "un.update",
-    ("GET", "/api/v1/cdr/bytime"): "cdr.bytime",
-    ("GET", "/api/v1/cdr/byid"): "cdr.byid",
-    ("GET", "/api/v4/record"): "record",
-    ("GET", "/api/v1/un.svc"): "un.svc.metadata",
-    ("GET", "/api/v1/cdr.svc"): "cdr.svc.metadata",
-    ("POST", "/api/v1/un.svc"): "un.svc",
-    ("POST", "/api/v1/cdr.svc"): "cdr.svc",
-    ("POST", "/api/v1/un.svc/mex"): "un.svc.mex",
-    ("POST", "/api/v1/cdr.svc/mex"): "cdr.svc.mex",
-}
+# (method, lower-cased path) -> catalogue name; SOAP posts are named once their operation is known
+_OPERATIONS = {(method, path.lower()): f"{method} {path}" for method, path in (
+    ("GET", "/api/v1/un"), ("PUT", "/api/v1/un"), ("GET", "/api/v1/cdr/bytime"), ("GET", "/api/v1/cdr/byid"),
+    ("GET", "/api/v4/record"), ("GET", "/api/v1/un.svc"), ("GET", "/api/v1/cdr.svc"),
+    ("POST", "/api/v1/un.svc/mex"), ("POST", "/api/v1/cdr.svc/mex"))}
+assert all(CATALOGUE.has_operation(name) for name in _OPERATIONS.values())
 
 _REST: dict[str, dict[str, Handler]] = {
     "/api/v1/un": {"GET": Api.get_un, "PUT": Api.put_un},

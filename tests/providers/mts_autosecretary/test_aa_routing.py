@@ -219,7 +219,7 @@ async def test_unanswered_call_goes_to_voice_mail(simulator):
     (record,) = await last_cdrs(simulator)
     assert tokens(record) == "TryToCall:89160000001-NoAnswer-No_AvDNS-Rec_Start-Rec_Stop"
     mails = simulator.journal(provider=SLUG, kind="voice_email")
-    assert len(mails) == 1
+    assert len(mails) == 1 and mails[0]["direction"] == "notice"
     assert mails[0]["to"] == "inbox@romashka.example" and mails[0]["an"] == "9161000932"
     assert mails[0]["recording_id"] and mails[0]["cdr_id"] == record["id"]
     assert simulator.engine.recordings.get(mails[0]["recording_id"]) is not None

@@ -249,7 +249,7 @@ async def test_journal_names_the_soap_operation(simulator):
     status, _, _, _ = await call(simulator, "POST", "/api/v1/un.svc", headers={**USER, "Content-Type": "text/xml"},
                                  raw=envelope.encode())
     assert status == 200
-    entries = simulator.journal(provider="mts-autosecretary", kind="un.svc.GetUN")
+    entries = simulator.journal(provider="mts-autosecretary", kind="un.svc GetUN")
     assert len(entries) == 1 and entries[0]["tenant"] == "user"
 
 
@@ -335,4 +335,4 @@ async def test_concurrent_soap_calls_get_their_own_answers(simulator):
         else:
             assert status == 200 and doc.findtext(f".//{{http://tempuri.org/}}GetUNResult/{dc}phone") == phone
     kinds = [e["kind"] for e in simulator.journal(provider="mts-autosecretary", direction="in")]
-    assert kinds.count("un.svc.GetUN") == len(phones)
+    assert kinds.count("un.svc GetUN") == len(phones)
