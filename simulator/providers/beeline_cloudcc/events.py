@@ -2,9 +2,9 @@
 call: files in use released, the last status sent, the statistics row written."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Optional
 
-from simulator.engine import Cause
+from simulator.engine import Cause, Event, EventHandlers, EventType, on
 
 from .cdr import cdr_row
 
@@ -15,63 +15,82 @@ if TYPE_CHECKING:
     from .provider import BeelineCloudccProvider
 
 
-class EngineAdapter:
+class EngineAdapter(EventHandlers):
     def __init__(self, provider: "BeelineCloudccProvider") -> None:
         self.p = provider
 
-    @property
-    def engine(self):
-        return self.p.sim.engine
-
-    @property
-    def clock(self):
-        return self.p.sim.clock
-
-    def on_event(self, event) -> None:
+    def _ours(self, event: Event) -> Optional[tuple["Call", "CallContext"]]:
         ctx = self.p.flows.contexts.get(event.call_id)
         if ctx is None:
-            return
+            return None
         try:
-            call = self.engine.get(event.call_id)
+            return self.p.sim.engine.get(event.call_id), ctx
         except KeyError:
-            return
-        if event.type == "call.finished":
-            self._finished(call, ctx, event.data["record"])
-            return
-        if event.type == "call.bridged":
-            if ctx.tracker is not None:
-                ctx.tracker.bridged()
-            return
+            return None
+
+    def _side(self, event: Event) -> Optional[tuple["Call", "CallContext", int]]:
+        """The call, its context and the side (0, 1) of the event's leg; None when not a side's event."""
+        found = self._ours(event)
+        if found is None:
+            return None
+        call, ctx = found
         leg = call.legs.get(event.leg_id) if event.leg_id else None
         side = leg.meta.get("side") if leg is not None else None
-        if side is None:
+        return (call, ctx, side) if side is not None else None
+
+    @on(EventType.CALL_BRIDGED)
+    def _bridged(self, event: Event) -> None:
+        found = self._ours(event)
+        if found is not None and found[1].tracker is not None:
+            found[1].tracker.bridged()
+
+    @on(EventType.LEG_DIALING)
+    def _dialing(self, event: Event) -> None:
+        found = self._side(event)
+        if found is not None and found[1].tracker is not None:
+            self._send(found[0], found[1], found[1].tracker.calling(found[2]))
+
+    @on(EventType.LEG_ANSWERED)
+    def _answered(self, event: Event) -> None:
+        found = self._side(event)
+        if found is not None and found[1].tracker is not None:
+            self._send(found[0], found[1], found[1].tracker.connected(found[2]))
+
+    @on(EventType.LEG_FAILED, EventType.LEG_RELEASED)
+    def _leg_ended(self, event: Event) -> None:
+        found = self._side(event)
+        if found is None:
             return
+        call, ctx, side = found
         tracker = ctx.tracker
-        status = None
-        if event.type == "leg.dialing" and tracker is not None:
-            status = tracker.calling(side)
-        elif event.type == "leg.answered" and tracker is not None:
-            status = tracker.connected(side)
-        elif event.type in ("leg.failed", "leg.released"):
-            if tracker is not None:
-                if event.type == "leg.released" and tracker.in_conversation:
-                    status = tracker.ended(side)
-                else:
-                    status = tracker.failed(side, int(event.data.get("cause") or Cause.NORMAL_CLEARING))
-            if not call.bridges and not ctx.cleanup_scheduled:
-                # one side is gone before the two were joined: the whole call ends
-                ctx.cleanup_scheduled = True
-                self.clock.call_later(0, self._hangup_rest, call.id)
+        if tracker is not None:
+            if event.type == EventType.LEG_RELEASED and tracker.in_conversation:
+                self._send(call, ctx, tracker.ended(side))
+            else:
+                self._send(call, ctx, tracker.failed(side, int(event.data.get("cause") or Cause.NORMAL_CLEARING)))
+        if not call.bridges and not ctx.cleanup_scheduled:
+            # one side is gone before the two were joined: the whole call ends
+            ctx.cleanup_scheduled = True
+            self.p.sim.clock.call_later(0, self._hangup_rest, call.id)
+
+    def _send(self, call: "Call", ctx: "CallContext", status) -> None:
         if status is not None:
             self.p.notifier.send_status(call, ctx, status)
 
     def _hangup_rest(self, call_id: str) -> None:
-        call = self.engine.calls.get(call_id)
+        call = self.p.sim.engine.calls.get(call_id)
         if call is not None:
-            self.engine.hangup_call(call, Cause.NORMAL_CLEARING, by="system")
+            self.p.sim.engine.hangup_call(call, Cause.NORMAL_CLEARING, by="system")
 
-    def _finished(self, call: "Call", ctx: CallContext, record) -> None:
-        self.p.flows.contexts.pop(call.id, None)
+    @on(EventType.CALL_FINISHED)
+    def _finished(self, event: Event) -> None:
+        """Files in use released, the last status sent, the statistics row written; the call's
+        context is dropped by the core after this."""
+        found = self._ours(event)
+        if found is None:
+            return
+        call, ctx = found
+        record = event.data["record"]
         tenant = ctx.tenant
         for name in ctx.files:
             tenant.files_in_calls[name] -= 1
@@ -79,7 +98,5 @@ class EngineAdapter:
                 del tenant.files_in_calls[name]
         if ctx.tracker is not None and not ctx.tracker.finished:
             side = 1 if ctx.tracker.states[1] else 0
-            status = ctx.tracker.failed(side, int(record.cause or Cause.NORMAL_CLEARING))
-            if status is not None:
-                self.p.notifier.send_status(call, ctx, status)
+            self._send(call, ctx, ctx.tracker.failed(side, int(record.cause or Cause.NORMAL_CLEARING)))
         tenant.add_call(cdr_row(ctx, record, self.p.backend.sys_id))

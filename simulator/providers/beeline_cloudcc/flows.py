@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Optional
 
-from simulator.engine import Cause
+from simulator.engine import CallContexts, Cause
 
 from .backend import TenantState
 from .callstatus import Tracker
@@ -38,7 +38,7 @@ class CallContext:
 class Flows:
     def __init__(self, provider: "BeelineCloudccProvider") -> None:
         self.p = provider
-        self.contexts: dict[str, CallContext] = {}
+        self.contexts: CallContexts[CallContext] = CallContexts(provider.sim.bus, SLUG)
 
     @property
     def engine(self):
@@ -80,7 +80,7 @@ class Flows:
         return ""
 
     def _new_context(self, call: "Call", ctx: CallContext) -> CallContext:
-        self.contexts[call.id] = ctx
+        self.contexts.open(call.id, ctx)
         call.meta["ScriptID"] = ctx.script_id
         return ctx
 

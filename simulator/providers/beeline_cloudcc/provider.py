@@ -8,6 +8,7 @@ from aiohttp import web
 
 from simulator.providers.base import Provider
 from simulator.providers.registry import register
+from simulator.world import section_diff
 
 from . import xmlmsg
 from .backend import Backend, CallRecord
@@ -59,8 +60,11 @@ class BeelineCloudccProvider(Provider):
                                                  new_script_id=self.backend.new_script_id))
 
     def world_changed(self, old: Any, new: Any) -> None:
+        """Added tenants are built, changed ones take the new settings and keep what clients
+        stored through the API (apply_config), removed ones go."""
         new = new or BeelineWorld()
         self.backend.sys_id, self.backend.host_id = new.spn.sys_id, new.spn.host_id
+        d = section_diff(old, new, "tenants")
         now = self.sim.clock.now()
         kept = {t.tenant_id: t for t in self.backend.tenants.values()}
         self.backend.tenants = {}
@@ -69,22 +73,19 @@ class BeelineCloudccProvider(Provider):
             if state is None:
                 state = build_tenant(tenant_id, cfg, now=now, seed=self.sim.world.seed,
                                      sys_id=new.spn.sys_id, new_script_id=self.backend.new_script_id)
-            else:
+            elif tenant_id in d.changed:
                 apply_config(state, tenant_id, cfg)
             self.backend.tenants[state.login] = state
         self.backend.reindex()
 
     async def startup(self) -> None:
         if self._unsubscribe is None:
-            self._unsubscribe = self.sim.bus.subscribe(self._on_event, provider=self.slug)
+            self._unsubscribe = self.sim.bus.subscribe(self.adapter, provider=self.slug)
 
     async def shutdown(self) -> None:
         if self._unsubscribe is not None:
             self._unsubscribe()
             self._unsubscribe = None
-
-    def _on_event(self, event) -> None:
-        self.adapter.on_event(event)
 
     # ------------------------------------------------------------------ HTTP
     def setup_routes(self, app: web.Application) -> None:
@@ -115,8 +116,9 @@ class BeelineCloudccProvider(Provider):
             return self.flows.start_inbound(req)
         return self.flows.start_outbound(req) or await super().start_call(req)
 
-    def recording_audio(self, record: CallRecord) -> Optional[bytes]:
+    def recording_seconds(self, record: CallRecord) -> Optional[float]:
+        """The length of the engine's recording of a statistics row's call (None: none)."""
         if record.recording_id is None:
             return None
         rec = self.sim.engine.recordings.get(record.recording_id)
-        return rec.wav() if rec is not None else None
+        return rec.duration if rec is not None else None

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from aiohttp import web
 
 from simulator.catalogue import set_operation
-from simulator.http import set_tenant
+from simulator.http import audio_response, client_base_url, set_tenant
 
 from . import multipart, xmlmsg
 from .auth import authenticate
@@ -24,14 +24,6 @@ if TYPE_CHECKING:
 
 SLUG = "beeline-cloudcc"
 XML_CT = "text/xml"
-
-
-def base_url(request: web.Request) -> str:
-    """Links are built for the way the client reached us: by prefix or by Host."""
-    origin = f"{request.scheme}://{request.host}"
-    if request.path == f"/{SLUG}" or request.path.startswith(f"/{SLUG}/"):
-        return origin + f"/{SLUG}"
-    return origin
 
 
 def xml_response(body: bytes, status: int = 200) -> web.Response:
@@ -110,7 +102,7 @@ class Handlers:
             command = command_name(form)
             set_operation(request, command)
             api = OfflineApi(tenant, now=self.p.sim.clock.now, new_cdrid=self.p.backend.new_cdrid,
-                             base_url=base_url(request))
+                             base_url=client_base_url(request, SLUG))
             answer = api.execute(form, parts)
         except BeelineError as err:
             err.command = err.command or command
@@ -124,10 +116,13 @@ class Handlers:
             tenant = self._tenant(request)
             if request.method not in ("GET", "HEAD"):
                 raise BeelineError("404.112")
-            found = resolve(tenant, request.match_info.get("tail", "").removeprefix("/"), self.p.sim.clock.now(), base_url(request),
-                            audio=self.p.recording_audio)
+            found = resolve(tenant, request.match_info.get("tail", "").removeprefix("/"), self.p.sim.clock.now(),
+                            client_base_url(request, SLUG),
+                            recording_seconds=self.p.recording_seconds)
         except BeelineError as err:
             return json_error(self.p, err, tenant)
+        if found.audio_seconds is not None:
+            return await audio_response(request, found.audio_seconds, "wav", filename=found.filename)
         return web.Response(body=found.body, content_type=found.content_type.split(";")[0],
                             charset="utf-8" if "charset" in found.content_type else None,
                             headers={"Content-Disposition": f'attachment; filename="{found.filename}"'})

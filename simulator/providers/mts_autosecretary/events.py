@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
+from ...engine import LEG_ENDED, EventHandlers, EventType, on
 from . import calllog
 from .cdr import CdrRecord
 
@@ -15,19 +16,11 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-LEG_END = ("leg.released", "leg.failed", "leg.detached")
-
-
-class EventAdapter:
+class EventAdapter(EventHandlers):
     def __init__(self, provider: "MtsAutosecretaryProvider"):
         self.provider = provider
 
-    def __call__(self, event: "Event") -> None:
-        if event.type in LEG_END:
-            self._leg_ended(event)
-        elif event.type == "call.finished":
-            self._call_finished(event)
-
+    @on(*LEG_ENDED)
     def _leg_ended(self, event: "Event") -> None:
         try:
             call = self.provider.sim.engine.get(event.call_id)
@@ -39,9 +32,10 @@ class EventAdapter:
         leg.meta["aa_channel"] = False  # release once
         self.provider.channels.release(leg.meta["un"], leg.meta["dn"])
 
+    @on(EventType.CALL_FINISHED)
     def _call_finished(self, event: "Event") -> None:
         provider = self.provider
-        state = provider.flows.pop(event.call_id, None)
+        state = provider.flows.get(event.call_id)  # the core drops it after call.finished
         if state is None:
             return
         record = event.data["record"]

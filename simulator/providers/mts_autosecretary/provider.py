@@ -9,7 +9,8 @@ from aiohttp import web
 
 from ...http import set_tenant
 from ...numbers import digits
-from ...world import rng_for
+from ...engine import CallContexts
+from ...world import map_diff, rng_for
 from ..base import Provider
 from ..registry import register
 from . import calllog, history
@@ -49,7 +50,7 @@ class MtsAutosecretaryProvider(Provider):
         super().__init__(sim)
         self.backend = Backend()
         self.channels = ChannelBook()
-        self.flows: dict[str, FlowState] = {}
+        self.flows: CallContexts[FlowState] = CallContexts(sim.bus, SLUG)
         self.distributor = Distributor(self)
         self.api = Api(lambda: self.backend, self._now, self._un_changed, self._account_seen, self._recording)
         self._unsubscribe = None
@@ -125,13 +126,12 @@ class MtsAutosecretaryProvider(Provider):
                 backend.set_credentials(login, account.password, account.api_key)
             else:
                 backend.add_account(Account(login, account.password, account.api_key))
-            old_uns = old.accounts[login].uns if login in old.accounts else {}
-            new_uns = new.accounts[login].uns
-            for phone in [p for p in old_uns if p not in new_uns]:
+            d = map_diff(old.accounts[login].uns if login in old.accounts else None, new.accounts[login].uns)
+            for phone in d.removed:
                 if backend.owner.get(phone) == login:  # not moved to an account handled before
                     backend.remove_un(phone)
-            for phone, config in new_uns.items():
-                if phone in old_uns and old_uns[phone] == config and backend.owner.get(phone) == login:
+            for phone in d.new:
+                if phone not in d.added and phone not in d.changed and backend.owner.get(phone) == login:
                     continue
                 backend.remove_un(phone)
                 backend.add_un(login, fresh.uns[phone])
@@ -222,6 +222,6 @@ class MtsAutosecretaryProvider(Provider):
             log=calllog.CallLog(an, phone),
         )
         call.meta["cdr_id"] = state.cdr_id
-        self.flows[call.id] = state
+        self.flows.open(call.id, state)
         engine.spawn(call, self.distributor.run(call, origin, state))
         return call

@@ -6,7 +6,6 @@ where paths are case-insensitive (clients write /api/v1/Cdr/ByTime as well as /a
 
 from __future__ import annotations
 
-import asyncio
 import json
 from datetime import datetime
 from typing import Any, Awaitable, Callable, Optional
@@ -14,6 +13,7 @@ from typing import Any, Awaitable, Callable, Optional
 from aiohttp import web
 
 from ...catalogue import set_operation
+from ...http import audio_response, client_base_url, strip_prefix
 from .catalogue import CATALOGUE, UN_GET
 from . import operations
 from .auth import WWW_AUTHENTICATE, authenticate
@@ -54,13 +54,7 @@ def error_response(error: ApiError) -> web.Response:
 
 def provider_root(request: web.Request) -> str:
     """The provider root as the client reached it (https://aa.mts.ru or http://127.0.0.1:8080/<slug>)."""
-    proto = request.headers.get("X-Forwarded-Proto", request.scheme).split(",")[0].strip() or "http"
-    host = request.headers.get("X-Forwarded-Host", request.host).split(",")[0].strip()
-    path = request.path
-    prefix = f"/{SLUG}"
-    if path == prefix or path.lower().startswith(prefix + "/"):
-        return f"{proto}://{host}{prefix}"
-    return f"{proto}://{host}"
+    return client_base_url(request, SLUG)
 
 
 def _query(request: web.Request) -> dict[str, str]:
@@ -91,10 +85,7 @@ class Api:
     # ------------------------------------------------------------------ dispatch
 
     async def handle(self, request: web.Request) -> web.StreamResponse:
-        path = request.path
-        prefix = f"/{SLUG}"
-        if path.lower().startswith(prefix + "/"):
-            path = path[len(prefix):]
+        path = strip_prefix(request.path, SLUG)
         key = path.rstrip("/").lower() or "/"
         operation = _OPERATIONS.get((request.method, key))
         if operation is not None:
@@ -196,9 +187,7 @@ class Api:
         recording = self.recording(un.phone, int(raw_id)) if self.recording else None
         if recording is None:
             raise not_found(f"Record {raw_id} not found")
-        audio = await asyncio.get_running_loop().run_in_executor(None, recording.mp3)
-        return web.Response(body=audio, content_type="audio/mpeg", headers={
-            "Content-Disposition": f'attachment; filename="{raw_id}.mp3"'})
+        return await audio_response(request, recording, "mp3", filename=f"{raw_id}.mp3")
 
     @staticmethod
     def _cdr_page(result: operations.CdrResult) -> web.Response:

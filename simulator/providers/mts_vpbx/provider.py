@@ -6,6 +6,8 @@ from typing import TYPE_CHECKING, Any, Optional
 from aiohttp import web
 
 from ...engine import Call
+from ...http import strip_prefix
+from ...world import changed_fields, section_diff
 from ..base import Provider
 from ..registry import register
 from .backend import AbonentState, Backend, Enterprise
@@ -55,7 +57,7 @@ class MtsVpbx(Provider):
         self.registry.reset()
         self.queue_cursor = {}
         if self._unsubscribe is None:
-            self._unsubscribe = self.sim.bus.subscribe(self.adapter.on_event, self.slug)
+            self._unsubscribe = self.sim.bus.subscribe(self.adapter, self.slug)
         for ent in self.backend.by_id.values():
             for sub in ent.subscriptions.values():
                 self.notifier.arm_expiry(ent, sub)
@@ -88,28 +90,24 @@ class MtsVpbx(Provider):
         (mechanisms, attempts, CHECK_ALIVE rule, recording, notices) apply in place and keep what
         clients stored; any other change rebuilds the enterprises from the new world, keeping what
         the patch did not touch (see _rebuild)."""
-        old_e = old.enterprises if old is not None else {}
-        new_e = new.enterprises if new is not None else {}
-        changed = {k for k in new_e if k not in old_e or old_e[k] != new_e[k]}
-        if set(old_e) != set(new_e) or any(
-                old_e[k].model_dump(exclude=SETTINGS) != new_e[k].model_dump(exclude=SETTINGS) for k in changed):
-            self._rebuild(old_e, new_e)
+        d = section_diff(old, new, "enterprises")
+        if d.added or d.removed or any(changed_fields(d.old[k], d.new[k], exclude=SETTINGS) for k in d.changed):
+            self._rebuild(d.old, d.new)
             return
-        for key in changed:
+        for key in d.changed:
             ent = self.backend.by_bwks_id[key]
-            cfg = new_e[key]
+            cfg = d.new[key]
             ent.cfg = cfg
             for kind in SERVICE_KINDS:
-                old_svc, new_svc = getattr(old_e[key], kind), getattr(cfg, kind)
+                new_svc = getattr(cfg, kind)
                 # only the fields the patch changed: the rest may have been set through the API
-                changed_fields = {f for f in type(new_svc).model_fields
-                                  if getattr(old_svc, f) != getattr(new_svc, f)}
-                if not changed_fields:
+                fields = changed_fields(getattr(d.old[key], kind), new_svc)
+                if not fields:
                     continue
                 svc = ent.services[kind]
-                for f in changed_fields:
+                for f in fields:
                     setattr(svc, f, getattr(new_svc, f))
-                if changed_fields & {"active", "callbackUrl"}:
+                if fields & {"active", "callbackUrl"}:
                     # switched on/off or moved: a new life for the mechanism, probed from now on
                     svc.checkAliveFailures, svc.disabledReason = 0, None
                     svc.generation += 1
@@ -144,10 +142,7 @@ class MtsVpbx(Provider):
         self.routes.setup(app)
 
     def error_response(self, request: web.Request, status: int, message: str) -> web.StreamResponse:
-        path = request.path
-        prefix = f"/{self.slug}"
-        if path.startswith(prefix + "/"):
-            path = path[len(prefix):]
+        path = strip_prefix(request.path, self.slug)
         if status == 404 and message == "Not Found":
             message = "No message available"
         elif status == 405:

@@ -10,8 +10,7 @@ from pydantic import BaseModel
 from pydantic_core import to_json, ValidationError
 
 from ...engine import CallNotFound, Cause
-from ...engine.audio import render
-from ...http import set_tenant
+from ...http import audio_response, set_tenant
 from . import errors as E
 from .auth import authenticate
 from .backend import Enterprise
@@ -323,13 +322,11 @@ class Routes:
 
     async def recording(self, request, ent):
         key, seconds = self._recording_seconds(request, ent)
-        return web.Response(body=await render(seconds, "wav"), content_type="audio/wav",
-                            headers={"Content-Disposition": f'attachment; filename="{key}.wav"'})
+        return await audio_response(request, seconds, "wav", filename=f"{key}.wav")
 
     async def recording_mp3(self, request, ent):
         key, seconds = self._recording_seconds(request, ent)
-        return web.Response(body=await render(seconds, "mp3"), content_type="audio/mpeg",
-                            headers={"Content-Disposition": f'attachment; filename="{key}.mp3"'})
+        return await audio_response(request, seconds, "mp3", filename=f"{key}.mp3")
 
     # --------------------------------------------------------------- 4.11
     async def findme_get(self, request, ent):
