@@ -1,7 +1,6 @@
 """callStatus sequences (2.3 and its state diagram) for every outcome of every online flow:
 side 0 or side 1 failing with each cause, either side hanging up, AnnCall keys, inbound calls."""
 
-import base64
 import json
 
 import aiohttp
@@ -9,9 +8,9 @@ import aiohttp
 import pytest
 from lxml import etree
 
-SLUG = "beeline-cloudcc"
-AUTH = {"Authorization": "Basic " + base64.b64encode(b"cloudcc-demo:cloudcc-demo-pass").decode(),
-        "Content-Type": "text/xml"}
+from .helpers import AUTH, SLUG, basic, send
+
+AUTH = {**AUTH, "Content-Type": "text/xml"}
 B0 = "+79265551000"  # side 0 (operator)
 B1 = "+79265551001"  # side 1 (subscriber)
 OK = {"answer_after": 2, "hangup_after": 100}
@@ -35,9 +34,9 @@ def parties(simulator, **numbers):
 
 
 async def online(simulator, xml):
-    async with simulator.request("POST", simulator.url(SLUG, "/"), data=xml.encode(), headers=AUTH) as r:
-        assert r.status == 200
-        return dict(etree.fromstring(await r.read()).attrib)
+    r = await send(simulator, SLUG, "POST", "/", data=xml.encode(), headers=AUTH)
+    assert r.status == 200
+    return dict(etree.fromstring(r.body).attrib)
 
 
 def statuses(sink):
@@ -221,8 +220,8 @@ def agent_request(sink):
 
 
 async def post_info(simulator, xml, auth=AUTH):
-    async with simulator.request("POST", simulator.url(SLUG, "/"), data=xml.encode(), headers=auth) as r:
-        return r.status
+    r = await send(simulator, SLUG, "POST", "/", data=xml.encode(), headers=auth)
+    return r.status
 
 
 async def test_agent_info_after_the_wait_timed_out(simulator, client):
@@ -258,7 +257,7 @@ async def test_agent_info_of_another_tenant_is_not_accepted(simulator, client):
     await simulator.advance(3)
     req = agent_request(client)
     xml = f'<AgentInfo request_id="r" A0="" B0="{B0}" ScriptID="{req["ScriptID"]}" HostID="{req["HostID"]}"/>'
-    other = {**AUTH, "Authorization": "Basic " + base64.b64encode(b"other:other-pass").decode()}
+    other = {**AUTH, **basic("other", "other-pass")}
     assert await post_info(simulator, xml, other) == 404
     assert call.ended_at is None
     assert await post_info(simulator, xml) == 200
@@ -273,9 +272,8 @@ async def test_agent_info_of_another_tenant_is_not_accepted(simulator, client):
 async def offline(simulator, form):
     data = aiohttp.FormData()
     data.add_field("api_form", json.dumps(form), content_type="application/json")
-    async with simulator.request("POST", simulator.url(SLUG, "/api/request"), data=data,
-                                 headers={"Authorization": AUTH["Authorization"]}) as r:
-        return r.status, await r.json(content_type=None)
+    r = await send(simulator, SLUG, "POST", "/api/request", data=data, headers={"Authorization": AUTH["Authorization"]})
+    return r.status, r.json()
 
 
 async def test_statistics_file_lines_and_lifetime(simulator, client):
@@ -295,9 +293,9 @@ async def test_statistics_file_lines_and_lifetime(simulator, client):
     assert (await offline(simulator, {"Command": "STATCDR", "CDRID": cdrid}))[1]["ConfData"]["STATUS"] == "NOT READY"
     await simulator.advance(1)
     url = (await offline(simulator, {"Command": "STATCDR", "CDRID": cdrid}))[1]["ConfData"]["URL"]
-    async with simulator.request("GET", url, headers={"Authorization": AUTH["Authorization"]}) as r:
-        assert r.status == 200
-        lines = (await r.text()).split("\r\n")
+    r = await send(simulator, SLUG, "GET", url, headers={"Authorization": AUTH["Authorization"]}, full_url=True)
+    assert r.status == 200
+    lines = r.text.split("\r\n")
     header, rows = lines[0].split(";"), [dict(zip(lines[0].split(";"), l.split(";"))) for l in lines[1:] if l]
     assert "DT_END" in header and "RECORD_URL" in header
     assert len(rows) == 3  # one line per call, ordered by DT_END
@@ -311,8 +309,8 @@ async def test_statistics_file_lines_and_lifetime(simulator, client):
     await simulator.advance(550)
     assert (await offline(simulator, {"Command": "STATCDR", "CDRID": cdrid}))[1]["ConfData"] == {
         "CDRID": cdrid, "STATUS": "EXPIRED"}
-    async with simulator.request("GET", url, headers={"Authorization": AUTH["Authorization"]}) as r:
-        assert r.status == 404 and (await r.json(content_type=None))["ERR_CODE"] == "404.113"
+    r = await send(simulator, SLUG, "GET", url, headers={"Authorization": AUTH["Authorization"]}, full_url=True)
+    assert r.status == 404 and r.json()["ERR_CODE"] == "404.113"
 
 
 async def test_init_call_files_caller_ids_and_recording(simulator, client):
@@ -350,8 +348,8 @@ async def test_control_api_outbound_call_is_a_statistics_line(simulator, client)
         {"BNumber": ["74957850000"], "DateFrom": "20261123 09:00", "DateTo": "20261123 10:00"}]})
     await simulator.advance(30)
     url = (await offline(simulator, {"Command": "STATCDR", "CDRID": answer["CDRID"]}))[1]["ConfData"]["URL"]
-    async with simulator.request("GET", url, headers={"Authorization": AUTH["Authorization"]}) as r:
-        lines = (await r.text()).strip().split("\r\n")
+    r = await send(simulator, SLUG, "GET", url, headers={"Authorization": AUTH["Authorization"]}, full_url=True)
+    lines = r.text.strip().split("\r\n")
     [row] = [dict(zip(lines[0].split(";"), line.split(";"))) for line in lines[1:]]
     assert (row["DIRECTION"], row["BNUMBER"], row["ANUMBER"], row["TARGET"], row["TALK_DURATION"]) == (
         "OUT", "74957850000", "74957850000", B0, "20")

@@ -1,7 +1,6 @@
 """Every reachable code of table 4.19 over HTTP, each by the input that causes it, with the
 documented body and the code's integer part as the HTTP status; HLRTZ for the regions."""
 
-import base64
 import json
 
 import pytest
@@ -9,8 +8,9 @@ import pytest
 from simulator.providers.beeline_cloudcc import wav
 from simulator.providers.beeline_cloudcc.errors import ERROR_TABLE
 
-SLUG = "beeline-cloudcc"
-AUTH = {"Authorization": "Basic " + base64.b64encode(b"cloudcc-demo:cloudcc-demo-pass").decode()}
+from .helpers import AUTH, SLUG, basic, send
+
+
 B1 = "74957850000"
 OTHER_TENANT_NUMBER = "74957859999"
 FORM_CT = "multipart/form-data; boundary=zz"
@@ -81,11 +81,10 @@ async def test_error_code_by_its_input(simulator, code, command, request_):
         "demo": PATCHES.get(code, {}),
         "other": {"login": "other", "password": "other-pass", "numbers": [OTHER_TENANT_NUMBER]}}}}})
     content_type, body = request_
-    async with simulator.request("POST", simulator.url(SLUG, "/api/request"), data=body,
-                                 headers={**AUTH, "Content-Type": content_type}) as r:
-        answer = await r.json(content_type=None)
-        assert r.status == int(code.split(".")[0]), answer
-        assert r.content_type == "application/json"
+    r = await send(simulator, SLUG, "POST", "/api/request", data=body, headers={**AUTH, "Content-Type": content_type})
+    answer = r.json()
+    assert r.status == int(code.split(".")[0]), answer
+    assert r.content_type == "application/json"
     assert list(answer) == ["STATUS", "AUXCODE", "COMMAND", "ERR_CODE", "ERR_DESCRIPTION"]
     assert (answer["STATUS"], answer["ERR_CODE"], answer["COMMAND"]) == ("ERROR", code, command)
     assert answer["ERR_DESCRIPTION"] in (ERROR_TABLE[code], "Bad Content (Incorrect Form)") and answer["AUXCODE"]
@@ -97,17 +96,17 @@ async def test_error_code_by_its_input(simulator, code, command, request_):
     ("/api/download/v/nope.wav", "404.113"),
 ])
 async def test_download_errors(simulator, path, code):
-    async with simulator.request("GET", simulator.url(SLUG, path), headers=AUTH) as r:
-        answer = await r.json(content_type=None)
-        assert r.status == 404 and answer["ERR_CODE"] == code
-        assert answer["ERR_DESCRIPTION"] == ERROR_TABLE[code]
+    r = await send(simulator, SLUG, "GET", path, headers=AUTH)
+    answer = r.json()
+    assert r.status == 404 and answer["ERR_CODE"] == code
+    assert answer["ERR_DESCRIPTION"] == ERROR_TABLE[code]
 
 
 async def test_401_1_on_every_offline_path(simulator):
-    bad = {"Authorization": "Basic " + base64.b64encode(b"cloudcc-demo:nope").decode()}
+    bad = basic("cloudcc-demo", "nope")
     for method, path in (("POST", "/api/request"), ("GET", "/api/download/v/hello.wav")):
-        async with simulator.request(method, simulator.url(SLUG, path), headers=bad) as r:
-            assert r.status == 401 and (await r.json(content_type=None))["ERR_CODE"] == "401.1"
+        r = await send(simulator, SLUG, method, path, headers=bad)
+        assert r.status == 401 and r.json()["ERR_CODE"] == "401.1"
 
 
 @pytest.mark.parametrize("code", ["500.1", "500.2", "500.3"])
@@ -116,10 +115,9 @@ async def test_500_codes_as_injected_faults(simulator, code):
             "provider": SLUG, "path": "/api/request", "action": "native", "native": code}) as r:
         assert r.status < 300
     content_type, body = api({"Command": "LRECORD"})
-    async with simulator.request("POST", simulator.url(SLUG, "/api/request"), data=body,
-                                 headers={**AUTH, "Content-Type": content_type}) as r:
-        answer = await r.json(content_type=None)
-        assert r.status == 500 and answer["ERR_CODE"] == code and answer["ERR_DESCRIPTION"] == ERROR_TABLE[code]
+    r = await send(simulator, SLUG, "POST", "/api/request", data=body, headers={**AUTH, "Content-Type": content_type})
+    answer = r.json()
+    assert r.status == 500 and answer["ERR_CODE"] == code and answer["ERR_DESCRIPTION"] == ERROR_TABLE[code]
 
 
 HLRTZ_CASES = [
@@ -137,10 +135,9 @@ async def test_hlrtz_regions_over_http(simulator):
     """Landline and mobile numbers of the seven regions the issue names give their real offsets."""
     for ctn, tz in HLRTZ_CASES:
         content_type, body = api({"Command": "HLRTZ", "ConfData": ctn, "RequestID": "tz"})
-        async with simulator.request("POST", simulator.url(SLUG, "/api/request"), data=body,
-                                     headers={**AUTH, "Content-Type": content_type}) as r:
-            assert r.status == 200
-            assert await r.json() == {"ConfData": tz}, ctn
+        r = await send(simulator, SLUG, "POST", "/api/request", data=body, headers={**AUTH, "Content-Type": content_type})
+        assert r.status == 200
+        assert r.json() == {"ConfData": tz}, ctn
 
 
 def test_every_table_code_is_covered_or_unreachable():

@@ -1,6 +1,5 @@
 """Offline API over HTTP: multipart transport, auth, every command on the default world, downloads."""
 
-import base64
 import json
 
 import aiohttp
@@ -10,12 +9,9 @@ from hypothesis import strategies as st
 
 from simulator.providers.beeline_cloudcc import wav
 
-SLUG = "beeline-cloudcc"
-def basic(login, password):
-    return {"Authorization": "Basic " + base64.b64encode(f"{login}:{password}".encode()).decode()}
+from .helpers import AUTH, SLUG, basic, send
 
 
-AUTH = basic("cloudcc-demo", "cloudcc-demo-pass")
 B1, B2, B3, B4 = "74957850000", "74957850001", "74957850002", "74957850003"
 
 
@@ -28,16 +24,15 @@ def form(api_form, vfile=None, filename="hello.wav"):
 
 
 async def post(simulator, api_form, vfile=None, *, auth=AUTH, filename="hello.wav", path="/api/request"):
-    async with simulator.request("POST", simulator.url(SLUG, path), data=form(api_form, vfile, filename),
-                                 headers=auth or {}) as r:
-        return r.status, await r.json(content_type=None)
+    r = await send(simulator, SLUG, "POST", path, data=form(api_form, vfile, filename), headers=auth or {})
+    return r.status, r.json()
 
 
 async def raw(simulator, body, content_type, *, auth=AUTH, method="POST"):
     headers = {"Content-Type": content_type} if content_type else {}
     headers.update(auth or {})
-    async with simulator.request(method, simulator.url(SLUG, "/api/request"), data=body, headers=headers) as r:
-        return r.status, await r.json(content_type=None)
+    r = await send(simulator, SLUG, method, "/api/request", data=body, headers=headers)
+    return r.status, r.json()
 
 
 def is_error(answer, code, command=""):
@@ -57,10 +52,10 @@ async def test_redirect_round_trip_over_http(simulator):
 
 
 async def test_host_header_routing(simulator):
-    async with simulator.request("POST", simulator.base_url + "/api/request", data=form({"Command": "LRECORD"}),
-                                 headers={**AUTH, "Host": "cloudcc.beeline.ru"}) as r:
-        assert r.status == 200
-        assert await r.json() == {"ConfData": [B1]}
+    r = await send(simulator, SLUG, "POST", simulator.base_url + "/api/request", data=form({"Command": "LRECORD"}),
+                   headers={**AUTH, "Host": "cloudcc.beeline.ru"}, full_url=True)
+    assert r.status == 200
+    assert r.json() == {"ConfData": [B1]}
 
 
 @pytest.mark.parametrize("auth", [None, basic("cloudcc-demo", "wrong"), basic("nobody", "x"), {"Authorization": "Basic !!"}])
@@ -97,8 +92,8 @@ async def test_transport_errors(simulator, body, ctype, code):
 async def test_get_on_request_and_unknown_paths(simulator):
     status, answer = await raw(simulator, None, None, method="GET")
     assert status == 400 and is_error(answer, "400.7")
-    async with simulator.request("POST", simulator.url(SLUG, "/api/nothing"), headers=AUTH) as r:
-        assert r.status == 404 and is_error(await r.json(), "404.112")
+    r = await send(simulator, SLUG, "POST", "/api/nothing", headers=AUTH)
+    assert r.status == 404 and is_error(r.json(), "404.112")
 
 
 async def test_unknown_command_and_sizes(simulator):
@@ -139,30 +134,30 @@ async def test_cdr_and_download_lifecycle(simulator):
     status, answer = await post(simulator, {"Command": "STATCDR", "CDRID": cdrid})
     url = answer["ConfData"]["URL"]
     assert answer["ConfData"]["STATUS"] == "READY" and "/api/download/s/" + cdrid + "_" in url
-    async with simulator.request("GET", url, headers=AUTH) as r:
-        assert r.status == 200
-        text = await r.text()
+    r = await send(simulator, SLUG, "GET", url, headers=AUTH, full_url=True)
+    assert r.status == 200
+    text = r.text
     lines = text.strip().split("\r\n")
     assert lines[0].startswith("CALL_ID;DIRECTION;BNUMBER") and "DT_END" in lines[0]
     assert len(lines) > 50
     recorded = [l.split(";")[-1] for l in lines[1:] if l.split(";")[-1]]
     assert recorded
-    async with simulator.request("GET", recorded[0], headers=AUTH) as r:
-        assert r.status == 200 and (await r.read())[:4] == b"RIFF"
-    async with simulator.request("GET", url) as r:
-        assert r.status == 401 and is_error(await r.json(), "401.1")
+    r = await send(simulator, SLUG, "GET", recorded[0], headers=AUTH, full_url=True)
+    assert r.status == 200 and r.body[:4] == b"RIFF"
+    r = await send(simulator, SLUG, "GET", url, full_url=True)
+    assert r.status == 401 and is_error(r.json(), "401.1")
     bad = url.rsplit("/", 1)[0] + "/0000000_20200101000000"
-    async with simulator.request("GET", bad, headers=AUTH) as r:
-        assert r.status == 404 and is_error(await r.json(), "404.113")
-    async with simulator.request("GET", simulator.url(SLUG, "/api/download/zzz"), headers=AUTH) as r:
-        assert r.status == 404 and is_error(await r.json(), "404.112")
-    async with simulator.request("GET", simulator.url(SLUG, "/api/download/r/1_2.wav"), headers=AUTH) as r:
-        assert r.status == 404 and is_error(await r.json(), "404.113")
+    r = await send(simulator, SLUG, "GET", bad, headers=AUTH, full_url=True)
+    assert r.status == 404 and is_error(r.json(), "404.113")
+    r = await send(simulator, SLUG, "GET", "/api/download/zzz", headers=AUTH)
+    assert r.status == 404 and is_error(r.json(), "404.112")
+    r = await send(simulator, SLUG, "GET", "/api/download/r/1_2.wav", headers=AUTH)
+    assert r.status == 404 and is_error(r.json(), "404.113")
     await simulator.advance(24 * 3600)
     status, answer = await post(simulator, {"Command": "STATCDR", "CDRID": cdrid})
     assert answer == {"ConfData": {"CDRID": cdrid, "STATUS": "EXPIRED"}}
-    async with simulator.request("GET", url, headers=AUTH) as r:
-        assert r.status == 404 and is_error(await r.json(), "404.113")
+    r = await send(simulator, SLUG, "GET", url, headers=AUTH, full_url=True)
+    assert r.status == 404 and is_error(r.json(), "404.113")
 
 
 async def test_voice_file_upload_and_download(simulator):
@@ -172,13 +167,13 @@ async def test_voice_file_upload_and_download(simulator):
     status, answer = await post(simulator, {"Command": "LVFILES"})
     entry = [e for e in answer["ConfData"] if e["filename"] == "new.wav"][0]
     assert entry["PENDNIG"] == "YES" and entry["PENDING"] == "YES" and entry["Comment"] == "Новый"
-    async with simulator.request("GET", entry["URL"], headers=AUTH) as r:
-        assert r.status == 404 and is_error(await r.json(), "404.113")
+    r = await send(simulator, SLUG, "GET", entry["URL"], headers=AUTH, full_url=True)
+    assert r.status == 404 and is_error(r.json(), "404.113")
     status, answer = await post(simulator, {"Command": "PREMEDIA", "ConfData": [{"BNumber": B1, "FileA": "new.wav"}]})
     assert status == 404 and is_error(answer, "404.104", "PREMEDIA")
     await simulator.advance(10)
-    async with simulator.request("GET", entry["URL"], headers=AUTH) as r:
-        assert r.status == 200 and await r.read() == data
+    r = await send(simulator, SLUG, "GET", entry["URL"], headers=AUTH, full_url=True)
+    assert r.status == 200 and r.body == data
     status, answer = await post(simulator, {"Command": "PREMEDIA", "ConfData": [{"BNumber": B1, "FileA": "new.wav"}]})
     assert status == 200
     status, answer = await post(simulator, {"Command": "VFILE"}, b"not a wav", filename="x.wav")
@@ -275,10 +270,10 @@ async def test_another_tenants_ids_are_not_found(simulator):
     url = (await post(simulator, {"Command": "STATCDR", "CDRID": cdrid}))[1]["ConfData"]["URL"]
     status, answer = await post(simulator, {"Command": "STATCDR", "CDRID": cdrid}, auth=other)
     assert status == 404 and is_error(answer, "404.106", "STATCDR")
-    async with simulator.request("GET", url, headers=other) as r:
-        assert r.status == 404 and is_error(await r.json(), "404.113")
-    async with simulator.request("GET", simulator.url(SLUG, "/api/download/v/theirs.wav"), headers=AUTH) as r:
-        assert r.status == 404 and is_error(await r.json(), "404.113")
+    r = await send(simulator, SLUG, "GET", url, headers=other, full_url=True)
+    assert r.status == 404 and is_error(r.json(), "404.113")
+    r = await send(simulator, SLUG, "GET", "/api/download/v/theirs.wav", headers=AUTH)
+    assert r.status == 404 and is_error(r.json(), "404.113")
     status, answer = await post(simulator, {"Command": "PREMEDIA", "ConfData": [{"BNumber": B1, "FileA": "theirs.wav"}]})
     assert status == 404 and is_error(answer, "404.104", "PREMEDIA")
     status, answer = await post(simulator, {"Command": "RLIST", "ConfData": ["74957859999"]})
@@ -331,5 +326,5 @@ async def test_vfile_with_a_cyrillic_name(simulator):
     assert status == 200, answer
     await simulator.advance(10)
     entry = [e for e in (await post(simulator, {"Command": "LVFILES"}))[1]["ConfData"] if e["filename"] == "привет.wav"][0]
-    async with simulator.request("GET", entry["URL"], headers=AUTH) as r:
-        assert r.status == 200 and await r.read() == data
+    r = await send(simulator, SLUG, "GET", entry["URL"], headers=AUTH, full_url=True)
+    assert r.status == 200 and r.body == data

@@ -1,7 +1,6 @@
 """Online operations end to end: InitCall, AnnCall, inbound calls with AgentRequest/AgentInfo,
 redirects and black lists, callStatus sequences on the virtual clock."""
 
-import base64
 import json
 
 import aiohttp
@@ -10,8 +9,9 @@ from lxml import etree
 
 from simulator.providers.beeline_cloudcc import wav
 
-SLUG = "beeline-cloudcc"
-AUTH = {"Authorization": "Basic " + base64.b64encode(b"cloudcc-demo:cloudcc-demo-pass").decode()}
+from .helpers import AUTH, SLUG, send
+
+
 B1, B2, B3, B4 = "74957850000", "74957850001", "74957850002", "74957850003"
 OP, SUB = "79031234567", "79261234567"  # default party: answers after 4 s, hangs up 45 s later
 
@@ -22,9 +22,8 @@ def attrs(body: bytes) -> tuple[str, dict]:
 
 
 async def online(simulator, xml: str, headers=AUTH):
-    async with simulator.request("POST", simulator.url(SLUG, "/"), data=xml.encode(),
-                                 headers={**headers, "Content-Type": "text/xml"}) as r:
-        return r.status, await r.read()
+    r = await send(simulator, SLUG, "POST", "/", data=xml.encode(), headers={**headers, "Content-Type": "text/xml"})
+    return r.status, r.body
 
 
 def statuses(sink):
@@ -144,8 +143,8 @@ async def test_online_bad_requests(simulator, xml, code):
 async def test_online_auth(simulator):
     status, body = await online(simulator, f'<InitCall request_id="r" B0="{OP}" B1="{SUB}"/>', headers={})
     assert status == 401 and attrs(body)[0] == "Info"
-    async with simulator.request("GET", simulator.url(SLUG, "/"), headers=AUTH) as r:
-        assert r.status == 405
+    r = await send(simulator, SLUG, "GET", "/", headers=AUTH)
+    assert r.status == 405
 
 
 async def test_recorded_init_call_appears_in_cdr_with_record(simulator, client):
@@ -155,43 +154,43 @@ async def test_recorded_init_call_appears_in_cdr_with_record(simulator, client):
     form = aiohttp.FormData()
     form.add_field("api_form", json.dumps({"Command": "REQCDR", "ConfData": [
         {"BNumber": [B2], "DateFrom": "20261123 09:00", "DateTo": "20261123 10:00"}]}), content_type="application/json")
-    async with simulator.request("POST", simulator.url(SLUG, "/api/request"), data=form, headers=AUTH) as r:
-        cdrid = (await r.json())["CDRID"]
+    r = await send(simulator, SLUG, "POST", "/api/request", data=form, headers=AUTH)
+    cdrid = r.json()["CDRID"]
     await simulator.advance(60)
     form = aiohttp.FormData()
     form.add_field("api_form", json.dumps({"Command": "STATCDR", "CDRID": cdrid}), content_type="application/json")
-    async with simulator.request("POST", simulator.url(SLUG, "/api/request"), data=form, headers=AUTH) as r:
-        url = (await r.json())["ConfData"]["URL"]
-    async with simulator.request("GET", url, headers=AUTH) as r:
-        lines = (await r.text()).strip().split("\r\n")
+    r = await send(simulator, SLUG, "POST", "/api/request", data=form, headers=AUTH)
+    url = r.json()["ConfData"]["URL"]
+    r = await send(simulator, SLUG, "GET", url, headers=AUTH, full_url=True)
+    lines = r.text.strip().split("\r\n")
     assert len(lines) == 2
     row = dict(zip(lines[0].split(";"), lines[1].split(";")))
     assert row["CALL_ID"] == script_id and row["DIRECTION"] == "OUT" and row["BNUMBER"] == B2
     assert row["TALK_DURATION"] == "41" and row["DT_END"] == "20261123 09:00:49"
     assert row["RECORD_URL"].endswith(f"/api/download/r/119_{script_id}.wav")
-    async with simulator.request("GET", row["RECORD_URL"], headers=AUTH) as r:
-        data = await r.read()
-        assert r.status == 200 and data[:4] == b"RIFF"
+    r = await send(simulator, SLUG, "GET", row["RECORD_URL"], headers=AUTH, full_url=True)
+    data = r.body
+    assert r.status == 200 and data[:4] == b"RIFF"
 
 
 async def test_voice_file_in_use_during_call(simulator, client):
     form = aiohttp.FormData()
     form.add_field("api_form", json.dumps({"Command": "VFILE"}), content_type="application/json")
     form.add_field("vfile", wav.make(20), filename="long.wav")
-    async with simulator.request("POST", simulator.url(SLUG, "/api/request"), data=form, headers=AUTH) as r:
-        assert r.status == 200
+    r = await send(simulator, SLUG, "POST", "/api/request", data=form, headers=AUTH)
+    assert r.status == 200
     await simulator.advance(10)
     await online(simulator, f'<InitCall request_id="f" B0="{OP}" B1="{SUB}" F0="long.wav"/>')
     await simulator.advance(6)
     form = aiohttp.FormData()
     form.add_field("api_form", json.dumps({"Command": "DELFILE", "ConfData": ["long.wav"]}), content_type="application/json")
-    async with simulator.request("POST", simulator.url(SLUG, "/api/request"), data=form, headers=AUTH) as r:
-        assert r.status == 409 and (await r.json())["ERR_CODE"] == "409.1"
+    r = await send(simulator, SLUG, "POST", "/api/request", data=form, headers=AUTH)
+    assert r.status == 409 and r.json()["ERR_CODE"] == "409.1"
     await finish(simulator)
     form = aiohttp.FormData()
     form.add_field("api_form", json.dumps({"Command": "DELFILE", "ConfData": ["long.wav"]}), content_type="application/json")
-    async with simulator.request("POST", simulator.url(SLUG, "/api/request"), data=form, headers=AUTH) as r:
-        assert r.status == 200
+    r = await send(simulator, SLUG, "POST", "/api/request", data=form, headers=AUTH)
+    assert r.status == 200
 
 
 # ------------------------------------------------------------------ AnnCall
@@ -293,8 +292,8 @@ async def test_inbound_premedia_fallback(simulator, client):
     form = aiohttp.FormData()
     form.add_field("api_form", json.dumps({"Command": "PREMEDIA", "ConfData": [
         {"BNumber": B2, "FileA": "hello.wav", "FileB": "silence.wav"}]}), content_type="application/json")
-    async with simulator.request("POST", simulator.url(SLUG, "/api/request"), data=form, headers=AUTH) as r:
-        assert r.status == 200
+    r = await send(simulator, SLUG, "POST", "/api/request", data=form, headers=AUTH)
+    assert r.status == 200
     answer_agent(client, lambda a: f'<AgentInfo request_id="pm" A0="" B0="{OP}" ScriptID="{a["ScriptID"]}" HostID="{a["HostID"]}"/>')
     call = await simulator.start_call(SLUG, "79267770000", B2)
     await finish(simulator)
@@ -333,15 +332,15 @@ async def test_redirect_a_number_and_rcancel_block(simulator, client):
     form = aiohttp.FormData()
     form.add_field("api_form", json.dumps({"Command": "REDIRECT", "ConfData": [
         {"BNumber": B3, "RNumber": "79161234567", "ANumber": B3}]}), content_type="application/json")
-    async with simulator.request("POST", simulator.url(SLUG, "/api/request"), data=form, headers=AUTH) as r:
-        assert r.status == 200
+    r = await send(simulator, SLUG, "POST", "/api/request", data=form, headers=AUTH)
+    assert r.status == 200
     call = await simulator.start_call(SLUG, "79267770000", B3)
     await finish(simulator)
     assert [l.caller_id for l in call.legs.values() if l.role == "dialled"] == [B3]
     form = aiohttp.FormData()
     form.add_field("api_form", json.dumps({"Command": "RCANCEL", "ConfData": [B3]}), content_type="application/json")
-    async with simulator.request("POST", simulator.url(SLUG, "/api/request"), data=form, headers=AUTH) as r:
-        assert r.status == 200
+    r = await send(simulator, SLUG, "POST", "/api/request", data=form, headers=AUTH)
+    assert r.status == 200
     call = await simulator.start_call(SLUG, "79267770000", B3)
     await finish(simulator)
     assert call.cause == 21 and len(call.legs) == 1 and agent_requests(client) == []
@@ -354,8 +353,8 @@ async def test_black_list_rejects_then_other_active_list(simulator, client):
     assert call.cause == 21 and agent_requests(client) == []
     form = aiohttp.FormData()
     form.add_field("api_form", json.dumps({"Command": "ABLIST", "ConfData": 2}), content_type="application/json")
-    async with simulator.request("POST", simulator.url(SLUG, "/api/request"), data=form, headers=AUTH) as r:
-        assert await r.json() == {"ConfData": 2}
+    r = await send(simulator, SLUG, "POST", "/api/request", data=form, headers=AUTH)
+    assert r.json() == {"ConfData": 2}
     call = await simulator.start_call(SLUG, "79851112233", B1)
     await finish(simulator)
     assert len(agent_requests(client)) == 1

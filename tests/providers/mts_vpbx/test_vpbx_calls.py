@@ -130,7 +130,7 @@ async def test_consult_transfer_needs_two_connected_calls(simulator, api):
 
 
 async def test_call_return_and_redial_of_an_abonent_without_calls_is_400(simulator, api):
-    from .conftest import TOKEN_E30770
+    from .helpers import TOKEN_E30770
     status, body = await api("POST", "/api/user/30801/calls/CallReturn", token=TOKEN_E30770)
     assert status == 400 and "return" in body["message"]
     status, body = await api("POST", "/api/user/30801/calls/LastNumberRedial", token=TOKEN_E30770)

@@ -2,7 +2,7 @@
 blind transfer of a ringing call; which abonents each mechanism covers; tenant isolation on writes."""
 import pytest
 
-from .conftest import TOKEN_E30770
+from .helpers import TOKEN_E30770
 
 HISTORY_FROM = {"dateFrom": "1795413600000"}
 

@@ -28,7 +28,7 @@ async def test_451_ivr_queue_scenario():
 
 
 async def test_451_events_and_recording(simulator, api, callback_sink):
-    from .conftest import TOKEN_E30770
+    from .helpers import TOKEN_E30770
 
     status, _ = await api("POST", "/api/service/webhook", token=TOKEN_E30770,
                           json={"callbackUrl": callback_sink.url("/wh"), "clientApiKey": "e3"})
