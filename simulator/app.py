@@ -77,11 +77,14 @@ async def _observe(request: web.Request, handler):
     inner_path = strip_prefix(request.path, provider.slug)
     response = None
     error = None
+    fault = None  # the id of the fault rule that answered instead of the provider
     try:
         if sim.faults:
             rule = sim.faults.match(provider.slug, request.method, inner_path)
             if rule is not None:
                 response, error = await _apply_fault(sim, provider, request, rule)
+                if response is not None:
+                    fault = rule.id
         if response is None:
             response = await handler(request)
         return response
@@ -102,7 +105,7 @@ async def _observe(request: web.Request, handler):
             request_body=body, status=status, error=error,
             response_body=_response_body(response),
             response_headers=response.headers if response is not None else None,
-            latency_ms=round(latency, 3))
+            latency_ms=round(latency, 3), **({"fault": fault} if fault is not None else {}))
         if sim.settings.access_log:
             access_log.info("%s %s %s %s %s %.1fms", provider.slug, tenant or "-",
                             request.method, request.path_qs, status or "dropped", latency)

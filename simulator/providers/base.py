@@ -78,9 +78,11 @@ class Provider:
         pass
 
     # ------------------------------------------------------------- contract
-    def contract(self) -> "Contract | None":
+    @classmethod
+    def contract(cls) -> "Contract | None":
         """The checker of this provider's documented formats (simulator/conformance/): every
-        journal entry of the provider's tests is checked against it. None: no contract yet."""
+        journal entry of the provider's tests is checked against it. None: no contract yet.
+        Usually ``Contract.from_files(cls.slug, catalogue=cls.catalogue)``."""
         return None
 
     # ----------------------------------------------------------------- HTTP

@@ -6,16 +6,16 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-import yaml
 from lxml import etree
 from referencing import Registry, Resource
 
+from simulator.conformance.examples import load_examples
 from simulator.providers.beeline_cloudcc import wav, xmlmsg
 from simulator.providers.beeline_cloudcc.errors import BeelineError
 from simulator.providers.beeline_cloudcc.multipart import file_part as Part
 
 CONTRACTS = Path(__file__).resolve().parents[3] / "contracts" / "beeline-cloudcc"
-INDEX = yaml.safe_load((CONTRACTS / "examples" / "index.yaml").read_text(encoding="utf-8"))["examples"]
+INDEX = list(load_examples("beeline-cloudcc"))
 SCHEMAS = {p.name: json.loads(p.read_text(encoding="utf-8")) for p in (CONTRACTS / "schemas").glob("*.json")}
 REGISTRY = Registry().with_resources(
     (s["$id"], Resource.from_contents(s)) for s in SCHEMAS.values())

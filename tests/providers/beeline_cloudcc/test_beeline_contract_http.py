@@ -8,12 +8,12 @@ from pathlib import Path
 import aiohttp
 import jsonschema
 import pytest
-import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 from referencing import Registry, Resource
 
+from simulator.conformance.examples import load_examples
 from simulator.providers.beeline_cloudcc import wav
 from simulator.scenario import run_scenario_file
 
@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parents[3]
 CONTRACTS = ROOT / "contracts" / "beeline-cloudcc"
 SLUG = "beeline-cloudcc"
 AUTH = {"Authorization": "Basic " + base64.b64encode(b"cloudcc-demo:cloudcc-demo-pass").decode()}
-INDEX = yaml.safe_load((CONTRACTS / "examples" / "index.yaml").read_text(encoding="utf-8"))["examples"]
+INDEX = list(load_examples(SLUG))
 SCHEMAS = {p.name: json.loads(p.read_text(encoding="utf-8")) for p in (CONTRACTS / "schemas").glob("*.json")}
 REGISTRY = Registry().with_resources((s["$id"], Resource.from_contents(s)) for s in SCHEMAS.values())
 XSD = etree.XMLSchema(etree.parse(str(CONTRACTS / "beeline-cloudcc.xsd")))

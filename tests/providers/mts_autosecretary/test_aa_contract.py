@@ -6,13 +6,15 @@ import re
 import pytest
 import yaml
 
+from simulator.conformance.examples import load_examples
+
 from mtsaa_data import CONTRACTS
 from mtsaa_http import call
 
 jsonschema = pytest.importorskip("jsonschema")
 
 EXAMPLES = CONTRACTS / "examples"
-INDEX = yaml.safe_load((EXAMPLES / "index.yaml").read_text(encoding="utf-8"))["fixtures"]
+INDEX = list(load_examples("mts-autosecretary"))
 OPENAPI = yaml.safe_load((CONTRACTS / "openapi.yaml").read_text(encoding="utf-8"))
 
 

@@ -3,13 +3,14 @@ import json
 import re
 
 import pytest
-import yaml
+
+from simulator.conformance.examples import load_examples
 
 from .conftest import TOKEN
 from .contract import CONTRACT, openapi, operation, schema, validate
 
 EXAMPLES = CONTRACT / "examples"
-INDEX = yaml.safe_load((EXAMPLES / "index.yaml").read_text(encoding="utf-8"))["fixtures"]
+INDEX = list(load_examples("mts-vpbx"))
 
 
 def fixtures(kind):
