@@ -1,16 +1,10 @@
-import sys
-from pathlib import Path
-
 import pytest
 
-ROOT = Path(__file__).resolve().parents[3]
-HERE = Path(__file__).resolve().parent
-for p in (ROOT, HERE):
-    if str(p) not in sys.path:
-        sys.path.insert(0, str(p))
+from simulator.providers.mts_autosecretary.catalogue import CATALOGUE
+from simulator.providers.mts_autosecretary.world import AutosecretarySection, build_backend
+from simulator.testing.http import unnamed
 
-from mtsaa_data import SECTION  # noqa: E402
-from simulator.providers.mts_autosecretary.world import AutosecretarySection, build_backend  # noqa: E402
+from .data import SECTION
 
 
 @pytest.fixture
@@ -21,3 +15,12 @@ def section():
 @pytest.fixture
 def backend(section):
     return build_backend(section)
+
+
+@pytest.fixture(autouse=True)
+def _journal_names(request):
+    """After each test: every request and notice of mts-autosecretary carries its catalogue name."""
+    yield
+    harness = request.node.funcargs.get("simulator")
+    if harness is not None and hasattr(harness, "journal"):
+        assert unnamed(harness.journal(provider="mts-autosecretary"), CATALOGUE) == []

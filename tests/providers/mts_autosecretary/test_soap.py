@@ -5,8 +5,8 @@ import json
 import pytest
 from lxml import etree
 
-from mtsaa_data import CONTRACTS
-from mtsaa_http import USER, call
+from .data import CONTRACTS
+from .helpers import SLUG, USER, call, send
 
 zeep = pytest.importorskip("zeep")
 from requests import Session  # noqa: E402  (zeep's dependency)
@@ -62,12 +62,11 @@ async def test_metadata_matches_golden_copy(simulator):
         service, _, rest = name.partition(".svc.")
         kind = rest.rsplit(".", 1)[0]
         query = {"wsdl": "wsdl", "singleWsdl": "singleWsdl"}.get(kind, f"xsd={kind}")
-        async with simulator.request("GET", f"/api/v1/{service}.svc?{query}",
-                                     headers={"Host": "aa.mts.ru", "X-Forwarded-Proto": "https"}) as resp:
-            assert resp.status == 200
-            assert resp.headers["Content-Type"].startswith("text/xml")
-            served = await resp.read()
-        assert served == (GOLDEN / name).read_bytes(), f"{name} changed: update the golden copy deliberately"
+        reply = await send(simulator, SLUG, "GET", f"/api/v1/{service}.svc?{query}",
+                           headers={"Host": "aa.mts.ru", "X-Forwarded-Proto": "https"}, full_url=True)
+        assert reply.status == 200
+        assert reply.headers["Content-Type"].startswith("text/xml")
+        assert reply.body == (GOLDEN / name).read_bytes(), f"{name} changed: update the golden copy deliberately"
 
 
 async def test_wcf_names(simulator):

@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from mtsaa_data import ROOT
+from .data import ROOT
 from simulator.scenario import run_scenario_file
 
 SCENARIOS = sorted((ROOT / "scenarios" / "mts-autosecretary").glob("*.yaml"))

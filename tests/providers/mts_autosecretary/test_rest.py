@@ -1,8 +1,8 @@
 """Every REST route with good and bad input, against the in-process simulator."""
 import copy
 
-from mtsaa_data import DN_EXAMPLE, UN_EXAMPLE
-from mtsaa_http import OTHER, USER, basic, call
+from .data import DN_EXAMPLE, UN_EXAMPLE
+from .helpers import OTHER, USER, basic, call
 
 UN_PATH = "/api/v1/un"
 
@@ -191,9 +191,8 @@ async def test_unknown_path_and_method(simulator):
 async def test_paths_are_case_insensitive_and_host_routing(simulator):
     status, payload, _, _ = await call(simulator, "GET", "/API/V1/Un?Phone=4954071111")
     assert status == 200 and payload["value"]["phone"] == "4954071111"
-    async with simulator.request("GET", "/api/v1/un", headers={**USER, "Host": "aa.mts.ru"}) as resp:
-        assert resp.status == 200
-        assert (await resp.json())["value"][0] == "4954071111"
+    status, payload, _, _ = await call(simulator, "GET", "/api/v1/un", {**USER, "Host": "aa.mts.ru"}, full_url=True)
+    assert status == 200 and payload["value"][0] == "4954071111"
 
 
 async def test_injected_server_fault_uses_the_envelope(simulator):

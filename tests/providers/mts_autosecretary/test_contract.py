@@ -8,8 +8,8 @@ import yaml
 
 from simulator.conformance.examples import load_examples
 
-from mtsaa_data import CONTRACTS
-from mtsaa_http import call
+from .data import CONTRACTS
+from .helpers import call
 
 jsonschema = pytest.importorskip("jsonschema")
 

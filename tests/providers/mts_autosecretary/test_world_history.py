@@ -3,7 +3,7 @@ from datetime import datetime
 import pytest
 from pydantic import ValidationError
 
-from mtsaa_data import NOW, SECTION
+from .data import NOW, SECTION
 from simulator.providers.mts_autosecretary import history
 from simulator.providers.mts_autosecretary.world import AutosecretarySection, build_backend
 from simulator.world.fake import rng_for

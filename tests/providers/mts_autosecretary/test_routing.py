@@ -2,7 +2,7 @@
 voice mail, short numbers, time zone; every call leaves a CDR."""
 import pytest
 
-from mtsaa_http import call
+from .helpers import call, send
 
 SLUG = "mts-autosecretary"
 UN = "4954071111"
@@ -336,12 +336,12 @@ async def test_recording_download(simulator):
     await place(simulator, script={"89160000001": {"answer_after": 1, "hangup_after": 12}})
     await simulator.advance(60)
     (record,) = await last_cdrs(simulator)
-    async with simulator.request("GET", simulator.url(SLUG, f"/api/v4/record?phone={UN}&id={record['id']}"),
-                                 headers={"Authorization": "Api-Key aa-5f0c2b7e9d4a4c1b8e6f3a2d1c0b9a87"}) as resp:
-        assert resp.status == 200
-        assert resp.content_type == "audio/mpeg"
-        assert resp.headers["Content-Disposition"] == f'attachment; filename="{record["id"]}.mp3"'
-        assert len(await resp.read()) > 100
+    reply = await send(simulator, SLUG, "GET", f"/api/v4/record?phone={UN}&id={record['id']}",
+                       headers={"Authorization": "Api-Key aa-5f0c2b7e9d4a4c1b8e6f3a2d1c0b9a87"})
+    assert reply.status == 200
+    assert reply.content_type == "audio/mpeg"
+    assert reply.headers["Content-Disposition"] == f'attachment; filename="{record["id"]}.mp3"'
+    assert len(reply.body) > 100
     status, payload, _, _ = await call(simulator, "GET", f"/api/v4/record?phone={UN}&id=34460583")
     assert status == 404 and payload["value"] is None
     status, payload, _, _ = await call(simulator, "GET", f"/api/v4/record?phone=9854071111&id={record['id']}")

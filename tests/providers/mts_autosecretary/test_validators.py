@@ -11,7 +11,7 @@ from simulator.providers.mts_autosecretary.validators import (
     parse_un_update,
 )
 
-from mtsaa_data import DN_EXAMPLE
+from .data import DN_EXAMPLE
 
 
 def msg(body):

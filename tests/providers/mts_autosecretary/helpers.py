@@ -1,12 +1,12 @@
-"""Small HTTP helpers for the @втосекретарь tests (simulator fixture)."""
-import base64
-import json
+"""What the @втосекретарь tests share: the default world's accounts and the request helper."""
+from simulator.testing.http import basic_auth
+from simulator.testing.http import call as send
 
 SLUG = "mts-autosecretary"
 
 
 def basic(user="user", password="password"):
-    return {"Authorization": "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()}
+    return basic_auth(user, password)
 
 
 USER = basic()
@@ -14,20 +14,9 @@ OTHER = basic("other@mts.ru", "other-password")
 
 
 async def call(simulator, method, path, headers=USER, body=None, raw=None, full_url=False):
-    url = path if full_url else simulator.url(SLUG, path)
-    kwargs = {"headers": dict(headers or {})}
-    if body is not None:
-        kwargs["data"] = json.dumps(body).encode()
-        kwargs["headers"]["Content-Type"] = "application/json"
-    if raw is not None:
-        kwargs["data"] = raw
-    async with simulator.request(method, url, **kwargs) as resp:
-        text = await resp.text()
-        try:
-            payload = json.loads(text)
-        except ValueError:
-            payload = None
-        return resp.status, payload, text, resp.headers
+    """-> (status, parsed JSON or None, text, headers)."""
+    reply = await send(simulator, SLUG, method, path, headers=headers, json=body, data=raw, full_url=full_url)
+    return reply.status, reply.json(), reply.text, reply.headers
 
 
 async def all_pages(simulator, first_path, headers=USER):

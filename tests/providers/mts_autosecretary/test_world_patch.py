@@ -1,5 +1,5 @@
 """PATCH /_sim/world acts like a change in the personal cabinet."""
-from mtsaa_http import basic, call
+from .helpers import basic, call
 
 
 async def test_portal_change_keeps_api_changes_elsewhere(simulator):

@@ -1,7 +1,7 @@
 """CDR routes: the document's example, date forms, defaults, limits, links and complete paging."""
 import pytest
 
-from mtsaa_http import OTHER, all_pages, call
+from .helpers import OTHER, all_pages, call
 from simulator.providers.mts_autosecretary.models import CDR, UN, Envelope
 
 DOC_RECORD = {
@@ -126,10 +126,10 @@ async def test_links_in_the_document_form(simulator):
     # WCF escapes "/" in JSON strings
     assert '"links":{"next":"http:\\/\\/127.0.0.1' in text
     # via the real host name the link names the real host
-    async with simulator.request("GET", "/api/v1/cdr/bytime?phone=9854071111&begin=16.11.2026&end=23.11.2026&limit=10",
-                                 headers={"Host": "aa.mts.ru", "X-Forwarded-Proto": "https",
-                                          "Authorization": "Api-Key aa-5f0c2b7e9d4a4c1b8e6f3a2d1c0b9a87"}) as resp:
-        body = await resp.json()
+    _, body, _, _ = await call(simulator, "GET", "/api/v1/cdr/bytime?phone=9854071111&begin=16.11.2026&end=23.11.2026"
+                               "&limit=10", {"Host": "aa.mts.ru", "X-Forwarded-Proto": "https",
+                                             "Authorization": "Api-Key aa-5f0c2b7e9d4a4c1b8e6f3a2d1c0b9a87"},
+                               full_url=True)
     assert body["links"]["next"].startswith("https://aa.mts.ru/api/v1/cdr/bytime?phone=9854071111&begin=2026-11-16T00:00:00")
 
 
