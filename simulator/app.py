@@ -14,6 +14,7 @@ from functools import partial
 from aiohttp import web
 from aiohttp.web_urldispatcher import Domain, MatchedSubAppResource
 
+from .catalogue import UNRECOGNISED
 from .control.routes import setup_control
 from .http import JOURNAL_KIND_KEY, TENANT_KEY, strip_prefix
 from .providers.base import Provider
@@ -99,7 +100,7 @@ async def _observe(request: web.Request, handler):
         status = None if error == DROPPED else response.status if response is not None else 500
         tenant = request.get(TENANT_KEY)
         sim.journal.add(
-            "in", request.get(JOURNAL_KIND_KEY, "request"), provider.slug, tenant,
+            "in", request.get(JOURNAL_KIND_KEY, UNRECOGNISED), provider.slug, tenant,
             method=request.method, path=inner_path, query=request.query_string,
             host=request.host, request_headers=request.headers,
             request_body=body, status=status, error=error,

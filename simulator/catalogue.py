@@ -30,6 +30,9 @@ DIRECTIONS: tuple[str, ...] = ("in", "out", "notice")
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
+#: the journal's operation for a request no handler named (unknown path, refused early)
+UNRECOGNISED = "request"
+
 _RequestKey = getattr(web, "RequestKey", None)
 OPERATION_KEY = _RequestKey("operation", str) if _RequestKey else "operation"
 
@@ -118,6 +121,23 @@ class Catalogue:
 
     def has_callback(self, name: str) -> bool:
         return name in self._cbs
+
+    def unnamed(self, entries: Iterable[Any]) -> list[Any]:
+        """The journal entries of this provider whose operation the catalogue does not name:
+        a request must name an operation (or keep :data:`UNRECOGNISED`, the middleware's
+        default when no handler recognised one: an unknown path, authentication refused
+        before a command was read), a callback or notice a catalogue callback."""
+        out = []
+        for e in entries:
+            if e["provider"] != self.provider:
+                continue
+            name = e["operation"]
+            if e["direction"] == "in":
+                if name != UNRECOGNISED and name not in self._ops:
+                    out.append(e)
+            elif name not in self._cbs:
+                out.append(e)
+        return out
 
     def routes(self) -> dict[str, list[Operation]]:
         """Operations grouped by route ("METHOD /path"), in catalogue order."""

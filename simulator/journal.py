@@ -81,13 +81,6 @@ class HttpResponse:
         self.body = _text(self.body)
 
 
-#: Journal.add keyword -> where it goes in the typed record
-_REQUEST_FIELDS = {"method": "method", "path": "path", "query": "query", "host": "host",
-                   "request_headers": "headers", "request_body": "body"}
-_RESPONSE_FIELDS = {"status": "status", "response_headers": "headers", "response_body": "body"}
-_ENTRY_FIELDS = ("call_id", "attempt", "error", "latency_ms", "url", "params", "detail")
-
-
 @dataclass(slots=True, eq=False)
 class JournalEntry(Mapping):
     """One journal record. Read it typed (``entry.response.status``) or as the flat JSON
@@ -188,20 +181,14 @@ class Journal:
         """Record one entry; ``kind`` is the operation's catalogue name. Keywords are the
         flat JSON keys (method, path, request_body, status, ...); others are kept as the
         entry's ``extra`` fields (a notice's ``to``, ``text`` ...)."""
-        req = HttpRequest()
-        resp = HttpResponse()
-        entry = JournalEntry(next(self._ids), direction, provider, tenant, kind,
-                             self._now(), time.time(), req, resp)
-        extra = entry.extra
-        for key, value in fields.items():
-            if key in _REQUEST_FIELDS:
-                setattr(req, _REQUEST_FIELDS[key], value)
-            elif key in _RESPONSE_FIELDS:
-                setattr(resp, _RESPONSE_FIELDS[key], value)
-            elif key in _ENTRY_FIELDS:
-                setattr(entry, key, value)
-            else:
-                extra[key] = value
+        f = fields
+        entry = JournalEntry(
+            next(self._ids), direction, provider, tenant, kind, self._now(), time.time(),
+            HttpRequest(f.pop("method", None), f.pop("path", None), f.pop("query", None),
+                        f.pop("host", None), f.pop("request_headers", None), f.pop("request_body", None)),
+            HttpResponse(f.pop("status", None), f.pop("response_headers", None), f.pop("response_body", None)),
+            f.pop("call_id", None), f.pop("attempt", None), f.pop("error", None), f.pop("latency_ms", None),
+            f.pop("url", None), f.pop("params", None), f.pop("detail", None), f)
         self._entries.append(entry)
         # counts since reset: every request and notice, every callback once (its first attempt)
         if direction != "out" or (entry.attempt in (None, 1) and entry.error != "dropped"):

@@ -135,6 +135,8 @@ class OpenApiValidator:
         if entry.direction == "in":
             method, path, status = data["method"], data["path"], data["status"]
             body = data["response_body"]
+            if not method or path is None or status is None:
+                return False  # no answer (a dropped connection) or not a request
             template, op = self.contract.operation(method, path)
             if op is None:
                 if status not in (404, 405):

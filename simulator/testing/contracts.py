@@ -1,12 +1,13 @@
-"""Every journal entry of every test checked against its provider's contract.
+"""Every journal entry of every test checked against its provider's catalogue and contract.
 
 The contract is what the provider declares (``Provider.contract()``, see
 simulator/conformance/). In a test suite, make the fixture autouse from a conftest.py::
 
     from simulator.testing.contracts import telsim_contracts  # noqa: F401  (autouse)
 
-After each test that used the ``simulator`` fixture, every entry of every provider with a
-contract is checked; a violation fails the test at teardown with the entry named. A test
+After each test that used the ``simulator`` fixture, every entry of a provider with a
+catalogue must carry one of its names, and every entry of a provider with a contract is
+checked against it; a violation fails the test at teardown with the entry named. A test
 that breaks the contract on purpose (it injects a malformed answer with a fault rule is
 already exempt) is marked ``@pytest.mark.telsim_no_contract``.
 """
@@ -16,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from ..conformance import check_journal
+from ..conformance import ContractViolation, check_journal
 
 MARKER = "telsim_no_contract"
 
@@ -26,10 +27,18 @@ def register_marker(config: Any) -> None:
 
 
 def check_contracts(simulator: Any) -> dict[str, int]:
-    """Check the journal of a ``SimulatorHarness`` (or ``Simulator``) against every
-    provider's declared contract; {slug: entries checked}."""
+    """Check the journal of a ``SimulatorHarness`` (or ``Simulator``): every entry of a
+    provider with a catalogue names one of its operations or callbacks, and every entry of a
+    provider with a contract keeps it; {slug: entries checked against the contract}."""
     sim = getattr(simulator, "sim", simulator)
     entries = sim.journal.query()
+    for slug, provider in sim.providers.items():
+        catalogue = getattr(provider, "catalogue", None)
+        if catalogue is not None:
+            bad = catalogue.unnamed(entries)
+            if bad:
+                raise ContractViolation(f"{slug}: {len(bad)} journal entries name no catalogue operation, "
+                                        f"the first: {bad[0]!r}")
     return {slug: check_journal(slug, entries) for slug in sim.providers}
 
 

@@ -291,3 +291,46 @@ def test_the_index_loader_accepts_or_refuses_with_its_own_error(tmp_path_factory
     except ExampleIndexError:
         return
     assert all(e.kind in ("request", "response", "event", "error") for e in index)
+
+
+async def test_entries_must_carry_a_catalogue_name(simulator, monkeypatch):
+    cat = Catalogue("mtt-telecom", "doc", operations=(Operation("GET /a", "1", "rest", "GET", "/a"),),
+                    callbacks=(CallbackSpec("EVT", "2", "rest", "url"),))
+    monkeypatch.setattr(simulator.sim.providers["mtt-telecom"], "catalogue", cat, raising=False)
+    monkeypatch.setattr(conformance, "_CONTRACTS", {})
+    journal = simulator.sim.journal
+    journal.add("in", "request", "mtt-telecom")          # unrecognised: allowed
+    journal.add("in", "GET /a", "mtt-telecom")
+    journal.add("out", "EVT", "mtt-telecom", attempt=1)
+    journal.add("in", "whatever", "mtt-business")        # another provider's
+    assert check_contracts(simulator)["mtt-telecom"] == 0
+    journal.add("notice", "sms", "mtt-telecom")
+    with pytest.raises(ContractViolation, match="1 journal entries name no catalogue operation.*'sms'"):
+        check_contracts(simulator)
+    assert [e.operation for e in cat.unnamed(journal.query())] == ["sms"]
+    journal.clear()
+
+
+VALIDATORS = {
+    "rest": OpenApiValidator(CONTRACTS / "mts-vpbx" / "openapi.yaml", unknown_route_schema="ErrorBody"),
+    "xml": XsdValidator(CONTRACTS / "beeline-cloudcc" / "beeline-cloudcc.xsd"),
+    "soap": SoapValidator(CONTRACTS / "mts-autosecretary" / "wsdl"),
+    "multipart": JsonSchemaValidator(CONTRACTS / "beeline-cloudcc" / "schemas"),
+}
+bodies = st.one_of(st.none(), st.text(max_size=60), st.sampled_from(
+    ["<", "<Info/>", soap(""), soap("<x/>"), '{"STATUS": "OK"}', "[]", "{", "null", "…", "<?xml version='1.0'?><a>"]))
+
+
+@settings(deadline=None, max_examples=150)
+@given(st.sampled_from(sorted(VALIDATORS)), st.sampled_from(["in", "out"]),
+       st.sampled_from(["GET", "POST", "PUT", None]),
+       st.sampled_from(["/api/abonents", "/api/v1/un.svc", "/", "/x/{y}", None]),
+       st.one_of(st.none(), st.integers(100, 599)), bodies, bodies,
+       st.sampled_from(["RLIST", "CALL_RECEIVED", "request", ""]))
+def test_validators_answer_or_raise_their_own_error(transport, direction, method, path, status, req, resp, name):
+    e = entry(direction, name, method=method, path=path, status=status, request_body=req, response_body=resp,
+              request_headers={"Content-Type": "application/json"}, response_headers={"Content-Type": "application/json"})
+    try:
+        assert VALIDATORS[transport].check_entry(e, None) in (True, False)
+    except ContractViolation:
+        pass
