@@ -115,3 +115,30 @@ async def test_operations_lists_the_catalogue_with_counts(simulator, callback_si
 async def test_every_direction_is_a_valid_filter(simulator, direction):
     async with simulator.request("GET", f"/_sim/journal?direction={direction}") as resp:
         assert resp.status == 200
+
+
+async def test_journal_and_operations_answers_fit_the_control_contract(simulator, callback_sink, monkeypatch):
+    from pathlib import Path
+
+    from jsonschema import Draft202012Validator
+
+    doc = json.loads((Path(__file__).resolve().parents[2] / "contracts" / "control" / "openapi.json")
+                     .read_text(encoding="utf-8"))
+
+    def valid(name, instance):
+        Draft202012Validator({"$ref": f"#/components/schemas/{name}",
+                              "components": doc["components"]}).validate(instance)
+
+    async with simulator.request("GET", "/mtt-telecom/a"):
+        pass
+    simulator.sim.journal.add("notice", "sms", "mtt-telecom", to="+7900", text="hi")
+    simulator.sim.delivery.send(Callback(provider="mtt-telecom", url=callback_sink.url("/h"), kind="EVT", body="{}"))
+    await simulator.settle()
+    async with simulator.request("GET", "/_sim/journal") as resp:
+        entries = await resp.json()
+    assert sorted(e["direction"] for e in entries) == ["in", "notice", "out"]
+    for e in entries:
+        valid("JournalEntry", e)
+    monkeypatch.setattr(simulator.sim.providers["mtt-telecom"], "catalogue", CATALOGUE, raising=False)
+    async with simulator.request("GET", "/_sim/providers/mtt-telecom/operations") as resp:
+        valid("Operations", await resp.json())
