@@ -6,6 +6,7 @@ from typing import Any, Optional
 
 from aiohttp import web
 
+from simulator.conformance import Contract
 from simulator.providers.base import Provider
 from simulator.providers.registry import register
 from simulator.world import section_diff
@@ -86,6 +87,11 @@ class BeelineCloudccProvider(Provider):
         if self._unsubscribe is not None:
             self._unsubscribe()
             self._unsubscribe = None
+
+    @classmethod
+    def contract(cls):
+        """contracts/beeline-cloudcc/: the XSD for part 1's XML, the JSON Schemas for part 2's commands."""
+        return Contract.from_files(cls.slug, catalogue=cls.catalogue)
 
     # ------------------------------------------------------------------ HTTP
     def setup_routes(self, app: web.Application) -> None:

@@ -55,8 +55,8 @@ OPERATIONS = (
     soap("cdr", "GetCdrByTime", "5"),
     soap("cdr", "GetCdrById", "6"),
     soap("un", "GetUNList", "7"),
-    rest("GET", "/api/v1/un.svc", "2", summary="WSDL (?wsdl, ?singleWsdl), its XSDs (?xsd=xsdN), the WCF help page"),
-    rest("GET", "/api/v1/cdr.svc", "2", summary="WSDL (?wsdl, ?singleWsdl), its XSDs (?xsd=xsdN), the WCF help page"),
+    _op("GET /api/v1/un.svc", "2", "soap", summary="WSDL (?wsdl, ?singleWsdl), its XSDs (?xsd=xsdN), the WCF help page"),
+    _op("GET /api/v1/cdr.svc", "2", "soap", summary="WSDL (?wsdl, ?singleWsdl), its XSDs (?xsd=xsdN), the WCF help page"),
     _op("POST /api/v1/un.svc/mex", "2", "soap", summary="WS-MetadataExchange GetMetadata"),
     _op("POST /api/v1/cdr.svc/mex", "2", "soap", summary="WS-MetadataExchange GetMetadata"),
 )

@@ -9,6 +9,7 @@ from aiohttp import web
 
 from ...http import set_tenant
 from ...numbers import digits
+from ...conformance import Contract
 from ...engine import CallContexts
 from ...world import map_diff, rng_for
 from ..base import Provider
@@ -152,6 +153,12 @@ class MtsAutosecretaryProvider(Provider):
         if self._unsubscribe is not None:
             self._unsubscribe()
             self._unsubscribe = None
+
+    @classmethod
+    def contract(cls):
+        """contracts/mts-autosecretary/: openapi.yaml for REST (paths in any case, as WCF matches
+        them), the WSDL's schemas for SOAP."""
+        return Contract.from_files(cls.slug, catalogue=cls.catalogue, options={"rest": {"case_insensitive_paths": True}})
 
     # ------------------------------------------------------------------ HTTP
 

@@ -12,6 +12,7 @@ from ..base import Provider
 from ..registry import register
 from .backend import AbonentState, Backend, Enterprise
 from .catalogue import CATALOGUE
+from .contract import portal_contract
 from .calls import META, AbonentCall, CallRegistry
 from .errors import error_body
 from .events import EngineAdapter
@@ -136,6 +137,10 @@ class MtsVpbx(Provider):
                                "expires": max(0, int(round(s.expiresAt - now)))} for s in e.subscriptions.values()],
             "notices": e.notices, "history": len(e.history), "recordings": len(e.recordings),
         } for e in self.backend.by_id.values()]}
+
+    @classmethod
+    def contract(cls):
+        return portal_contract()
 
     # ----------------------------------------------------------------- HTTP
     def setup_routes(self, app: web.Application) -> None:

@@ -30,3 +30,16 @@ async def test_journal_names_rest_and_soap_operations(simulator):
     assert (await call(simulator, "GET", "/api/v1/nothing"))[0] == 404
     assert [e["operation"] for e in simulator.journal(provider=SLUG)] == [
         "GET /api/v1/un", "GET /api/v1/un?phone={phone}", "un.svc GetUNList", "request"]
+
+
+async def test_the_declared_contract_checks_rest_and_soap_answers(simulator):
+    from simulator.conformance import check_journal
+
+    assert (await call(simulator, "GET", "/api/v1/un?phone=4954071111"))[0] == 200
+    envelope = ('<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body>'
+                '<GetUN xmlns="http://tempuri.org/"><phone>4954071111</phone></GetUN></s:Body></s:Envelope>')
+    status, _, text, _ = await call(simulator, "POST", "/api/v1/un.svc",
+                                    {**USER, "Content-Type": "text/xml; charset=utf-8",
+                                     "SOAPAction": '"http://tempuri.org/IUNService/GetUN"'}, raw=envelope.encode())
+    assert status == 200, text
+    assert check_journal(SLUG, simulator.sim.journal.query(provider=SLUG)) == 2

@@ -1,7 +1,6 @@
 """The live simulator against the published contract: every request example of the document
 is accepted and answered in the documented shape; callbacks match the XSD; scenario replay."""
 
-import base64
 import json
 from pathlib import Path
 
@@ -17,10 +16,10 @@ from simulator.conformance.examples import load_examples
 from simulator.providers.beeline_cloudcc import wav
 from simulator.scenario import run_scenario_file
 
+from .helpers import AUTH, SLUG, send
+
 ROOT = Path(__file__).resolve().parents[3]
 CONTRACTS = ROOT / "contracts" / "beeline-cloudcc"
-SLUG = "beeline-cloudcc"
-AUTH = {"Authorization": "Basic " + base64.b64encode(b"cloudcc-demo:cloudcc-demo-pass").decode()}
 INDEX = list(load_examples(SLUG))
 SCHEMAS = {p.name: json.loads(p.read_text(encoding="utf-8")) for p in (CONTRACTS / "schemas").glob("*.json")}
 REGISTRY = Registry().with_resources((s["$id"], Resource.from_contents(s)) for s in SCHEMAS.values())
@@ -35,13 +34,13 @@ def example(file):
     return (CONTRACTS / "examples" / file).read_text(encoding="utf-8")
 
 
-async def send(simulator, api_form, vfile=None):
+async def command(simulator, api_form, vfile=None):
     data = aiohttp.FormData()
     data.add_field("api_form", json.dumps(api_form, ensure_ascii=False), content_type="application/json")
     if vfile is not None:
         data.add_field("vfile", vfile, filename="hello.wav", content_type="application/octet-stream")
-    async with simulator.request("POST", simulator.url(SLUG, "/api/request"), data=data, headers=AUTH) as r:
-        return r.status, await r.json(content_type=None)
+    r = await send(simulator, SLUG, "POST", "/api/request", data=data, headers=AUTH)
+    return r.status, r.json()
 
 
 JSON_REQUESTS = [e for e in INDEX if e["kind"] == "request" and e["file"].endswith(".json")]
@@ -52,10 +51,10 @@ async def test_request_example_over_http(simulator, entry):
     form = json.loads(example(entry["file"]))
     name = form["Command"]
     if name == "STATCDR":
-        await send(simulator, json.loads(example("4.13.2-REQCDR.request.json")))
+        await command(simulator, json.loads(example("4.13.2-REQCDR.request.json")))
     if name in ("DELBLIST", "LBLIST"):
-        await send(simulator, json.loads(example("4.6-SETBLIST.request.json")))
-    status, answer = await send(simulator, form, wav.make(0.5) if name == "VFILE" else None)
+        await command(simulator, json.loads(example("4.6-SETBLIST.request.json")))
+    status, answer = await command(simulator, form, wav.make(0.5) if name == "VFILE" else None)
     assert status == 200, answer
     validate(answer, f"{name}.response.schema.json")
 
@@ -63,9 +62,8 @@ async def test_request_example_over_http(simulator, entry):
 async def test_online_examples_answer_per_xsd(simulator, callback_sink):
     simulator.patch_world({"providers": {SLUG: {"tenants": {"demo": {"client_url": callback_sink.url("/")}}}}})
     for file in ("2.1-InitCall.request.xml", "2.2-AnnCall.request.xml"):
-        async with simulator.request("POST", simulator.url(SLUG, "/"), data=example(file).encode(),
-                                     headers={**AUTH, "Content-Type": "text/xml"}) as r:
-            body = await r.read()
+        r = await send(simulator, SLUG, "POST", "/", data=example(file).encode(), headers={**AUTH, "Content-Type": "text/xml"})
+        body = r.body
         assert r.status == 200
         doc = etree.fromstring(body)
         assert doc.tag == "Info" and XSD.validate(doc), XSD.error_log
@@ -103,10 +101,9 @@ xml_inputs = st.one_of(
 @settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(xml_inputs)
 async def test_online_never_500(simulator, body):
-    async with simulator.request("POST", simulator.url(SLUG, "/"), data=body,
-                                 headers={**AUTH, "Content-Type": "text/xml"}) as r:
-        assert r.status < 500
-        answer = await r.read()
-        if answer:
-            assert etree.fromstring(answer).tag == "Info"
+    r = await send(simulator, SLUG, "POST", "/", data=body, headers={**AUTH, "Content-Type": "text/xml"})
+    assert r.status < 500
+    answer = r.body
+    if answer:
+        assert etree.fromstring(answer).tag == "Info"
     await simulator.advance(5)
