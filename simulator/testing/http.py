@@ -7,8 +7,7 @@ simulator, read in full and answered as a :class:`Reply`::
     assert reply.status == 200 and reply.json()[0]["userId"] == 1735
 
 ``path`` is relative to the provider (the ``/<slug>`` prefix is added); ``full_url=True`` takes
-a link the simulator handed out (pagination, downloads) as it is. :func:`unnamed` is the check
-that every request and callback of a test is journaled under a catalogue name.
+a link the simulator handed out (pagination, downloads) as it is.
 """
 from __future__ import annotations
 
@@ -64,18 +63,3 @@ async def call(simulator: Any, provider: str, method: str, path: str, *,
     async with simulator.request(method, url, headers=hdrs, data=data, params=params) as resp:
         body = await resp.read()
         return Reply(resp.status, CIMultiDictProxy(CIMultiDict(resp.headers)), body)
-
-
-def unnamed(entries: Any, catalogue: Any) -> list[Any]:
-    """The journal entries whose ``operation`` is not a name of ``catalogue``: a request must name
-    a catalogue operation (or keep the generic ``request`` when no operation was recognised:
-    unknown path, failed authentication before the command was read), a callback or notice a
-    catalogue callback. A provider's tests assert that the list is empty."""
-    out = []
-    for e in entries:
-        if e["direction"] == "in":
-            if e["operation"] != "request" and not catalogue.has_operation(e["operation"]):
-                out.append(e)
-        elif not catalogue.has_callback(e["operation"]):
-            out.append(e)
-    return out

@@ -119,7 +119,7 @@ class Routes:
         for kind, owner in (("abonent", "abonentId"), ("group", "groupId")):
             for method, fn in (("POST", self.schedule_create), ("PUT", self.schedule_update),
                                ("DELETE", self.schedule_delete)):
-                out[f"{method} /api/schedules/{kind}/{{{owner}}}"] = functools.partial(fn, kind=kind, owner=owner)
+                out[f"{method} /api/schedules/{kind}/{{{owner}}}"] = functools.partial(fn, kind=kind, owner_param=owner)
         return out
 
     def setup(self, app: web.Application) -> None:
@@ -355,22 +355,22 @@ class Routes:
     async def schedules_get(self, request, ent):
         return ok(ent.schedules_for_abonent(int_param(request, "abonentId")))
 
-    async def schedule_create(self, request, ent, kind, owner):
-        owner = int_param(request, owner)
+    async def schedule_create(self, request, ent, kind, owner_param):
+        owner = int_param(request, owner_param)
         ent._owner_check(kind, owner)
         body = parse(ScheduleIn, await json_body(request))
         return ok(ent.create_schedule(kind, owner, body.model_copy(update={"recordId": None})))
 
-    async def schedule_update(self, request, ent, kind, owner):
-        owner = int_param(request, owner)
+    async def schedule_update(self, request, ent, kind, owner_param):
+        owner = int_param(request, owner_param)
         ent._owner_check(kind, owner)
         body = parse(ScheduleIn, await json_body(request))
         if body.recordId is None and request.query.get("recordId"):
             body = body.model_copy(update={"recordId": int_param(request, "recordId")})
         return ok(ent.update_schedule(kind, owner, body))
 
-    async def schedule_delete(self, request, ent, kind, owner):
-        owner = int_param(request, owner)
+    async def schedule_delete(self, request, ent, kind, owner_param):
+        owner = int_param(request, owner_param)
         record_id: Optional[int] = None
         if request.query.get("recordId"):
             record_id = int_param(request, "recordId")

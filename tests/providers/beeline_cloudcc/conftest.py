@@ -1,8 +1,5 @@
 import pytest
 
-from simulator.providers.beeline_cloudcc.catalogue import CATALOGUE
-from simulator.testing.http import unnamed
-
 from simulator.providers.beeline_cloudcc import wav
 from simulator.providers.beeline_cloudcc.backend import Backend, Limits, TenantState
 from simulator.providers.beeline_cloudcc.commands import OfflineApi
@@ -53,12 +50,3 @@ def ready_files(api, tenant, clock):
         api.execute({"Command": "VFILE", "Comment": name}, [Part("vfile", wav.make(0.5), filename=name)])
     clock.advance(tenant.limits.vfile_pending_delay + 1)
     return ["hello.wav", "goodbye.wav"]
-
-
-@pytest.fixture(autouse=True)
-def _journal_names(request):
-    """After each test: every request and callback of beeline-cloudcc carries its catalogue name."""
-    yield
-    harness = request.node.funcargs.get("simulator")
-    if harness is not None and hasattr(harness, "journal"):
-        assert unnamed(harness.journal(provider="beeline-cloudcc"), CATALOGUE) == []

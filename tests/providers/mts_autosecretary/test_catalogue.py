@@ -9,6 +9,15 @@ from .helpers import SLUG, USER, call
 WSDL = "{http://schemas.xmlsoap.org/wsdl/}"
 
 
+async def soap(simulator, operation, body=""):
+    envelope = (f'<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body>'
+                f'<{operation} xmlns="http://tempuri.org/">{body}</{operation}></s:Body></s:Envelope>')
+    status, _, text, _ = await call(simulator, "POST", "/api/v1/un.svc",
+                                    {**USER, "Content-Type": "text/xml; charset=utf-8",
+                                     "SOAPAction": f'"http://tempuri.org/IUNService/{operation}"'}, raw=envelope.encode())
+    assert status == 200, text
+
+
 def test_every_wsdl_operation_is_catalogued():
     for service in ("un", "cdr"):
         doc = etree.parse(str(CONTRACTS / "wsdl" / f"{service}.svc.singleWsdl.wsdl"))
@@ -21,12 +30,7 @@ def test_every_wsdl_operation_is_catalogued():
 async def test_journal_names_rest_and_soap_operations(simulator):
     assert (await call(simulator, "GET", "/api/v1/un"))[0] == 200
     assert (await call(simulator, "GET", "/API/V1/UN?phone=4954071111"))[0] == 200
-    envelope = ('<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body>'
-                '<GetUNList xmlns="http://tempuri.org/"/></s:Body></s:Envelope>')
-    status, _, text, _ = await call(simulator, "POST", "/api/v1/un.svc",
-                                    {**USER, "Content-Type": "text/xml; charset=utf-8",
-                                     "SOAPAction": '"http://tempuri.org/IUNService/GetUNList"'}, raw=envelope.encode())
-    assert status == 200, text
+    await soap(simulator, "GetUNList")
     assert (await call(simulator, "GET", "/api/v1/nothing"))[0] == 404
     assert [e["operation"] for e in simulator.journal(provider=SLUG)] == [
         "GET /api/v1/un", "GET /api/v1/un?phone={phone}", "un.svc GetUNList", "request"]
@@ -36,10 +40,5 @@ async def test_the_declared_contract_checks_rest_and_soap_answers(simulator):
     from simulator.conformance import check_journal
 
     assert (await call(simulator, "GET", "/api/v1/un?phone=4954071111"))[0] == 200
-    envelope = ('<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body>'
-                '<GetUN xmlns="http://tempuri.org/"><phone>4954071111</phone></GetUN></s:Body></s:Envelope>')
-    status, _, text, _ = await call(simulator, "POST", "/api/v1/un.svc",
-                                    {**USER, "Content-Type": "text/xml; charset=utf-8",
-                                     "SOAPAction": '"http://tempuri.org/IUNService/GetUN"'}, raw=envelope.encode())
-    assert status == 200, text
+    await soap(simulator, "GetUN", "<phone>4954071111</phone>")
     assert check_journal(SLUG, simulator.sim.journal.query(provider=SLUG)) == 2
