@@ -14,8 +14,9 @@ from functools import partial
 from aiohttp import web
 from aiohttp.web_urldispatcher import Domain, MatchedSubAppResource
 
+from .catalogue import UNRECOGNISED
 from .control.routes import setup_control
-from .http import JOURNAL_KIND_KEY, TENANT_KEY, JsonBodyError
+from .http import JOURNAL_KIND_KEY, TENANT_KEY, JsonBodyError, strip_prefix
 from .providers.base import Provider
 from .settings import Settings
 from .sim import Simulator
@@ -78,14 +79,17 @@ async def _observe(request: web.Request, handler):
     sim: Simulator = request.app[SIM_KEY]
     started = time.perf_counter()
     body = await request.read() if request.can_read_body else b""
-    inner_path = _inner_path(request, provider)
+    inner_path = strip_prefix(request.path, provider.slug)
     response = None
     error = None
+    fault = None  # the id of the fault rule that answered instead of the provider
     try:
         if sim.faults:
             rule = sim.faults.match(provider.slug, request.method, inner_path)
             if rule is not None:
                 response, error = await _apply_fault(sim, provider, request, rule)
+                if response is not None:
+                    fault = rule.id
         if response is None:
             response = await handler(request)
         return response
@@ -100,13 +104,13 @@ async def _observe(request: web.Request, handler):
         status = None if error == DROPPED else response.status if response is not None else 500
         tenant = request.get(TENANT_KEY)
         sim.journal.add(
-            "in", request.get(JOURNAL_KIND_KEY, "request"), provider.slug, tenant,
+            "in", request.get(JOURNAL_KIND_KEY, UNRECOGNISED), provider.slug, tenant,
             method=request.method, path=inner_path, query=request.query_string,
             host=request.host, request_headers=request.headers,
             request_body=body, status=status, error=error,
             response_body=_response_body(response),
             response_headers=response.headers if response is not None else None,
-            latency_ms=round(latency, 3))
+            latency_ms=round(latency, 3), **({"fault": fault} if fault is not None else {}))
         if sim.settings.access_log:
             access_log.info("%s %s %s %s %s %.1fms", provider.slug, tenant or "-",
                             request.method, request.path_qs, status or "dropped", latency)
@@ -141,14 +145,6 @@ def _bad_input(exc: Exception) -> str:
 def _allow(exc: web.HTTPException) -> dict[str, str]:
     allow = exc.headers.get("Allow")
     return {"Allow": allow} if allow else {}
-
-
-def _inner_path(request: web.Request, provider: Provider) -> str:
-    prefix = f"/{provider.slug}"
-    path = request.path
-    if path == prefix or path.startswith(prefix + "/"):
-        return path[len(prefix):] or "/"
-    return path
 
 
 def _response_body(response) -> bytes | str | None:

@@ -30,6 +30,9 @@ DIRECTIONS: tuple[str, ...] = ("in", "out", "notice")
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
+#: the journal's operation for a request no handler named (unknown path, refused early)
+UNRECOGNISED = "request"
+
 _RequestKey = getattr(web, "RequestKey", None)
 OPERATION_KEY = _RequestKey("operation", str) if _RequestKey else "operation"
 
@@ -119,6 +122,23 @@ class Catalogue:
     def has_callback(self, name: str) -> bool:
         return name in self._cbs
 
+    def unnamed(self, entries: Iterable[Any]) -> list[Any]:
+        """The journal entries of this provider whose operation the catalogue does not name:
+        a request must name an operation (or keep :data:`UNRECOGNISED`, the middleware's
+        default when no handler recognised one: an unknown path, authentication refused
+        before a command was read), a callback or notice a catalogue callback."""
+        out = []
+        for e in entries:
+            if e["provider"] != self.provider:
+                continue
+            name = e["operation"]
+            if e["direction"] == "in":
+                if name != UNRECOGNISED and name not in self._ops:
+                    out.append(e)
+            elif name not in self._cbs:
+                out.append(e)
+        return out
+
     def routes(self) -> dict[str, list[Operation]]:
         """Operations grouped by route ("METHOD /path"), in catalogue order."""
         out: dict[str, list[Operation]] = {}
@@ -203,3 +223,23 @@ def operations(*ops: Operation | Iterable[Operation]) -> tuple[Operation, ...]:
         else:
             out.extend(item)
     return tuple(out)
+
+
+def describe_operations(provider: Any, counts: Mapping[str, int]) -> dict[str, Any]:
+    """GET /_sim/providers/{slug}/operations: the provider's catalogue with how many times
+    each operation was called and each callback sent since reset (``Catalogue.describe``).
+
+    Names the journal counted that the catalogue does not list (a provider without a
+    catalogue yet, the default ``request`` of a route that names no operation) are under
+    ``unlisted``, so nothing observed is hidden."""
+    catalogue: Catalogue | None = getattr(provider, "catalogue", None)
+    if catalogue is None:
+        out: dict[str, Any] = {"provider": provider.slug, "document": None,
+                               "operations": [], "callbacks": []}
+        listed: set[str] = set()
+    else:
+        out = catalogue.describe(counts)
+        listed = {op.name for op in catalogue.operations} | {cb.name for cb in catalogue.callbacks}
+    out["catalogued"] = catalogue is not None
+    out["unlisted"] = {name: n for name, n in sorted(counts.items()) if name not in listed}
+    return out

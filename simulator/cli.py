@@ -67,6 +67,11 @@ def build_parser() -> argparse.ArgumentParser:
     replay.add_argument("file", type=Path)
     replay.add_argument("--world", type=Path, help="world file (default: the scenario's or the default)")
     replay.add_argument("--json", action="store_true", help="print the report as JSON")
+
+    coverage = sub.add_parser("coverage", help="per provider: the document's operations, those implemented, "
+                                               "callbacks, examples (from the catalogues)")
+    coverage.add_argument("provider", nargs="*", help="only these provider slugs")
+    coverage.add_argument("--markdown", action="store_true", help="print docs/coverage.md")
     return parser
 
 
@@ -88,6 +93,8 @@ def main(argv: list[str] | None = None) -> int:
             return _world(args)
         if args.command == "replay":
             return _replay(args)
+        if args.command == "coverage":
+            return _coverage(args)
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
@@ -123,6 +130,20 @@ def _world(args) -> int:
     except WorldError as exc:
         return _fail(str(exc))
     print(f"{args.file}: ok ({world.name}, seed {world.seed})")
+    return 0
+
+
+def _coverage(args) -> int:
+    from .coverage import coverage_markdown, coverage_text
+    from .providers.registry import discover
+
+    providers = discover()
+    unknown = [slug for slug in args.provider if slug not in providers]
+    if unknown:
+        return _fail(f"unknown provider {unknown[0]!r} (one of {', '.join(providers)})")
+    if args.provider:
+        providers = {slug: cls for slug, cls in providers.items() if slug in args.provider}
+    print((coverage_markdown if args.markdown else coverage_text)(providers), end="")
     return 0
 
 

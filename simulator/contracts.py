@@ -1,4 +1,5 @@
-"""Writes the generated contract files (world schema, control API) into contracts/.
+"""Writes the generated files: contracts/ (world schema, control API), docs/default-world.md
+and docs/coverage.md (``telsim coverage --markdown``).
 
     python -m simulator.contracts      # after changing the world or control models
 """
@@ -13,13 +14,16 @@ ROOT = REPO / "contracts"
 
 def generated() -> dict[Path, str]:
     from .control.openapi import openapi_document
+    from .coverage import coverage_markdown
+    from .providers.registry import discover
     from .world import world_schema
     from .world.describe import describe_default_world
 
     dump = lambda doc: json.dumps(doc, indent=2, ensure_ascii=False, sort_keys=True) + "\n"  # noqa: E731
     return {ROOT / "world.schema.json": dump(world_schema()),
             ROOT / "control" / "openapi.json": dump(openapi_document()),
-            REPO / "docs" / "default-world.md": describe_default_world()}
+            REPO / "docs" / "default-world.md": describe_default_world(),
+            REPO / "docs" / "coverage.md": coverage_markdown(discover())}
 
 
 def main() -> None:

@@ -11,9 +11,12 @@ import re
 from dataclasses import dataclass, field
 from email.parser import BytesParser
 from email.policy import HTTP
-from typing import Any
+from typing import TYPE_CHECKING, Any, Mapping
 
 from aiohttp import web
+
+if TYPE_CHECKING:
+    from .engine.audio import Recording
 
 
 class MultipartError(ValueError):
@@ -118,3 +121,62 @@ def set_tenant(request: web.Request, tenant: str | None) -> None:
 def set_journal_kind(request: web.Request, kind: str) -> None:
     """Deprecated: use :func:`simulator.catalogue.set_operation` (the same key)."""
     request[OPERATION_KEY] = kind
+
+
+# ------------------------------------------------------------ where the client came from
+def _first(value: str) -> str:
+    return value.split(",")[0].strip()
+
+
+def strip_prefix(path: str, slug: str) -> str:
+    """The path inside the provider: ``/mts-vpbx/api/abonents`` -> ``/api/abonents``; a path
+    that came by the provider's Host header (no prefix) is returned as it is."""
+    prefix = f"/{slug}"
+    if path == prefix or path.startswith(prefix + "/"):
+        return path[len(prefix):] or "/"
+    return path
+
+
+def came_by_prefix(request: web.Request, slug: str) -> bool:
+    """True when the client reached the provider as ``/<slug>/...`` (not by Host)."""
+    prefix = f"/{slug}"
+    return request.path == prefix or request.path.startswith(prefix + "/")
+
+
+def client_base_url(request: web.Request, slug: str) -> str:
+    """The provider's root URL as the client sees it, without a trailing slash, for links in
+    answers (record URLs, pagination, download links):
+
+    * ``http://127.0.0.1:8080/mts-vpbx`` when the client used the ``/<slug>`` prefix,
+    * ``https://vpbx.mts.ru`` when it came by the real Host (behind a TLS proxy that sends
+      ``X-Forwarded-Proto`` / ``X-Forwarded-Host``, their first value wins).
+    """
+    proto = _first(request.headers.get("X-Forwarded-Proto", "")) or request.scheme
+    host = _first(request.headers.get("X-Forwarded-Host", "")) or request.host
+    root = f"{proto}://{host}"
+    return root + f"/{slug}" if came_by_prefix(request, slug) else root
+
+
+# ------------------------------------------------------------------------ recordings
+AUDIO_TYPES = {"wav": "audio/wav", "mp3": "audio/mpeg"}
+
+
+async def audio_response(request: web.Request, recording: "Recording | float", fmt: str, *,
+                         filename: str | None = None, status: int = 200,
+                         headers: Mapping[str, str] | None = None) -> web.Response:
+    """A recording (or ``seconds`` of call audio) as a WAV or MP3 answer, encoded in a worker
+    thread so the event loop never waits for the encoder (an hour of MP3 takes ~1 s).
+
+    ``filename`` adds ``Content-Disposition: attachment; filename="<filename>"``; ``headers``
+    are added as given. Every provider serves recordings through this one function.
+    """
+    from .engine.audio import render
+
+    if fmt not in AUDIO_TYPES:
+        raise ValueError(f"audio format is wav or mp3, not {fmt!r}")
+    seconds = recording if isinstance(recording, (int, float)) else recording.duration
+    body = await render(float(seconds), fmt)
+    out = dict(headers or {})
+    if filename is not None:
+        out.setdefault("Content-Disposition", f'attachment; filename="{filename}"')
+    return web.Response(body=body, status=status, content_type=AUDIO_TYPES[fmt], headers=out)

@@ -1,12 +1,32 @@
-"""A bounded in-memory log of every inbound provider request and outbound callback attempt."""
+"""A bounded in-memory log of every inbound provider request, outbound callback attempt and
+notice, as typed records (:class:`JournalEntry`).
+
+The control API, scenarios, the contract checker and (later) persistence read the same
+record. Its JSON form (:meth:`JournalEntry.to_json`, also its read-only mapping view
+``entry["status"]``) is flat::
+
+    id, direction (in | out | notice), provider, tenant, operation (= kind), call_id,
+    method, path, query, host, url, params, request_headers, request_body,
+    status, response_headers, response_body, attempt, error, detail,
+    sim_time, wall_time, latency_ms, and any provider fields of a notice (to, text, ...)
+
+Bodies and headers are kept as the raw bytes / header objects on the hot path and turned
+into text and dicts the first time somebody reads the entry.
+"""
 from __future__ import annotations
 
 import itertools
 import time
-from collections import deque
-from typing import Any, Callable
+from collections import Counter, deque
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterator
 
 MAX_BODY = 64 * 1024
+
+#: journal directions: requests to the simulator, callbacks it sends, and notices it "sends"
+#: by channels no test can receive (e-mail or SMS to an administrator, voice-mail e-mail)
+DIRECTIONS: tuple[str, ...] = ("in", "out", "notice")
 
 
 def body_text(body: bytes | str | None) -> str | None:
@@ -24,76 +44,190 @@ def body_text(body: bytes | str | None) -> str | None:
     return text if len(body) <= MAX_BODY else text + "…"
 
 
-_BODY_FIELDS = ("request_body", "response_body")
-_HEADER_FIELDS = ("request_headers", "response_headers")
+def _text(value: Any) -> Any:
+    return body_text(bytes(value)) if isinstance(value, (bytes, bytearray, memoryview)) else value
 
 
-def _materialize(entry: dict) -> dict:
-    """Entries keep raw bytes and header objects (cheap on the hot path); they become
-    JSON-able text and dicts the first time somebody reads them."""
-    if entry.pop("_raw", False):
-        for key in _BODY_FIELDS:
-            value = entry.get(key)
-            if isinstance(value, (bytes, bytearray, memoryview)):
-                entry[key] = body_text(bytes(value))
-        for key in _HEADER_FIELDS:
-            value = entry.get(key)
-            if value is not None and not isinstance(value, dict):
-                entry[key] = dict(value)
-    return entry
+def _headers(value: Any) -> dict[str, str] | None:
+    return value if value is None or isinstance(value, dict) else dict(value)
+
+
+@dataclass(slots=True, eq=False)
+class HttpRequest:
+    """The request of an entry: what the client sent (in) or what the simulator sent (out)."""
+
+    method: str | None = None
+    path: str | None = None
+    query: str | None = None
+    host: str | None = None
+    headers: Any = None          # dict once read (CIMultiDict on the hot path)
+    body: Any = None             # text once read (bytes on the hot path)
+
+    def materialize(self) -> None:
+        self.headers = _headers(self.headers)
+        self.body = _text(self.body)
+
+
+@dataclass(slots=True, eq=False)
+class HttpResponse:
+    """The answer of an entry: the simulator's (in) or the application's (out)."""
+
+    status: int | None = None
+    headers: Any = None
+    body: Any = None
+
+    def materialize(self) -> None:
+        self.headers = _headers(self.headers)
+        self.body = _text(self.body)
+
+
+@dataclass(slots=True, eq=False)
+class JournalEntry(Mapping):
+    """One journal record. Read it typed (``entry.response.status``) or as the flat JSON
+    mapping of today's keys (``entry["status"]``, ``entry.get("call_id")``, ``dict(entry)``)."""
+
+    id: int
+    direction: str
+    provider: str | None
+    tenant: str | None
+    #: the catalogue name of the operation, callback or notice
+    operation: str
+    sim_time: float
+    wall_time: float
+    request: HttpRequest = field(default_factory=HttpRequest)
+    response: HttpResponse = field(default_factory=HttpResponse)
+    call_id: str | None = None
+    attempt: int | None = None
+    error: str | None = None
+    latency_ms: float | None = None
+    #: the callback's target (out)
+    url: str | None = None
+    params: dict[str, str] | None = None
+    detail: str | None = None
+    #: fields a provider adds to a notice (to, text, service ...)
+    extra: dict[str, Any] = field(default_factory=dict)
+    _json: dict | None = None
+
+    @property
+    def kind(self) -> str:
+        """The older name of :attr:`operation`."""
+        return self.operation
+
+    @property
+    def status(self) -> int | None:
+        return self.response.status
+
+    def to_json(self) -> dict[str, Any]:
+        """The flat JSON form (made once; bodies as text, headers as dicts)."""
+        if self._json is None:
+            req, resp = self.request, self.response
+            req.materialize()
+            resp.materialize()
+            out = {"id": self.id, "direction": self.direction, "kind": self.operation,
+                   "operation": self.operation, "provider": self.provider, "tenant": self.tenant,
+                   "call_id": self.call_id, "sim_time": self.sim_time, "wall_time": self.wall_time,
+                   "method": req.method, "path": req.path, "query": req.query, "host": req.host,
+                   "url": self.url, "params": self.params, "request_headers": req.headers,
+                   "request_body": req.body, "status": resp.status,
+                   "response_headers": resp.headers, "response_body": resp.body,
+                   "attempt": self.attempt, "error": self.error, "detail": self.detail,
+                   "latency_ms": self.latency_ms}
+            for key, value in self.extra.items():
+                out.setdefault(key, value)
+            self._json = out
+        return self._json
+
+    # the read-only mapping view: the JSON form
+    def __getitem__(self, key: str) -> Any:
+        return self.to_json()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.to_json())
+
+    def __len__(self) -> int:
+        return len(self.to_json())
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, JournalEntry):
+            return self.to_json() == other.to_json()
+        return isinstance(other, Mapping) and self.to_json() == dict(other)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return (f"JournalEntry(#{self.id} {self.direction} {self.provider} {self.operation!r} "
+                f"status={self.response.status} error={self.error!r})")
 
 
 class Journal:
     def __init__(self, now: Callable[[], float], maxlen: int = 20_000):
         self._now = now
-        self._entries: deque[dict] = deque(maxlen=maxlen)
+        self._entries: deque[JournalEntry] = deque(maxlen=maxlen)
         self._ids = itertools.count(1)
-        self._listeners: list[Callable[[dict], None]] = []
+        self._listeners: list[Callable[[JournalEntry], None]] = []
+        self._counts: Counter[tuple[str | None, str]] = Counter()
 
     def clear(self) -> None:
         # ids keep growing across resets so that "since" cursors never see old ids again
         self._entries.clear()
+        self._counts.clear()
 
-    def subscribe(self, listener: Callable[[dict], None]) -> Callable[[], None]:
+    def subscribe(self, listener: Callable[[JournalEntry], None]) -> Callable[[], None]:
         self._listeners.append(listener)
         return lambda: self._listeners.remove(listener) if listener in self._listeners else None
 
     def add(self, direction: str, kind: str, provider: str | None, tenant: str | None = None,
-            **fields: Any) -> dict:
-        # "operation" is the catalogue name; "kind" the same value under its older name
-        entry = {"id": next(self._ids), "direction": direction, "kind": kind, "operation": kind,
-                 "provider": provider, "tenant": tenant, "sim_time": self._now(),
-                 "wall_time": time.time(), "_raw": True, **fields}
+            **fields: Any) -> JournalEntry:
+        """Record one entry; ``kind`` is the operation's catalogue name. Keywords are the
+        flat JSON keys (method, path, request_body, status, ...); others are kept as the
+        entry's ``extra`` fields (a notice's ``to``, ``text`` ...)."""
+        f = fields
+        entry = JournalEntry(
+            next(self._ids), direction, provider, tenant, kind, self._now(), time.time(),
+            HttpRequest(f.pop("method", None), f.pop("path", None), f.pop("query", None),
+                        f.pop("host", None), f.pop("request_headers", None), f.pop("request_body", None)),
+            HttpResponse(f.pop("status", None), f.pop("response_headers", None), f.pop("response_body", None)),
+            f.pop("call_id", None), f.pop("attempt", None), f.pop("error", None), f.pop("latency_ms", None),
+            f.pop("url", None), f.pop("params", None), f.pop("detail", None), f)
         self._entries.append(entry)
-        if self._listeners:
-            _materialize(entry)
-            for listener in self._listeners:
-                listener(entry)
+        # counts since reset: every request and notice, every callback once (its first attempt)
+        if direction != "out" or (entry.attempt in (None, 1) and entry.error != "dropped"):
+            self._counts[(provider, kind)] += 1
+        for listener in self._listeners:
+            listener(entry)
         return entry
 
+    def counts(self, provider: str | None) -> dict[str, int]:
+        """How many times each operation / callback / notice of ``provider`` happened since
+        the last reset (callbacks count once however many attempts they took)."""
+        return {name: n for (slug, name), n in self._counts.items() if slug == provider}
+
     def query(self, *, provider: str | None = None, direction: str | None = None,
-              kind: str | None = None, tenant: str | None = None, call_id: str | None = None,
-              since: int | None = None, limit: int | None = None) -> list[dict]:
+              kind: str | None = None, operation: str | None = None, tenant: str | None = None,
+              call_id: str | None = None, since: int | None = None,
+              limit: int | None = None) -> list[JournalEntry]:
+        """Entries matching every filter given, oldest first (``kind`` is ``operation``)."""
         entries = self._entries
+        name = operation if operation is not None else kind
         start = 0
         if since is not None and entries:
-            start = max(0, min(len(entries), since + 1 - entries[0]["id"]))
+            start = max(0, min(len(entries), since + 1 - entries[0].id))
         out = []
         for i in range(start, len(entries)):
             e = entries[i]
-            if ((provider is None or e["provider"] == provider)
-                    and (direction is None or e["direction"] == direction)
-                    and (kind is None or e["kind"] == kind)
-                    and (tenant is None or e["tenant"] == tenant)
-                    and (call_id is None or e.get("call_id") == call_id)):
+            if ((provider is None or e.provider == provider)
+                    and (direction is None or e.direction == direction)
+                    and (name is None or e.operation == name)
+                    and (tenant is None or e.tenant == tenant)
+                    and (call_id is None or e.call_id == call_id)):
                 out.append(e)
         if limit is not None:
             out = out[len(out) - limit:] if limit < len(out) else out
-        return [_materialize(e) for e in out]
+        return out
 
     @property
     def last_id(self) -> int:
-        return self._entries[-1]["id"] if self._entries else 0
+        return self._entries[-1].id if self._entries else 0
 
     def __len__(self) -> int:
         return len(self._entries)

@@ -2,19 +2,25 @@
 played against an in-process simulator on the manual clock, with a report at the end.
 
     name: an example
-    world: my-world.yaml              # optional, relative to this file (default: the default world)
-    patch: {...}                      # optional JSON merge patch applied to the world first
+    # world: my-world.yaml           # optional, relative to this file (default: the default world)
+    patch:                            # optional JSON merge patch applied to the world first
+      providers: {mts-vpbx: {enterprises: {X214: {webhook: {active: true, callbackUrl: "http://127.0.0.1:9/hook"}}}}}
     steps:
-      - call: {provider: mts-vpbx, from: "+74951234567", to: "+74957777777", as: first}
+      - call: {provider: mts-vpbx, from: "+79161234567", to: "+79160001735", as: first}
       - advance: 30
       - request: {provider: mts-vpbx, method: GET, path: /api/abonents,
-                  headers: {X-AUTH-TOKEN: ...}, expect: {status: 200, json: [{...}]}}
-      - expect: {call: first, state: ended, cause: 16}
-      - expect: {journal: {provider: mts-vpbx, direction: out, kind: CALL_RECEIVED, min: 1}}
-      - patch: {...}
+                  headers: {X-AUTH-TOKEN: 215ef687-e898-419d-810c-2864efc0b1d0},
+                  expect: {status: 200, content_type: application/json}}
+      - expect: {journal: {provider: mts-vpbx, direction: out, operation: CALL_RECEIVED, min: 1}}
+      - patch: {providers: {mts-vpbx: {enterprises: {X214: {webhook: {active: false}}}}}}
+      - advance: 600
+      - expect: {call: first, state: ended}
 
 ``expect.json`` matches as a subset: dicts by the keys given, lists element by element;
 ``expect.content_type`` (a prefix) and ``expect.min_bytes`` check binary answers.
+``expect.journal`` counts entries by the journal's filters (provider, direction, operation
+(the catalogue name; ``kind`` is its older name), tenant, call_id) with ``min``, ``max`` or
+``count``.
 """
 from __future__ import annotations
 
@@ -27,12 +33,15 @@ import aiohttp
 import yaml
 from pydantic import ValidationError
 
-from .sim import CallRequest
+from .providers.base import CallRequest
 from .testing.harness import SimulatorHarness
 from .world import WorldError
 from .world.loader import describe_errors
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when built in
+
+
+JOURNAL_FILTERS = frozenset({"provider", "direction", "kind", "operation", "tenant", "call_id"})
 
 
 class ScenarioError(Exception):
@@ -261,6 +270,10 @@ def _expect_step(i: int, arg: dict, sim, calls: dict[str, str]) -> StepResult:
         spec = dict(arg["journal"])
         low, high = spec.pop("min", None), spec.pop("max", None)
         count = spec.pop("count", None)
+        unknown = sorted(set(spec) - JOURNAL_FILTERS)
+        if unknown:
+            return StepResult(i, "expect", False, f"journal: unknown filter {unknown[0]!r} "
+                                                  f"(one of {', '.join(sorted(JOURNAL_FILTERS))})")
         n = len(sim.journal.query(**spec))
         if count is not None and n != count:
             problems.append(f"journal {spec}: {n} entries, expected {count}")

@@ -6,41 +6,19 @@ import copy
 import logging
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
-
 from .delivery import Deliverer
 from .engine import CallEngine, EventBus, PartyBehaviour, VirtualClock
 from .engine.clock import parse_time
 from .faults import Faults
 from .journal import Journal
 from .numbers import digits
-from .providers.base import Provider
+from .providers.base import CallRequest, Provider
 from .providers.registry import discover
 from .settings import Settings
 from .world import WorldError, WorldStore, load_world, validate_world
 from .world.loader import field_name
 
 log = logging.getLogger("simulator")
-
-
-class CallRequest(BaseModel):
-    """POST /_sim/calls: a call started by a test, a scenario or a person."""
-
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, allow_inf_nan=False)
-
-    provider: str
-    direction: str = Field("inbound", pattern="^(inbound|outbound|internal)$")
-    from_: str = Field(alias="from", min_length=1)
-    to: str = Field(min_length=1)
-    tenant: str | None = None
-    caller: PartyBehaviour | None = Field(None, description="behaviour of the calling party")
-    script: dict[str, PartyBehaviour] = Field(default_factory=dict,
-                                              description="behaviour per dialled number")
-    record: bool = False
-    timeout: float | None = Field(None, gt=0)
-    meta: dict[str, Any] = Field(default_factory=dict)
-    allow_unknown: bool = Field(False, description="place the call even when no tenant owns the "
-                                "number (a call into nowhere); refused with 422 otherwise")
 
 
 class UnknownProvider(KeyError):
@@ -57,16 +35,18 @@ class UnknownProvider(KeyError):
 class Simulator:
     def __init__(self, settings: Settings | None = None):
         self.settings = settings = settings or Settings()
+        classes = discover()
+        sections = {slug: cls.section_model for slug, cls in classes.items()}
         if settings.world_data is not None:
             raw = copy.deepcopy(settings.world_data)
             if settings.seed is not None:
                 raw["seed"] = settings.seed
             source = "<world data>"
-            model = validate_world(raw, source)
+            model = validate_world(raw, source, sections)
         else:
-            raw, model = load_world(settings.world, settings.seed)
+            raw, model = load_world(settings.world, settings.seed, sections)
             source = str(settings.world or "default world")
-        self.world_store = WorldStore(raw, source, model)
+        self.world_store = WorldStore(raw, source, model, sections)
         clock_cfg = self.world.clock
         mode = clock_cfg.mode
         speed = clock_cfg.speed
@@ -84,7 +64,7 @@ class Simulator:
                                   lambda: self.world.callbacks.allow_hosts,
                                   lambda: self.world.callbacks.timeout)
         self._index_parties()
-        self.providers: dict[str, Provider] = {slug: cls(self) for slug, cls in discover().items()}
+        self.providers: dict[str, Provider] = {slug: cls(self) for slug, cls in classes.items()}
         for provider in self.providers.values():
             provider.reset()
 

@@ -1,2 +1,69 @@
-"""The contract checker: documented formats under contracts/<slug>/ as validators for the
-requests, responses and callbacks in the journal. One validator per transport."""
+"""The contract checker: the documented formats under contracts/<slug>/ as validators of the
+requests, responses and callbacks in the journal, one validator per transport.
+
+    from simulator.conformance import Contract, check_journal
+    Contract.from_files("beeline-cloudcc").check_journal(entries)
+    check_journal("mts-vpbx", simulator.journal())    # by the provider's declared contract
+
+Transports (:data:`TRANSPORTS`, open to more): ``rest`` OpenAPI (openapi.py), ``xml`` XSD
+(xsd.py), ``soap`` WSDL schemas (soap.py), ``multipart`` JSON Schema (schemas.py).
+Documented examples: :mod:`simulator.conformance.examples`.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Iterable, Mapping
+
+from .contract import TRANSPORTS, Contract, Validator, register_transport, sniff_transport
+from .openapi import ContractViolation, OpenApiContract, OpenApiValidator
+from .schemas import JsonSchemaValidator
+from .soap import SoapValidator
+from .xsd import XsdValidator
+
+register_transport("rest", OpenApiValidator)
+register_transport("xml", XsdValidator)
+register_transport("soap", SoapValidator)
+register_transport("multipart", JsonSchemaValidator)
+
+
+def discover_validators(directory: Path, options: Mapping[str, Mapping[str, Any]] | None = None) -> dict[str, Any]:
+    """One validator per registered transport whose contract files ``directory`` holds."""
+    options = options or {}
+    out = {}
+    for transport, cls in TRANSPORTS.items():
+        discover = getattr(cls, "discover", None)
+        if discover is not None and directory.is_dir():
+            validator = discover(directory, **options.get(transport, {}))
+            if validator is not None:
+                out[transport] = validator
+    return out
+
+
+def contract_for(slug: str) -> Contract | None:
+    """The contract the provider ``slug`` declares (``Provider.contract()``), made once."""
+    from ..providers.registry import discover
+
+    cls = discover().get(slug)
+    if cls is None:
+        return None
+    if slug not in _CONTRACTS:
+        _CONTRACTS[slug] = cls.contract()
+    return _CONTRACTS[slug]
+
+
+_CONTRACTS: dict[str, Contract | None] = {}
+
+
+def check_journal(provider_slug: str, entries: Iterable[Any]) -> int:
+    """Check every journal entry of ``provider_slug`` against its declared contract; the
+    number of entries checked (0 when the provider declares none). Raises
+    :class:`ContractViolation` on the first entry that breaks the contract."""
+    contract = contract_for(provider_slug)
+    if contract is None:
+        return 0
+    return contract.check_journal(e for e in entries if e.provider == provider_slug)
+
+
+__all__ = ["TRANSPORTS", "Contract", "Validator", "register_transport", "sniff_transport",
+           "ContractViolation", "OpenApiContract", "OpenApiValidator", "JsonSchemaValidator",
+           "SoapValidator", "XsdValidator", "discover_validators", "contract_for", "check_journal"]

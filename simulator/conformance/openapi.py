@@ -16,8 +16,10 @@ class ContractViolation(AssertionError):
 
 
 class OpenApiContract:
-    def __init__(self, path: Path | str):
+    def __init__(self, path: Path | str, *, case_insensitive_paths: bool = False):
         self.path = Path(path)
+        #: the service matches paths in any case (a WCF service does): so does the contract
+        self.case_insensitive_paths = case_insensitive_paths
 
     @cached_property
     def document(self) -> dict:
@@ -27,7 +29,8 @@ class OpenApiContract:
     def _routes(self) -> list[tuple[re.Pattern, str]]:
         out = []
         for template in self.document.get("paths", {}):
-            rx = re.compile("^" + re.sub(r"\\\{[^}]+\\\}", "[^/]+", re.escape(template)) + "$")
+            rx = re.compile("^" + re.sub(r"\\\{[^}]+\\\}", "[^/]+", re.escape(template)) + "$",
+                            re.IGNORECASE if self.case_insensitive_paths else 0)
             out.append((rx, template))
         out.sort(key=lambda item: item[1].count("{"))  # literal segments first
         return out
@@ -50,6 +53,23 @@ class OpenApiContract:
         except ValidationError as exc:
             raise ContractViolation(f"{self.path.name}: {exc.message} at {list(exc.absolute_path)}") from None
 
+    def resolve(self, obj: Any) -> Any:
+        """An object of the document with its local ``$ref`` (``#/components/...``) followed."""
+        seen = 0
+        while isinstance(obj, dict) and isinstance(obj.get("$ref"), str) and obj["$ref"].startswith("#/"):
+            node: Any = self.document
+            for part in obj["$ref"][2:].split("/"):
+                node = node.get(part.replace("~1", "/").replace("~0", "~"), {}) if isinstance(node, dict) else {}
+            obj, seen = node, seen + 1
+            if seen > 16:
+                raise ContractViolation(f"{self.path.name}: $ref loop at {obj!r}")
+        return obj
+
+    def documented_response(self, op: dict, status: int) -> dict | None:
+        responses = op.get("responses", {})
+        spec = responses.get(str(status)) or responses.get(f"{str(status)[0]}XX") or responses.get("default")
+        return self.resolve(spec) if spec is not None else None
+
     def schema(self, name: str) -> dict:
         return {"$ref": f"#/components/schemas/{name}"}
 
@@ -58,8 +78,7 @@ class OpenApiContract:
         template, op = self.operation(method, path)
         if op is None:
             raise ContractViolation(f"{method} {path}: not in {self.path.name}")
-        responses = op.get("responses", {})
-        spec = responses.get(str(status)) or responses.get(f"{str(status)[0]}XX") or responses.get("default")
+        spec = self.documented_response(op, status)
         if spec is None:
             raise ContractViolation(f"{method} {template}: status {status} is not in the contract")
         content = spec.get("content")
@@ -80,8 +99,76 @@ class OpenApiContract:
         hook = self.document.get("webhooks", {}).get(name)
         if hook is None or method.lower() not in hook:
             raise ContractViolation(f"webhook {name!r} ({method}) is not in {self.path.name}")
-        content = hook[method.lower()].get("requestBody", {}).get("content", {})
+        content = self.resolve(self.resolve(hook[method.lower()]).get("requestBody", {})).get("content", {})
         for media, spec in content.items():
             if "schema" in spec:
                 self.validate(spec["schema"], body)
                 return
+
+
+class OpenApiValidator:
+    """REST answers and webhook bodies in the journal against an OpenAPI 3.1 document.
+
+    * in: the answer's status must be listed for the operation, its content type among the
+      documented ones, a JSON body valid against its schema, and no body where the document
+      shows none. An unknown route may only answer 404/405 (in ``unknown_route_schema``,
+      a component name, when given).
+    * out: the callback's body against the webhook named ``webhook_name(entry)`` (default:
+      the entry's operation), sent with a documented method and content type.
+    """
+
+    def __init__(self, path: Path | str, *, unknown_route_schema: str | None = None,
+                 webhook_name: Any = None, case_insensitive_paths: bool = False):
+        self.contract = OpenApiContract(path, case_insensitive_paths=case_insensitive_paths)
+        self.unknown_route_schema = unknown_route_schema
+        self.webhook_name = webhook_name or (lambda entry: entry.operation)
+
+    @classmethod
+    def discover(cls, directory: Path, **kw: Any) -> "OpenApiValidator | None":
+        path = directory / "openapi.yaml"
+        return cls(path, **kw) if path.is_file() else None
+
+    def check_entry(self, entry: Any, spec: Any = None) -> bool:
+        from .contract import cut, header, json_body
+
+        data = entry.to_json()
+        if entry.direction == "in":
+            method, path, status = data["method"], data["path"], data["status"]
+            body = data["response_body"]
+            if not method or path is None or status is None:
+                return False  # no answer (a dropped connection) or not a request
+            template, op = self.contract.operation(method, path)
+            if op is None:
+                if status not in (404, 405):
+                    raise ContractViolation(f"{method} {path}: not in {self.contract.path.name} "
+                                            f"but answered {status}")
+                if self.unknown_route_schema and not cut(body):
+                    self.contract.validate(self.contract.schema(self.unknown_route_schema),
+                                           json_body(body, f"{method} {path}"))
+                return True
+            ctype = header(data["response_headers"], "Content-Type")
+            try:
+                self.contract.check_response(method, path, status, body, ctype)
+            except json.JSONDecodeError as exc:
+                raise ContractViolation(f"{method} {template} {status}: the body is not JSON: {exc}") from None
+            documented = self.contract.documented_response(op, status) or {}
+            if not documented.get("content") and body:
+                raise ContractViolation(f"{method} {template} {status}: the contract shows no body, "
+                                        f"got {body[:80]!r}")
+            return True
+        body = data["request_body"]
+        if not body or cut(body):
+            return False
+        name = self.webhook_name(entry)
+        hook = self.contract.document.get("webhooks", {}).get(name)
+        method = (data["method"] or "POST").lower()
+        if hook is None or method not in hook:
+            raise ContractViolation(f"webhook {name!r} ({method.upper()}) is not in {self.contract.path.name}")
+        content = self.contract.resolve(hook[method].get("requestBody", {})).get("content", {})
+        ctype = header(data["request_headers"], "Content-Type")
+        media = next((m for m in content if ctype.startswith(m)), None)
+        if content and media is None:
+            raise ContractViolation(f"webhook {name!r}: content type {ctype!r} not in {sorted(content)}")
+        if media is not None and media.endswith("json"):
+            self.contract.check_webhook(name, json_body(body, f"webhook {name!r}"), method)
+        return True

@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from ..faults import FaultRule
+from ..journal import DIRECTIONS
 
 
 def _ref(name: str) -> dict:
@@ -19,9 +20,34 @@ REF = "#/components/schemas/{model}"
 ERROR = _json(_ref("Error"), "error")
 
 
+def _journal_entry_schema() -> dict:
+    text = {"type": ["string", "null"]}
+    headers = {"type": ["object", "null"], "additionalProperties": {"type": "string"}}
+    number = {"type": ["number", "null"]}
+    return {
+        "type": "object", "description": "one journal record (simulator/journal.py JournalEntry); "
+                                         "notices may carry more provider fields (to, text ...)",
+        "required": ["id", "direction", "operation", "kind", "provider", "tenant", "sim_time", "wall_time"],
+        "properties": {
+            "id": {"type": "integer"},
+            "direction": {"enum": list(DIRECTIONS), "description": "in: a request to the simulator; "
+                          "out: a callback attempt; notice: an e-mail or SMS no test can receive"},
+            "operation": {"type": "string", "description": "the catalogue name"},
+            "kind": {"type": "string", "description": "the same as operation (older name)"},
+            "provider": text, "tenant": text, "call_id": text,
+            "sim_time": {"type": "number"}, "wall_time": {"type": "number"},
+            "method": text, "path": text, "query": text, "host": text,
+            "url": {"type": ["string", "null"], "description": "the callback's target (out)"},
+            "params": {"type": ["object", "null"]},
+            "request_headers": headers, "request_body": text,
+            "status": {"type": ["integer", "null"]}, "response_headers": headers, "response_body": text,
+            "attempt": {"type": ["integer", "null"], "description": "callback attempt, from 1"},
+            "error": text, "detail": text, "latency_ms": number}}
+
+
 @lru_cache(maxsize=1)
 def openapi_document() -> dict:
-    from ..sim import CallRequest
+    from ..providers.base import CallRequest
     from .routes import ClockCommand
 
     schemas = {
@@ -40,12 +66,29 @@ def openapi_document() -> dict:
                                 "state": {"enum": ["setup", "active", "ended"]},
                                 "legs": {"type": "array", "items": {"type": "object"}},
                                 "timeline": {"type": "array", "items": {"type": "object"}}}},
-        "JournalEntry": {"type": "object", "required": ["id", "direction", "kind", "sim_time"],
-                         "properties": {"id": {"type": "integer"}, "direction": {"enum": ["in", "out"]},
-                                        "kind": {"type": "string"}, "provider": {"type": ["string", "null"]},
-                                        "tenant": {"type": ["string", "null"]},
-                                        "sim_time": {"type": "number"}, "wall_time": {"type": "number"},
-                                        "status": {"type": ["integer", "null"]}}},
+        "JournalEntry": _journal_entry_schema(),
+        "Operations": {
+            "type": "object", "required": ["provider", "catalogued", "operations", "callbacks", "unlisted"],
+            "properties": {
+                "provider": {"type": "string"}, "document": {"type": ["string", "null"]},
+                "catalogued": {"type": "boolean", "description": "false: the provider has no catalogue yet"},
+                "operations": {"type": "array", "items": {
+                    "type": "object", "required": ["name", "section", "transport", "calls"],
+                    "properties": {"name": {"type": "string"}, "section": {"type": "string"},
+                                   "transport": {"type": "string"}, "method": {"type": "string"},
+                                   "path": {"type": "string"}, "selector": {"type": ["string", "null"]},
+                                   "host": {"type": ["string", "null"]}, "summary": {"type": "string"},
+                                   "calls": {"type": "integer", "description": "since reset"}}}},
+                "callbacks": {"type": "array", "items": {
+                    "type": "object", "required": ["name", "section", "transport", "direction", "sent"],
+                    "properties": {"name": {"type": "string"}, "section": {"type": "string"},
+                                   "transport": {"type": "string"}, "target": {"type": "string"},
+                                   "method": {"type": "string"}, "direction": {"enum": list(DIRECTIONS[1:])},
+                                   "summary": {"type": "string"},
+                                   "sent": {"type": "integer", "description": "messages since reset "
+                                                                              "(retries not counted)"}}}},
+                "unlisted": {"type": "object", "additionalProperties": {"type": "integer"},
+                             "description": "counted names the catalogue does not list"}}},
         "Provider": {"type": "object", "properties": {"slug": {"type": "string"}, "title": {"type": "string"},
                                                       "hosts": {"type": "array", "items": {"type": "string"}},
                                                       "base_url": {"type": "string"}}},
@@ -78,6 +121,10 @@ def openapi_document() -> dict:
                            {"name": "action", "in": "path", "required": True, "schema": {"type": "string"}}],
             "requestBody": {"required": False, "content": {"application/json": {"schema": {"type": "object"}}}},
             "responses": {"200": _json({}), "400": ERROR, "404": ERROR, "422": ERROR}}},
+        "/_sim/providers/{slug}/operations": {"get": {
+            "summary": "the provider's operation catalogue with call counts since reset",
+            "parameters": [{"name": "slug", "in": "path", "required": True, "schema": {"type": "string"}}],
+            "responses": {"200": _json(_ref("Operations")), "404": ERROR}}},
         "/_sim/world": {
             "get": {"summary": "the live world, credentials included",
                     "responses": {"200": _json(_ref("World"))}},
@@ -117,9 +164,13 @@ def openapi_document() -> dict:
                 "audio/wav": {"schema": {"type": "string", "format": "binary"}},
                 "audio/mpeg": {"schema": {"type": "string", "format": "binary"}}}}, "404": ERROR}}},
         "/_sim/journal": {"get": {
-            "summary": "inbound requests and outbound callback attempts, newest last",
-            "parameters": [q("provider", "provider slug"), q("direction", "in or out"),
-                           q("kind", "request, or the callback kind"), q("tenant", "tenant id"),
+            "summary": "inbound requests, outbound callback attempts and notices, oldest first",
+            "parameters": [q("provider", "provider slug"),
+                           {"name": "direction", "in": "query", "required": False,
+                            "description": "in (requests), out (callback attempts) or notice (e-mail, SMS)",
+                            "schema": {"enum": list(DIRECTIONS)}},
+                           q("operation", "the operation's catalogue name"),
+                           q("kind", "the older name of operation"), q("tenant", "tenant id"),
                            q("call_id", "engine call id"), q("since", "entries after this id", "integer"),
                            q("limit", "at most this many (the newest)", "integer")],
             "responses": {"200": _json({"type": "array", "items": _ref("JournalEntry")}), "400": ERROR}}},

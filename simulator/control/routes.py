@@ -10,8 +10,11 @@ from pydantic import BaseModel, ConfigDict, Field, StrictFloat, ValidationError,
 
 from ..engine import CallNotFound
 from ..faults import FaultRule
-from ..http import JsonBodyError, loads_json
-from ..sim import CallRequest, Simulator, UnknownProvider
+from ..catalogue import describe_operations
+from ..http import JsonBodyError, audio_response, loads_json
+from ..journal import DIRECTIONS
+from ..providers.base import CallRequest
+from ..sim import Simulator, UnknownProvider
 from ..world import WorldError
 from ..world.loader import describe_errors
 from .dashboard import DASHBOARD_HTML
@@ -106,6 +109,13 @@ def setup_control(app: web.Application, sim: Simulator) -> None:
             return _error(404, str(exc.args[0]) if exc.args else "not found")
         return web.json_response(result, dumps=lambda d: json.dumps(d, default=str, ensure_ascii=False))
 
+    @r.get("/_sim/providers/{slug}/operations")
+    async def provider_operations(request):
+        provider = sim.providers.get(request.match_info["slug"])
+        if provider is None:
+            return _error(404, "unknown provider")
+        return web.json_response(describe_operations(provider, sim.journal.counts(provider.slug)))
+
     @r.get("/_sim/world")
     async def get_world(request):
         return web.json_response(sim.world_store.dump())
@@ -182,9 +192,7 @@ def setup_control(app: web.Application, sim: Simulator) -> None:
         rec = sim.engine.recordings.get(request.match_info["id"])
         if rec is None:
             return _error(404, "no such recording")
-        ext = request.match_info["ext"]
-        return web.Response(body=await rec.render(ext),
-                            content_type="audio/mpeg" if ext == "mp3" else "audio/wav")
+        return await audio_response(request, rec, request.match_info["ext"])
 
     @r.get("/_sim/journal")
     async def journal(request):
@@ -196,11 +204,13 @@ def setup_control(app: web.Application, sim: Simulator) -> None:
             return _error(400, "since and limit are integers")
         if limit is not None and limit < 0:
             return _error(400, "limit is not negative")
-        if q.get("direction") not in (None, "in", "out"):
-            return _error(400, "direction is in or out")
-        return web.json_response(sim.journal.query(
+        if q.get("direction") not in (None, *DIRECTIONS):
+            return _error(400, f"direction is one of {', '.join(DIRECTIONS)}")
+        entries = sim.journal.query(
             provider=q.get("provider"), direction=q.get("direction"), kind=q.get("kind"),
-            tenant=q.get("tenant"), call_id=q.get("call_id"), since=since, limit=limit))
+            operation=q.get("operation"), tenant=q.get("tenant"), call_id=q.get("call_id"),
+            since=since, limit=limit)
+        return web.json_response([e.to_json() for e in entries])
 
     @r.get("/_sim/faults")
     async def list_faults(request):
@@ -262,7 +272,7 @@ async def _event_stream(request: web.Request, sim: Simulator,
         queue.put_nowait((kind, data))
 
     unsubscribe_bus = sim.bus.subscribe(lambda e: put("engine", e.to_json()))
-    unsubscribe_journal = sim.journal.subscribe(lambda e: put("journal", e))
+    unsubscribe_journal = sim.journal.subscribe(lambda e: put("journal", e.to_json()))
     resp = web.StreamResponse(headers={"Content-Type": "text/event-stream",
                                        "Cache-Control": "no-cache"})
     await resp.prepare(request)

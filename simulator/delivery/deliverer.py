@@ -181,6 +181,7 @@ class Deliverer:
         self.sent += 1
         self.journal.add("out", cb.kind, cb.provider, cb.tenant, status=result.status,
                          error=result.error, response_body=body_text(result.body),
+                         response_headers=result.headers if result.status is not None else None,
                          latency_ms=round((time.perf_counter() - started) * 1000, 3), **entry)
         return result
 

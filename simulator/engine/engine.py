@@ -16,22 +16,22 @@ from typing import Any, Callable, Coroutine
 from .audio import RecordingStore
 from .behaviour import DEFAULT_BEHAVIOUR, Cause, PartyBehaviour
 from .bus import Event, EventBus
+from .bus import EventType as E
 from .calls import Call, CallRecord, Leg, LegRecord, LegState
 from .clock import VirtualClock
+from .features import TEXT_SECONDS_PER_CHAR, CallFeatures, _wake  # noqa: F401  (re-exported)
 
 log = logging.getLogger("simulator.engine")
 
 BehaviourLookup = Callable[[str], PartyBehaviour | None]
 
-# seconds of speech per character when a prompt is given as text (TTS at ~12 chars/s)
-TEXT_SECONDS_PER_CHAR = 1 / 12
 
 
 class CallNotFound(KeyError):
     pass
 
 
-class CallEngine:
+class CallEngine(CallFeatures):
     def __init__(self, clock: VirtualClock, bus: EventBus,
                  behaviour_lookup: BehaviourLookup | None = None,
                  keep_finished: int = 2000):
@@ -84,7 +84,7 @@ class CallEngine:
             meta=dict(meta or {}),
         )
         self.calls[call.id] = call
-        self._emit("call.created", call, data={"direction": direction, "from": from_, "to": to})
+        self._emit(E.CALL_CREATED, call, data={"direction": direction, "from": from_, "to": to})
         return call
 
     def add_origin(self, call: Call, number: str, *, caller_id: str | None = None,
@@ -96,7 +96,7 @@ class CallEngine:
                             self.behaviour_for(call, number, behaviour), meta)
         leg.state = LegState.ALERTING
         leg.alerting_at = leg.created_at
-        self._emit("leg.alerting", call, leg, {"number": number, "role": "origin"})
+        self._emit(E.LEG_ALERTING, call, leg, {"number": number, "role": "origin"})
         give_up = leg.behaviour.give_up_after
         if give_up:
             leg._timers.append(self.clock.call_later(give_up, self._origin_gives_up, leg))
@@ -109,7 +109,7 @@ class CallEngine:
         says. ``timeout`` cancels the leg (cause 19) when it has not answered in time."""
         b = self.behaviour_for(call, number, behaviour)
         leg = self._new_leg(call, number, caller_id, "dialled", b, meta)
-        self._emit("leg.dialing", call, leg, {"number": number, "caller_id": caller_id})
+        self._emit(E.LEG_DIALING, call, leg, {"number": number, "caller_id": caller_id})
         later = self.clock.call_later
         outcome = b.outcome()
         if outcome == "unassigned":
@@ -143,7 +143,7 @@ class CallEngine:
         if leg.state is LegState.DIALING:
             leg.state = LegState.ALERTING
             leg.alerting_at = self.clock.now()
-            self._emit("leg.alerting", self._call(leg), leg, {"number": leg.number, "role": leg.role})
+            self._emit(E.LEG_ALERTING, self._call(leg), leg, {"number": leg.number, "role": leg.role})
 
     def _party_answers(self, leg: Leg) -> None:
         if leg.state in (LegState.DIALING, LegState.ALERTING):
@@ -181,7 +181,7 @@ class CallEngine:
             leg._timers.append(later(period.at + period.duration, self.unhold, leg, "party"))
         if b.hangup_after:
             leg._timers.append(later(b.hangup_after, self.hangup, leg, Cause.NORMAL_CLEARING, "party"))
-        self._emit("leg.answered", self._call(leg), leg, {"number": leg.number, "role": leg.role})
+        self._emit(E.LEG_ANSWERED, self._call(leg), leg, {"number": leg.number, "role": leg.role})
         _wake(leg._answer_waiters, True)
 
     async def wait_answer(self, leg: Leg) -> bool:
@@ -208,7 +208,7 @@ class CallEngine:
         call.bridges.append({a.id, b.id})
         if call.answered_at is None:
             call.answered_at = self.clock.now()
-        self._emit("call.bridged", call, None, {"legs": [a.id, b.id],
+        self._emit(E.CALL_BRIDGED, call, None, {"legs": [a.id, b.id],
                                                 "numbers": [a.number, b.number]})
         if call.record and not self.is_recording(call):
             self.start_recording(call)
@@ -222,163 +222,6 @@ class CallEngine:
     def hangup_call(self, call: Call, cause: int = Cause.NORMAL_CLEARING, by: str = "system") -> None:
         for leg in call.live_legs():
             self.hangup(leg, cause, by)
-
-    def hold(self, leg: Leg, by: str = "system") -> None:
-        self._set_held(leg, True, by)
-
-    def unhold(self, leg: Leg, by: str = "system") -> None:
-        self._set_held(leg, False, by)
-
-    def _set_held(self, leg: Leg, held: bool, by: str) -> None:
-        if leg.state is not (LegState.ACTIVE if held else LegState.HELD):
-            return
-        leg.state = LegState.HELD if held else LegState.ACTIVE
-        leg.held = held
-        call = self._call(leg)
-        self._emit("leg.held" if held else "leg.unheld", call, leg,
-                   {"by": by, "peers": [p.id for p in call.peers(leg)]})
-
-    def press_dtmf(self, leg: Leg, digits: str) -> None:
-        if leg.ended:
-            return
-        call = self._call(leg)
-        for digit in digits:
-            leg.dtmf_buffer += digit
-            self._emit("leg.dtmf", call, leg, {"digit": digit})
-        _wake(leg._dtmf_waiters, None)
-
-    async def collect_dtmf(self, leg: Leg, max_digits: int = 1, timeout: float | None = 5.0,
-                           terminator: str | None = "#") -> str:
-        """Digits pressed on ``leg`` (buffered since the last collect), up to ``max_digits``
-        or the terminator; returns what was collected when ``timeout`` simulated seconds
-        pass without a digit."""
-        collected = ""
-        while True:
-            while leg.dtmf_buffer:
-                digit, leg.dtmf_buffer = leg.dtmf_buffer[0], leg.dtmf_buffer[1:]
-                if terminator and digit in terminator:
-                    return collected
-                collected += digit
-                if len(collected) >= max_digits:
-                    return collected
-            if leg.ended:
-                return collected
-            fut = asyncio.get_running_loop().create_future()
-            leg._dtmf_waiters.append(fut)
-            try:
-                await self.clock.wait_for(fut, timeout)
-            except asyncio.TimeoutError:
-                return collected
-
-    async def play(self, leg: Leg, name: str | None = None, *, text: str | None = None,
-                   duration: float | None = None) -> bool:
-        """Play a prompt to the leg's party; False if the leg ended meanwhile. Duration:
-        given (from the audio file), else from the text length, else one second."""
-        if leg.ended:
-            return False
-        if duration is None:
-            duration = max(1.0, len(text) * TEXT_SECONDS_PER_CHAR) if text else 1.0
-        call = self._call(leg)
-        data = {"name": name, "text": text, "duration": duration}
-        self._emit("prompt.started", call, leg, data)
-        fut = asyncio.get_running_loop().create_future()
-        leg._answer_waiters.append(fut)  # woken with False when the leg ends
-        try:
-            await self.clock.wait_for(asyncio.shield(fut), duration)
-        except asyncio.TimeoutError:
-            pass
-        finally:
-            if fut in leg._answer_waiters:
-                leg._answer_waiters.remove(fut)
-        if leg.ended:
-            return False
-        self._emit("prompt.finished", call, leg, data)
-        return True
-
-    def blind_transfer(self, call: Call, transferor: Leg, number: str, *,
-                       caller_id: str | None = None, behaviour: PartyBehaviour | dict | None = None,
-                       timeout: float | None = None, meta: dict[str, Any] | None = None) -> Leg:
-        """``transferor`` leaves the call; its peer (or, if not yet bridged, the origin) is
-        connected to ``number`` when that party answers, and released if it does not."""
-        peers = call.peers(transferor) or [l for l in call.live_legs()
-                                           if l is not transferor and l.role == "origin"]
-        self._detach(transferor, {"transfer": "blind", "target": number})
-        target = self.dial(call, number, caller_id=caller_id or (peers[0].number if peers else None),
-                           behaviour=behaviour, timeout=timeout, meta=meta)
-        if peers:
-            self.spawn(call, self._complete_transfer(peers[0], target))
-        return target
-
-    async def _complete_transfer(self, peer: Leg, target: Leg) -> None:
-        if await self.wait_answer(target) and not peer.ended and not target.ended:
-            self.bridge(peer, target)
-        elif not peer.ended:
-            self.hangup(peer, target.cause or Cause.NORMAL_CLEARING, by="transfer")
-
-    def consult_transfer(self, leg1: Leg, leg2: Leg) -> None:
-        """Join two calls of one transferor: ``leg1`` and ``leg2`` are the transferor's legs
-        in the first and second call; both leave and their peers are bridged in call 1."""
-        call1, call2 = self._call(leg1), self._call(leg2)
-        peers1, peers2 = call1.peers(leg1), call2.peers(leg2)
-        if not peers1 or not peers2:
-            raise ValueError("both calls need a connected peer to join")
-        self._detach(leg1, {"transfer": "consult", "target_call": call2.id})
-        self._detach(leg2, {"transfer": "consult", "target_call": call1.id}, finish=False)
-        call2.unbridge(*(p.id for p in peers2))
-        for peer in peers2:
-            del call2.legs[peer.id]
-            peer.call_id = call1.id
-            call1.legs[peer.id] = peer
-        call2.meta["joined_into"] = call1.id
-        call1.meta.setdefault("joined_from", []).append(call2.id)
-        for p in (*peers1, *peers2):
-            if p.held:
-                self.unhold(p)
-        self.bridge(peers1[0], peers2[0])
-        self._maybe_finish(call2)
-
-    # ------------------------------------------------------------- recording
-    def is_recording(self, call: Call) -> bool:
-        return bool(call.recording_segments) and call.recording_segments[-1][1] is None
-
-    def start_recording(self, call: Call) -> None:
-        if call.ended or self.is_recording(call):
-            return
-        call.recording_segments.append([self.clock.now(), None])
-        self._emit("recording.started", call)
-
-    def stop_recording(self, call: Call) -> None:
-        if self.is_recording(call):
-            call.recording_segments[-1][1] = self.clock.now()
-            self._emit("recording.stopped", call)
-
-    # ------------------------------------------------ waiting for a decision
-    async def park(self, call: Call, key: str, timeout: float, fallback: Any) -> Any:
-        """Hold the call until :meth:`decide` is called with ``key`` or ``timeout``
-        simulated seconds pass (then ``fallback`` is the decision)."""
-        fut = asyncio.get_running_loop().create_future()
-        self._decisions[key] = fut
-        self._emit("call.parked", call, data={"key": key, "timeout": timeout})
-        timed_out = False
-        try:
-            decision = await self.clock.wait_for(fut, timeout)
-        except asyncio.TimeoutError:
-            decision, timed_out = fallback, True
-        finally:
-            self._decisions.pop(key, None)
-        shown = decision if isinstance(decision, (str, int, float, bool, type(None))) else str(decision)
-        self._emit("call.unparked", call, data={"key": key, "timed_out": timed_out, "decision": shown})
-        return decision
-
-    def decide(self, key: str, decision: Any) -> bool:
-        fut = self._decisions.get(key)
-        if fut is None or fut.done():
-            return False
-        fut.set_result(decision)
-        return True
-
-    def is_parked(self, key: str) -> bool:
-        return key in self._decisions
 
     # ----------------------------------------------------------------- flows
     def spawn(self, call: Call, coro: Coroutine) -> asyncio.Task:
@@ -410,7 +253,7 @@ class CallEngine:
         leg.ended_by = "transfer"
         leg.cause = Cause.NORMAL_CLEARING
         call.unbridge(leg.id)
-        self._emit("leg.detached", call, leg, data)
+        self._emit(E.LEG_DETACHED, call, leg, data)
         _wake(leg._answer_waiters, False)
         _wake(leg._dtmf_waiters, None)
         if finish:
@@ -426,7 +269,7 @@ class CallEngine:
         leg.ended_at = self.clock.now()
         peers = call.peers(leg)
         call.unbridge(leg.id)
-        kind = "leg.released" if state is LegState.RELEASED else "leg.failed"
+        kind = E.LEG_RELEASED if state is LegState.RELEASED else E.LEG_FAILED
         self._emit(kind, call, leg, {"cause": leg.cause, "by": by, "number": leg.number,
                                      "role": leg.role})
         _wake(leg._answer_waiters, False)
@@ -450,7 +293,7 @@ class CallEngine:
             rec = self.recordings.add(call.id, call.provider, call.tenant,
                                       call.recording_segments[0][0], duration)
             call.recording_id = rec.id
-            self._emit("recording.ready", call, data={"recording_id": rec.id, "duration": duration})
+            self._emit(E.RECORDING_READY, call, data={"recording_id": rec.id, "duration": duration})
         for task in list(call.tasks):
             if task is not asyncio.current_task():
                 task.cancel()
@@ -468,12 +311,12 @@ class CallEngine:
         while len(self.finished) > self.keep_finished:
             self.finished.popitem(last=False)
         self.records_total += 1
-        self._emit("call.ended", call, data={"cause": call.cause})
-        self._emit("call.finished", call, data={"record": record})
+        self._emit(E.CALL_ENDED, call, data={"cause": call.cause})
+        self._emit(E.CALL_FINISHED, call, data={"record": record})
 
-    def _emit(self, kind: str, call: Call, leg: Leg | None = None, data: dict | None = None) -> None:
+    def _emit(self, kind: E, call: Call, leg: Leg | None = None, data: dict | None = None) -> None:
         now = self.clock.now()
-        entry = {"t": now, "event": kind}
+        entry = {"t": now, "event": kind.value}
         if leg is not None:
             entry["leg"] = leg.id
         if data:
@@ -491,10 +334,3 @@ def _call_cause(call: Call) -> int:
         return dialled[-1].cause  # type: ignore[return-value]
     causes = [l.cause for l in call.legs.values() if l.cause is not None]
     return causes[-1] if causes else Cause.NORMAL_CLEARING
-
-
-def _wake(waiters: list[asyncio.Future], value: Any) -> None:
-    while waiters:
-        fut = waiters.pop()
-        if not fut.done():
-            fut.set_result(value)

@@ -1,18 +1,42 @@
-"""What a provider package declares: slug, hosts, world section, routes, native errors,
-and how inbound calls start. The core never needs editing to add one."""
+"""What a provider package declares: slug, hosts, world section, catalogue, contract, routes,
+native errors, and how calls start (:class:`CallRequest`). The core never needs editing to
+add one."""
 from __future__ import annotations
 
 import json
 from typing import TYPE_CHECKING, Any, ClassVar, Mapping
 
 from aiohttp import web
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict, Field
 
 from ..catalogue import Catalogue
+from ..engine.behaviour import PartyBehaviour
 
 if TYPE_CHECKING:
+    from ..conformance import Contract
     from ..engine.calls import Call
-    from ..sim import CallRequest, Simulator
+    from ..sim import Simulator
+
+
+class CallRequest(BaseModel):
+    """A call started by a test, a scenario or a person (POST /_sim/calls), handed to
+    :meth:`Provider.start_call`."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, allow_inf_nan=False)
+
+    provider: str
+    direction: str = Field("inbound", pattern="^(inbound|outbound|internal)$")
+    from_: str = Field(alias="from", min_length=1)
+    to: str = Field(min_length=1)
+    tenant: str | None = None
+    caller: PartyBehaviour | None = Field(None, description="behaviour of the calling party")
+    script: dict[str, PartyBehaviour] = Field(default_factory=dict,
+                                              description="behaviour per dialled number")
+    record: bool = False
+    timeout: float | None = Field(None, gt=0)
+    meta: dict[str, Any] = Field(default_factory=dict)
+    allow_unknown: bool = Field(False, description="place the call even when no tenant owns the "
+                                "number (a call into nowhere); refused with 422 otherwise")
 
 
 class Provider:
@@ -64,6 +88,14 @@ class Provider:
         and LookupError for something the body names that does not exist (404)."""
         raise LookupError(f"no action {name!r}")
 
+    # ------------------------------------------------------------- contract
+    @classmethod
+    def contract(cls) -> "Contract | None":
+        """The checker of this provider's documented formats (simulator/conformance/): every
+        journal entry of the provider's tests is checked against it. None: no contract yet.
+        Usually ``Contract.from_files(cls.slug, catalogue=cls.catalogue)``."""
+        return None
+
     # ----------------------------------------------------------------- HTTP
     def setup_routes(self, app: web.Application) -> None:
         """Add the provider's routes, with the paths exactly as the document writes them."""
@@ -96,7 +128,7 @@ class Provider:
         given."""
         return None
 
-    async def start_call(self, req: "CallRequest") -> "Call":
+    async def start_call(self, req: CallRequest) -> "Call":
         """Start a call from the control API or a scenario. The default: an engine call
         from ``req.from_`` to ``req.to`` bridged when the called party answers."""
         engine = self.sim.engine

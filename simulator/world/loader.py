@@ -5,13 +5,15 @@ import copy
 import json
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Mapping
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
 
-from ..providers.registry import discover
 from .models import WorldBase
+
+#: the world's provider sections: {slug: the pydantic model of ``providers.<slug>``}
+Sections = Mapping[str, "type[BaseModel] | None"]
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when built in
 
@@ -27,13 +29,28 @@ def field_name(slug: str) -> str:
     return slug.replace("-", "_")
 
 
-@lru_cache(maxsize=1)
-def world_model() -> type[WorldBase]:
-    """The world model: the core's fields plus each registered provider's section."""
+def registered_sections() -> dict[str, "type[BaseModel] | None"]:
+    """The sections of every registered provider (imports the provider packages): the
+    default of the functions below when no ``sections`` are given."""
+    from ..providers.registry import discover
+
+    return {slug: cls.section_model for slug, cls in discover().items()}
+
+
+def world_model(sections: Sections | None = None) -> type[WorldBase]:
+    """The world model: the core's fields plus one optional field per provider section given
+    (by default every registered provider's). Built once per set of sections."""
+    if sections is None:
+        sections = registered_sections()
+    return _world_model(tuple(sorted((slug, model) for slug, model in sections.items()
+                                     if model is not None)))
+
+
+@lru_cache(maxsize=16)
+def _world_model(sections: tuple[tuple[str, type[BaseModel]], ...]) -> type[WorldBase]:
     fields: dict[str, Any] = {}
-    for slug, cls in discover().items():
-        if cls.section_model is not None:
-            fields[field_name(slug)] = (cls.section_model | None, Field(None, alias=slug))
+    for slug, model in sections:
+        fields[field_name(slug)] = (model | None, Field(None, alias=slug))
     providers = create_model(
         "Providers", __config__=ConfigDict(extra="forbid", populate_by_name=True), **fields)
     return create_model(
@@ -51,11 +68,12 @@ def describe_errors(exc: ValidationError) -> str:
     return "; ".join(parts) + (f"; and {more} more" if more > 0 else "")
 
 
-def validate_world(raw: Any, source: str = "<world>") -> BaseModel:
+def validate_world(raw: Any, source: str = "<world>", sections: Sections | None = None) -> BaseModel:
+    """The world ``raw`` validated against the core's model and ``sections``."""
     if not isinstance(raw, dict):
         raise WorldError(f"{source}: (top): the world must be a mapping, not {type(raw).__name__}")
     try:
-        return world_model().model_validate(copy.deepcopy(raw))
+        return world_model(sections).model_validate(copy.deepcopy(raw))
     except ValidationError as exc:
         raise WorldError(f"{source}: {describe_errors(exc)}") from None
 
@@ -79,17 +97,18 @@ def read_world_file(path: str | Path) -> dict:
     return raw
 
 
-def load_world(path: str | Path | None = None, seed: int | None = None) -> tuple[dict, BaseModel]:
+def load_world(path: str | Path | None = None, seed: int | None = None,
+               sections: Sections | None = None) -> tuple[dict, BaseModel]:
     """Read and validate a world file (the default world when ``path`` is None)."""
     path = Path(path) if path else DEFAULT_WORLD
     raw = read_world_file(path)
     if seed is not None and isinstance(raw, dict):
         raw["seed"] = seed
-    return raw, validate_world(raw, str(path))
+    return raw, validate_world(raw, str(path), sections)
 
 
-def world_schema() -> dict:
-    schema = world_model().model_json_schema(by_alias=True)
+def world_schema(sections: Sections | None = None) -> dict:
+    schema = world_model(sections).model_json_schema(by_alias=True)
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["$id"] = "https://telsim.local/contracts/world.schema.json"
     schema["title"] = "telsim world file"

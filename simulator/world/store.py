@@ -6,7 +6,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from .loader import WorldError, validate_world
+from .loader import Sections, WorldError, validate_world
 
 
 def merge_patch(target: Any, patch: Any) -> Any:
@@ -23,9 +23,11 @@ def merge_patch(target: Any, patch: Any) -> Any:
 
 
 class WorldStore:
-    def __init__(self, raw: dict, source: str = "<world>", model: BaseModel | None = None):
+    def __init__(self, raw: dict, source: str = "<world>", model: BaseModel | None = None,
+                 sections: Sections | None = None):
         self.source = source
-        self.world = model if model is not None else validate_world(raw, source)
+        self.sections = sections
+        self.world = model if model is not None else validate_world(raw, source, sections)
         self._initial = self.world.model_copy(deep=True)
 
     def reset(self) -> None:
@@ -37,6 +39,6 @@ class WorldStore:
     def patch(self, patch: dict) -> tuple[BaseModel, BaseModel]:
         if not isinstance(patch, dict):
             raise WorldError("PATCH body: (top): a JSON merge patch object is required")
-        new = validate_world(merge_patch(self.dump(), patch), "PATCH /_sim/world")
+        new = validate_world(merge_patch(self.dump(), patch), "PATCH /_sim/world", self.sections)
         old, self.world = self.world, new
         return old, new

@@ -46,7 +46,7 @@ async def test_the_tour_commands_answer(simulator):
             assert resp.status < 300, (args, resp.status, await resp.text())
             if url.endswith("direction=out"):
                 kinds = [e["kind"] for e in await resp.json()]
-                assert "webhook:CALL_RECEIVED" in kinds, kinds
+                assert "CALL_RECEIVED" in kinds, kinds
             if "/_sim/calls/" in url:
                 assert (await resp.json())["timeline"]
 

@@ -212,5 +212,5 @@ with open(os.path.join(base, "index.yaml"), "w", encoding="utf-8") as f:
     f.write("# Body-less requests are .http files with an empty body; their query and headers are given here.\n")
     class D(yaml.SafeDumper):
         def ignore_aliases(self, data): return True
-    yaml.dump({"document": "mts-vpbx-api-crm.txt", "fixtures": index}, f, allow_unicode=True, sort_keys=False, Dumper=D)
+    yaml.dump({"provider": "mts-vpbx", "document": "mts-vpbx-api-crm.txt", "examples": index}, f, allow_unicode=True, sort_keys=False, Dumper=D)
 print(len(index))

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Callable, Optional
 from urllib.parse import unquote
 
-from . import dates, wav
+from . import dates
 from .backend import CallRecord, TenantState
 from .errors import BeelineError
 
@@ -26,6 +26,8 @@ class Download:
     body: bytes
     content_type: str
     filename: str
+    #: a call record: seconds of call audio the handler renders off the event loop (body empty)
+    audio_seconds: Optional[float] = None
 
 
 def stats_file(tenant: TenantState, rows: list[CallRecord], base_url: str) -> bytes:
@@ -41,7 +43,7 @@ def stats_file(tenant: TenantState, rows: list[CallRecord], base_url: str) -> by
 
 
 def resolve(tenant: TenantState, path: str, now: float, base_url: str,
-            audio: Optional[Callable[[CallRecord], Optional[bytes]]] = None) -> Download:
+            recording_seconds: Optional[Callable[[CallRecord], Optional[float]]] = None) -> Download:
     """``path`` is what follows /api/download/; 404.112 for a malformed URL, 404.113 for a missing file."""
     path = path.strip("/")
     if match := _STATS.match(path):
@@ -57,10 +59,10 @@ def resolve(tenant: TenantState, path: str, now: float, base_url: str,
         record = tenant.recordings.get(name)
         if record is None:
             raise BeelineError("404.113")
-        data = audio(record) if audio is not None else None
-        if data is None:  # generated history has no engine recording: silence of the talk time (capped)
-            data = wav.make(min(record.talk_duration, 60))
-        return Download(data, "audio/wav", name)
+        seconds = recording_seconds(record) if recording_seconds is not None else None
+        if seconds is None:  # generated history has no engine recording: audio of the talk time (capped)
+            seconds = float(min(record.talk_duration, 60))
+        return Download(b"", "audio/wav", name, audio_seconds=seconds)
     if match := _VOICE.match(path):
         name = match.group(1)
         stored = tenant.vfiles.get(name) or tenant.vfiles.get(unquote(name))

@@ -1,10 +1,12 @@
-"""Pydantic models named after the document's entities, with its exact field names."""
+"""Pydantic models of part 1 (the online XML messages), named after the document's entities, with its
+exact field names. Part 2's JSON commands are validated by hand in commands/ (each field has its own
+4.19 error code) and described by the JSON Schemas in contracts/beeline-cloudcc/schemas/."""
 
 from __future__ import annotations
 
 from typing import Literal, Optional
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict
 
 # --------------------------------------------------------------------------- online (XML)
 
@@ -101,90 +103,3 @@ class AgentInfo(_Xml):
     def rejects(self) -> bool:
         """2.4.4: an empty B0 rejects the call."""
         return not self.B0 and not self.wants_wait
-
-
-# --------------------------------------------------------------------------- offline (JSON)
-
-
-class _Json(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
-
-
-class ErrorAnswer(_Json):
-    """4.19 error structure."""
-
-    STATUS: Literal["ERROR"] = "ERROR"
-    AUXCODE: str = ""
-    COMMAND: str = ""
-    ERR_CODE: str
-    ERR_DESCRIPTION: str
-
-
-class OkAnswer(_Json):
-    """Answer of the configuration commands, for which the document shows only ``200 OK``."""
-
-    STATUS: Literal["OK"] = "OK"
-    COMMAND: str
-
-
-class Redirection(_Json):
-    """One REDIRECT ConfData element / RLIST answer element (4.1, 4.2)."""
-
-    BNumber: str
-    RNumber: str
-    ANumber: Optional[str] = None
-    RuleID: Optional[int] = None
-
-
-class PreMedia(_Json):
-    """One PREMEDIA ConfData element / MLIST answer element (4.4, 4.5)."""
-
-    BNumber: str
-    FileA: str = ""
-    FileB: str = ""
-
-
-class BlackListEntry(_Json):
-    """SETBLIST / DELBLIST 4.7.1 element and LBLIST answer element (4.6, 4.7, 4.9)."""
-
-    BNumber: list[str]
-    ANumber: list[str] = Field(default_factory=list)
-    ListID: int = 0
-
-
-class CdrInterval(_Json):
-    """REQCDR 4.13.1 element."""
-
-    BNumber: list[str]
-    DateFrom: str
-    DateTo: str
-
-
-class CdrStatus(_Json):
-    """STATCDR answer ConfData (4.14); URL only when READY."""
-
-    CDRID: str
-    STATUS: Literal["NOT READY", "READY", "EXPIRED"]
-    URL: Optional[str] = None
-
-
-class VoiceFile(_Json):
-    """LVFILES answer element (4.17).  Both the document's ``PENDNIG`` and ``PENDING`` are sent."""
-
-    filename: str
-    Comment: str = ""
-    DT: str
-    BNumber: list[str] = Field(default_factory=list)
-    PENDNIG: Literal["YES", "NO"]
-    PENDING: Literal["YES", "NO"]
-    URL: str
-
-
-class ConfDataAnswer(_Json):
-    """Every answer with data is ``{"ConfData": ...}``."""
-
-    ConfData: object
-
-
-class CdrIdAnswer(_Json):
-    CDRID: str

@@ -6,13 +6,18 @@ from typing import Any, Optional
 
 from aiohttp import web
 
+from simulator.conformance import Contract
 from simulator.providers.base import Provider
 from simulator.providers.registry import register
+from simulator.world import section_diff
 
 from . import xmlmsg
 from .backend import Backend, CallRecord
 from .errors import ERROR_TABLE, BeelineError
-from .online import Online
+from .catalogue import CATALOGUE
+from .events import EngineAdapter
+from .flows import Flows
+from .notify import Notifier
 from .routes import Handlers, json_error, xml_response
 from .seed import apply_config, build_tenant
 from .world import BeelineWorld
@@ -29,11 +34,14 @@ class BeelineCloudccProvider(Provider):
     title = "Beeline cloud contact centre (cloudcc)"
     hosts = ("cloudcc.beeline.ru",)
     section_model = BeelineWorld
+    catalogue = CATALOGUE
 
     def __init__(self, sim) -> None:
         super().__init__(sim)
         self.backend = Backend(now=sim.clock.now)
-        self.online = Online(self)
+        self.flows = Flows(self)
+        self.notifier = Notifier(self)
+        self.adapter = EngineAdapter(self)
         self._unsubscribe = None
 
     # ------------------------------------------------------------------ life cycle
@@ -45,7 +53,7 @@ class BeelineCloudccProvider(Provider):
     def reset(self) -> None:
         section: BeelineWorld = self.section or BeelineWorld()
         self.backend = Backend(now=self.sim.clock.now, sys_id=section.spn.sys_id, host_id=section.spn.host_id)
-        self.online.reset()
+        self.flows.reset()
         now = self.sim.clock.now()
         for tenant_id, cfg in section.tenants.items():
             self.backend.add_tenant(build_tenant(tenant_id, cfg, now=now, seed=self.sim.world.seed,
@@ -53,8 +61,11 @@ class BeelineCloudccProvider(Provider):
                                                  new_script_id=self.backend.new_script_id))
 
     def world_changed(self, old: Any, new: Any) -> None:
+        """Added tenants are built, changed ones take the new settings and keep what clients
+        stored through the API (apply_config), removed ones go."""
         new = new or BeelineWorld()
         self.backend.sys_id, self.backend.host_id = new.spn.sys_id, new.spn.host_id
+        d = section_diff(old, new, "tenants")
         now = self.sim.clock.now()
         kept = {t.tenant_id: t for t in self.backend.tenants.values()}
         self.backend.tenants = {}
@@ -63,22 +74,24 @@ class BeelineCloudccProvider(Provider):
             if state is None:
                 state = build_tenant(tenant_id, cfg, now=now, seed=self.sim.world.seed,
                                      sys_id=new.spn.sys_id, new_script_id=self.backend.new_script_id)
-            else:
+            elif tenant_id in d.changed:
                 apply_config(state, tenant_id, cfg)
             self.backend.tenants[state.login] = state
         self.backend.reindex()
 
     async def startup(self) -> None:
         if self._unsubscribe is None:
-            self._unsubscribe = self.sim.bus.subscribe(self._on_event, provider=self.slug)
+            self._unsubscribe = self.sim.bus.subscribe(self.adapter, provider=self.slug)
 
     async def shutdown(self) -> None:
         if self._unsubscribe is not None:
             self._unsubscribe()
             self._unsubscribe = None
 
-    def _on_event(self, event) -> None:
-        self.online.on_event(event)
+    @classmethod
+    def contract(cls):
+        """contracts/beeline-cloudcc/: the XSD for part 1's XML, the JSON Schemas for part 2's commands."""
+        return Contract.from_files(cls.slug, catalogue=cls.catalogue)
 
     # ------------------------------------------------------------------ HTTP
     def setup_routes(self, app: web.Application) -> None:
@@ -113,11 +126,12 @@ class BeelineCloudccProvider(Provider):
         if req.tenant and self.backend.tenant_by_id(req.tenant) is None:
             raise LookupError(f"unknown beeline-cloudcc tenant {req.tenant!r}")
         if req.direction == "inbound":
-            return self.online.start_inbound(req)
-        return self.online.start_outbound(req) or await super().start_call(req)
+            return self.flows.start_inbound(req)
+        return self.flows.start_outbound(req) or await super().start_call(req)
 
-    def recording_audio(self, record: CallRecord) -> Optional[bytes]:
+    def recording_seconds(self, record: CallRecord) -> Optional[float]:
+        """The length of the engine's recording of a statistics row's call (None: none)."""
         if record.recording_id is None:
             return None
         rec = self.sim.engine.recordings.get(record.recording_id)
-        return rec.wav() if rec is not None else None
+        return rec.duration if rec is not None else None

@@ -8,10 +8,12 @@ from typing import TYPE_CHECKING
 
 from aiohttp import web
 
-from simulator.http import set_journal_kind, set_tenant
+from simulator.catalogue import set_operation
+from simulator.http import audio_response, client_base_url, set_tenant
 
 from . import multipart, xmlmsg
 from .auth import authenticate
+from .catalogue import CATALOGUE, DOWNLOAD, OFFLINE_ROUTE, ONLINE_ROUTE
 from .commands import OfflineApi, command_name, parse_api_form
 from .downloads import resolve
 from .errors import NO_FORM_PART, BeelineError
@@ -22,14 +24,6 @@ if TYPE_CHECKING:
 
 SLUG = "beeline-cloudcc"
 XML_CT = "text/xml"
-
-
-def base_url(request: web.Request) -> str:
-    """Links are built for the way the client reached us: by prefix or by Host."""
-    origin = f"{request.scheme}://{request.host}"
-    if request.path == f"/{SLUG}" or request.path.startswith(f"/{SLUG}/"):
-        return origin + f"/{SLUG}"
-    return origin
 
 
 def xml_response(body: bytes, status: int = 200) -> web.Response:
@@ -47,14 +41,10 @@ class Handlers:
         self.p = provider
 
     def setup(self, app: web.Application) -> None:
-        app.router.add_route("*", "/", self.online)
-        app.router.add_route("*", "/api/request", self.offline)
-        app.router.add_route("*", "/api/download", self.download)
-        app.router.add_route("*", "/api/download/{tail:.*}", self.download)
+        CATALOGUE.mount(app, {ONLINE_ROUTE: self.online, OFFLINE_ROUTE: self.offline, DOWNLOAD: self.download})
 
     # ------------------------------------------------------------------ part 1
     async def online(self, request: web.Request) -> web.Response:
-        set_journal_kind(request, "online")
         if request.method != "POST":
             return xml_response(xmlmsg.error_info("only POST is accepted (1.1)"), 405)
         tenant = authenticate(request, self.p.backend)
@@ -66,11 +56,10 @@ class Handlers:
             msg = xmlmsg.parse(body)
         except xmlmsg.XmlError as exc:
             return xml_response(xmlmsg.error_info(str(exc)), exc.status)
-        kind = type(msg).__name__
-        set_journal_kind(request, kind)
+        set_operation(request, type(msg).__name__)
         if not msg.request_id and not isinstance(msg, AgentInfo):
             return xml_response(xmlmsg.error_info("missing request_id", addpar=msg.AddPar), 400)
-        online = self.p.online
+        online = self.p.flows
         if isinstance(msg, InitCall):
             info = online.init_call(tenant, msg)
         elif isinstance(msg, AnnCall):
@@ -94,7 +83,6 @@ class Handlers:
         return tenant
 
     async def offline(self, request: web.Request) -> web.Response:
-        set_journal_kind(request, "api/request")
         command = ""
         tenant = None
         try:
@@ -112,9 +100,9 @@ class Handlers:
                 raise BeelineError("400.8", NO_FORM_PART)
             form = parse_api_form(form_part.data, tenant.limits.max_json_bytes)
             command = command_name(form)
-            set_journal_kind(request, command)
+            set_operation(request, command)
             api = OfflineApi(tenant, now=self.p.sim.clock.now, new_cdrid=self.p.backend.new_cdrid,
-                             base_url=base_url(request))
+                             base_url=client_base_url(request, SLUG))
             answer = api.execute(form, parts)
         except BeelineError as err:
             err.command = err.command or command
@@ -123,16 +111,18 @@ class Handlers:
                             charset="utf-8")
 
     async def download(self, request: web.Request) -> web.StreamResponse:
-        set_journal_kind(request, "download")
         tenant = None
         try:
             tenant = self._tenant(request)
             if request.method not in ("GET", "HEAD"):
                 raise BeelineError("404.112")
-            found = resolve(tenant, request.match_info.get("tail", ""), self.p.sim.clock.now(), base_url(request),
-                            audio=self.p.recording_audio)
+            found = resolve(tenant, request.match_info.get("tail", "").removeprefix("/"), self.p.sim.clock.now(),
+                            client_base_url(request, SLUG),
+                            recording_seconds=self.p.recording_seconds)
         except BeelineError as err:
             return json_error(self.p, err, tenant)
+        if found.audio_seconds is not None:
+            return await audio_response(request, found.audio_seconds, "wav", filename=found.filename)
         return web.Response(body=found.body, content_type=found.content_type.split(";")[0],
                             charset="utf-8" if "charset" in found.content_type else None,
                             headers={"Content-Disposition": f'attachment; filename="{found.filename}"'})

@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
+from ...engine import LEG_ENDED, EventHandlers, EventType, on
 from . import calllog
 from .cdr import CdrRecord
 
@@ -15,19 +16,11 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-LEG_END = ("leg.released", "leg.failed", "leg.detached")
-
-
-class EventAdapter:
+class EventAdapter(EventHandlers):
     def __init__(self, provider: "MtsAutosecretaryProvider"):
         self.provider = provider
 
-    def __call__(self, event: "Event") -> None:
-        if event.type in LEG_END:
-            self._leg_ended(event)
-        elif event.type == "call.finished":
-            self._call_finished(event)
-
+    @on(*LEG_ENDED)
     def _leg_ended(self, event: "Event") -> None:
         try:
             call = self.provider.sim.engine.get(event.call_id)
@@ -39,9 +32,10 @@ class EventAdapter:
         leg.meta["aa_channel"] = False  # release once
         self.provider.channels.release(leg.meta["un"], leg.meta["dn"])
 
+    @on(EventType.CALL_FINISHED)
     def _call_finished(self, event: "Event") -> None:
         provider = self.provider
-        state = provider.flows.pop(event.call_id, None)
+        state = provider.flows.get(event.call_id)  # the core drops it after call.finished
         if state is None:
             return
         record = event.data["record"]
@@ -71,10 +65,10 @@ class EventAdapter:
         un = backend.uns.get(state.un)
         journal = provider.sim.journal
         if state.voicemail and un is not None:
-            journal.add("out", "voice_email", provider.slug, state.tenant, call_id=event.call_id,
+            journal.add("notice", "voice_email", provider.slug, state.tenant, call_id=event.call_id,
                         to=un.voice_email, un=state.un, an=state.an, cdr_id=cdr.id,
                         recording_id=record.recording_id)
         if state.recorded_dn is not None and un is not None:
-            journal.add("out", "conf_email", provider.slug, state.tenant, call_id=event.call_id,
+            journal.add("notice", "conf_email", provider.slug, state.tenant, call_id=event.call_id,
                         to=un.conf_email, un=state.un, an=state.an, dn=state.recorded_dn, cdr_id=cdr.id,
                         recording_id=record.recording_id)

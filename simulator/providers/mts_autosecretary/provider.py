@@ -9,13 +9,16 @@ from aiohttp import web
 
 from ...http import set_tenant
 from ...numbers import digits
-from ...world import rng_for
+from ...conformance import Contract
+from ...engine import CallContexts
+from ...world import map_diff, rng_for
 from ..base import Provider
 from ..registry import register
 from . import calllog, history
 from .backend import Account, Backend
 from .channels import ChannelBook
 from .distribution import Distributor, FlowState
+from .catalogue import CATALOGUE, ROUTE
 from .errors import ApiError
 from .events import EventAdapter
 from .routes import SLUG, Api, error_response
@@ -42,12 +45,13 @@ class MtsAutosecretaryProvider(Provider):
     title = 'MTS "@втосекретарь" API v1 (REST + WCF SOAP)'
     hosts = ("aa.mts.ru",)
     section_model = AutosecretarySection
+    catalogue = CATALOGUE
 
     def __init__(self, sim: Any):
         super().__init__(sim)
         self.backend = Backend()
         self.channels = ChannelBook()
-        self.flows: dict[str, FlowState] = {}
+        self.flows: CallContexts[FlowState] = CallContexts(sim.bus, SLUG)
         self.distributor = Distributor(self)
         self.api = Api(lambda: self.backend, self._now, self._un_changed, self._account_seen, self._recording)
         self._unsubscribe = None
@@ -123,13 +127,12 @@ class MtsAutosecretaryProvider(Provider):
                 backend.set_credentials(login, account.password, account.api_key)
             else:
                 backend.add_account(Account(login, account.password, account.api_key))
-            old_uns = old.accounts[login].uns if login in old.accounts else {}
-            new_uns = new.accounts[login].uns
-            for phone in [p for p in old_uns if p not in new_uns]:
+            d = map_diff(old.accounts[login].uns if login in old.accounts else None, new.accounts[login].uns)
+            for phone in d.removed:
                 if backend.owner.get(phone) == login:  # not moved to an account handled before
                     backend.remove_un(phone)
-            for phone, config in new_uns.items():
-                if phone in old_uns and old_uns[phone] == config and backend.owner.get(phone) == login:
+            for phone in d.new:
+                if phone not in d.added and phone not in d.changed and backend.owner.get(phone) == login:
                     continue
                 backend.remove_un(phone)
                 backend.add_un(login, fresh.uns[phone])
@@ -151,10 +154,16 @@ class MtsAutosecretaryProvider(Provider):
             self._unsubscribe()
             self._unsubscribe = None
 
+    @classmethod
+    def contract(cls):
+        """contracts/mts-autosecretary/: openapi.yaml for REST (paths in any case, as WCF matches
+        them), the WSDL's schemas for SOAP."""
+        return Contract.from_files(cls.slug, catalogue=cls.catalogue, options={"rest": {"case_insensitive_paths": True}})
+
     # ------------------------------------------------------------------ HTTP
 
     def setup_routes(self, app: web.Application) -> None:
-        app.router.add_route("*", "/{tail:.*}", self.api.handle)
+        CATALOGUE.mount(app, {ROUTE: self.api.handle})
 
     def error_response(self, request: web.Request, status: int, message: str) -> web.StreamResponse:
         if ".svc" in request.path.lower():
@@ -231,6 +240,6 @@ class MtsAutosecretaryProvider(Provider):
             log=calllog.CallLog(an, phone),
         )
         call.meta["cdr_id"] = state.cdr_id
-        self.flows[call.id] = state
+        self.flows.open(call.id, state)
         engine.spawn(call, self.distributor.run(call, origin, state))
         return call

@@ -6,14 +6,15 @@ where paths are case-insensitive (clients write /api/v1/Cdr/ByTime as well as /a
 
 from __future__ import annotations
 
-import asyncio
 import json
 from datetime import datetime
 from typing import Any, Awaitable, Callable, Optional
 
 from aiohttp import web
 
-from ...http import set_journal_kind
+from ...catalogue import set_operation
+from ...http import audio_response, client_base_url, strip_prefix
+from .catalogue import CATALOGUE, UN_GET
 from . import operations
 from .auth import WWW_AUTHENTICATE, authenticate
 from .backend import Account, Backend
@@ -53,13 +54,7 @@ def error_response(error: ApiError) -> web.Response:
 
 def provider_root(request: web.Request) -> str:
     """The provider root as the client reached it (https://aa.mts.ru or http://127.0.0.1:8080/<slug>)."""
-    proto = request.headers.get("X-Forwarded-Proto", request.scheme).split(",")[0].strip() or "http"
-    host = request.headers.get("X-Forwarded-Host", request.host).split(",")[0].strip()
-    path = request.path
-    prefix = f"/{SLUG}"
-    if path == prefix or path.lower().startswith(prefix + "/"):
-        return f"{proto}://{host}{prefix}"
-    return f"{proto}://{host}"
+    return client_base_url(request, SLUG)
 
 
 def _query(request: web.Request) -> dict[str, str]:
@@ -90,12 +85,11 @@ class Api:
     # ------------------------------------------------------------------ dispatch
 
     async def handle(self, request: web.Request) -> web.StreamResponse:
-        path = request.path
-        prefix = f"/{SLUG}"
-        if path.lower().startswith(prefix + "/"):
-            path = path[len(prefix):]
+        path = strip_prefix(request.path, SLUG)
         key = path.rstrip("/").lower() or "/"
-        set_journal_kind(request, _JOURNAL_KINDS.get((request.method, key), "request"))
+        operation = _OPERATIONS.get((request.method, key))
+        if operation is not None:
+            set_operation(request, operation)
         try:
             if key in ("/api/v1/un.svc", "/api/v1/cdr.svc", "/api/v1/un.svc/mex", "/api/v1/cdr.svc/mex"):
                 return await self._soap(request, key)
@@ -128,6 +122,7 @@ class Api:
         backend = self.backend()
         if "phone" not in query:
             return json_response(envelope(operations.list_uns(backend, account)), 200)
+        set_operation(request, UN_GET)
         un = operations.get_un(backend, account, query["phone"])
         return json_response(envelope(un.model_dump()), 200)
 
@@ -192,9 +187,7 @@ class Api:
         recording = self.recording(un.phone, int(raw_id)) if self.recording else None
         if recording is None:
             raise not_found(f"Record {raw_id} not found")
-        audio = await asyncio.get_running_loop().run_in_executor(None, recording.mp3)
-        return web.Response(body=audio, content_type="audio/mpeg", headers={
-            "Content-Disposition": f'attachment; filename="{raw_id}.mp3"'})
+        return await audio_response(request, recording, "mp3", filename=f"{raw_id}.mp3")
 
     @staticmethod
     def _cdr_page(result: operations.CdrResult) -> web.Response:
@@ -228,8 +221,8 @@ class Api:
             address,
             make_udc,
         )
-        if reply.operation:
-            set_journal_kind(request, f"{name}.svc.{reply.operation}")
+        if reply.operation and CATALOGUE.has_operation(f"{name}.svc {reply.operation}"):
+            set_operation(request, f"{name}.svc {reply.operation}")
         return self._reply(reply)
 
     @staticmethod
@@ -244,19 +237,12 @@ class Api:
 
 Handler = Callable[[Api, web.Request], Awaitable[web.StreamResponse]]
 
-_JOURNAL_KINDS = {
-    ("GET", "/api/v1/un"): "un",
-    ("PUT", "/api/v1/un"): "un.update",
-    ("GET", "/api/v1/cdr/bytime"): "cdr.bytime",
-    ("GET", "/api/v1/cdr/byid"): "cdr.byid",
-    ("GET", "/api/v4/record"): "record",
-    ("GET", "/api/v1/un.svc"): "un.svc.metadata",
-    ("GET", "/api/v1/cdr.svc"): "cdr.svc.metadata",
-    ("POST", "/api/v1/un.svc"): "un.svc",
-    ("POST", "/api/v1/cdr.svc"): "cdr.svc",
-    ("POST", "/api/v1/un.svc/mex"): "un.svc.mex",
-    ("POST", "/api/v1/cdr.svc/mex"): "cdr.svc.mex",
-}
+# (method, lower-cased path) -> catalogue name; SOAP posts are named once their operation is known
+_OPERATIONS = {(method, path.lower()): f"{method} {path}" for method, path in (
+    ("GET", "/api/v1/un"), ("PUT", "/api/v1/un"), ("GET", "/api/v1/cdr/bytime"), ("GET", "/api/v1/cdr/byid"),
+    ("GET", "/api/v4/record"), ("GET", "/api/v1/un.svc"), ("GET", "/api/v1/cdr.svc"),
+    ("POST", "/api/v1/un.svc/mex"), ("POST", "/api/v1/cdr.svc/mex"))}
+assert all(CATALOGUE.has_operation(name) for name in _OPERATIONS.values())
 
 _REST: dict[str, dict[str, Handler]] = {
     "/api/v1/un": {"GET": Api.get_un, "PUT": Api.put_un},

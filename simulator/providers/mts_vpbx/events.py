@@ -3,13 +3,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Optional
 
-from ...engine import Cause
+from ...engine import Cause, EventHandlers, EventType, on
 from ...engine.bus import Event as EngineEvent
 from .calls import META, AbonentCall, ms
 from .models import CallHistoryRecord, Event
 
 if TYPE_CHECKING:
-    from . import MtsVpbx
+    from .provider import MtsVpbx
 
 CAUSES = {
     1: "UNASSIGNED_NUMBER", 3: "NO_ROUTE_TO_DESTINATION", 16: "NORMAL", 17: "USER_BUSY",
@@ -23,7 +23,7 @@ def termination_cause(cause: Optional[int]) -> str:
     return CAUSES.get(int(cause), "NORMAL") if cause is not None else "NORMAL"
 
 
-class EngineAdapter:
+class EngineAdapter(EventHandlers):
     def __init__(self, provider: "MtsVpbx"):
         self.p = provider
 
@@ -40,14 +40,10 @@ class EngineAdapter:
                                                          payload=ac.payload()), ac.engine_call_id)
 
     # ------------------------------------------------------------------ bus
-    def on_event(self, ev: EngineEvent) -> None:
-        handler = getattr(self, "_on_" + ev.type.replace(".", "_"), None)
-        if handler is not None:
-            handler(ev)
-
     def _ac(self, ev: EngineEvent) -> Optional[AbonentCall]:
         return self.p.registry.by_leg.get(ev.leg_id) if ev.leg_id else None
 
+    @on(EventType.LEG_ALERTING)
     def _on_leg_alerting(self, ev: EngineEvent) -> None:
         ac = self._ac(ev)
         if ac is None or ac.announced:
@@ -55,6 +51,7 @@ class EngineAdapter:
         ac.state = "Alerting"
         self.announce(ac, "CALL_RECEIVED" if ac.callDirection == "Terminator" else "CALL_ORIGINATED")
 
+    @on(EventType.CALL_BRIDGED)
     def _on_call_bridged(self, ev: EngineEvent) -> None:
         legs = ev.data.get("legs", [])
         numbers = ev.data.get("numbers", [])
@@ -75,6 +72,7 @@ class EngineAdapter:
                 ac.announced = True
             self.announce(ac, "CALL_ANSWERED")
 
+    @on(EventType.LEG_HELD)
     def _on_leg_held(self, ev: EngineEvent) -> None:
         ac = self._ac(ev)
         if ac is not None:
@@ -84,6 +82,7 @@ class EngineAdapter:
             if other is not None:
                 other.state = "Remote Held"
 
+    @on(EventType.LEG_UNHELD)
     def _on_leg_unheld(self, ev: EngineEvent) -> None:
         ac = self._ac(ev)
         if ac is not None:
@@ -93,12 +92,15 @@ class EngineAdapter:
             if other is not None and other.state == "Remote Held":
                 other.state = "Active"
 
+    @on(EventType.LEG_DETACHED)
     def _on_leg_detached(self, ev: EngineEvent) -> None:
         self._leg_end(ev, "Detached")
 
+    @on(EventType.LEG_RELEASED)
     def _on_leg_released(self, ev: EngineEvent) -> None:
         self._leg_end(ev, "Released")
 
+    @on(EventType.LEG_FAILED)
     def _on_leg_failed(self, ev: EngineEvent) -> None:
         self._leg_end(ev, "Released")
 
@@ -113,6 +115,7 @@ class EngineAdapter:
         self.p.registry.forget(ac)
         self._history_for(ac, ev)
 
+    @on(EventType.CALL_FINISHED)
     def _on_call_finished(self, ev: EngineEvent) -> None:
         record = ev.data.get("record")
         if record is None:

@@ -12,7 +12,7 @@ from .calls import META, AbonentCall
 from .findme import PLAIN_RING_TIMEOUT, SELF, Forward, RingStep, plan_for
 
 if TYPE_CHECKING:
-    from . import MtsVpbx
+    from .provider import MtsVpbx
     from .backend import AbonentState, Enterprise
 
 MAX_FORWARDS = 5

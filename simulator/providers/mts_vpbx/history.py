@@ -132,3 +132,51 @@ def generate_history(rng: random.Random, *, count: int, end_ms: int, days: int, 
         )
         out.append((rec, ab))
     return out
+
+
+class HistoryRecords:
+    """Mixin of :class:`~.backend.Enterprise`: its call history and recordings (4.5, 4.9)."""
+
+    def _init_history(self) -> None:
+        self.history = HistoryStore()
+        self.session_calls: list[tuple[CallHistoryRecord, Optional[int]]] = []  # records of engine calls
+        self.recordings: dict[str, float] = {}   # conversation id -> seconds of audio
+
+    def add_history(self, record: CallHistoryRecord, order: Optional[int] = None) -> None:
+        uid = self.by_bwks.get(record.userId)
+        groups: list[int] = []
+        if uid is not None:
+            groups = self.group_chain(self.abonents[uid].cfg.groupId)
+        else:
+            for gid, bwks in self.group_bwks.items():
+                if bwks == record.groupBwksId:
+                    groups = self.group_chain(gid)
+                    break
+        self.history.add(record, uid, groups, order)
+
+    def record_call(self, record: CallHistoryRecord, order: Optional[int] = None) -> None:
+        """A history record of a call made in this session (kept when the world is patched)."""
+        self.session_calls.append((record, order))
+        self.add_history(record, order)
+
+    def recall_last_numbers(self) -> None:
+        """CallReturn / LastNumberRedial (4.8.7, 4.8.8) work from the portal's call log: the
+        world's history gives each abonent its last received and last dialled address."""
+        for uid, st in self.abonents.items():
+            index = self.history.by_user.get(uid)
+            for entry in reversed(index.entries if index is not None else []):
+                r = entry.record
+                if r.direction == "TERMINATING" and st.last_received is None:
+                    st.last_received = r.callingNumber
+                elif r.direction == "ORIGINATING" and st.last_dialed is None:
+                    st.last_dialed = r.calledNumber
+                if st.last_received is not None and st.last_dialed is not None:
+                    break
+
+    def recording_key(self, ext_tracking_id: str) -> Optional[str]:
+        """Recordings are kept under the conversation id (``20105616:1``); the history's long form
+        ``20105616:1callhalf-3659097569:0`` finds the same recording."""
+        if ext_tracking_id in self.recordings:
+            return ext_tracking_id
+        head = ext_tracking_id.split("callhalf-", 1)[0]
+        return head if head in self.recordings else None

@@ -1,5 +1,9 @@
 """Outbound notifications: call events (4.7) to API CRM / Webhook URLs with the documented
-retries, CHECK_ALIVE probes (4.3), SUBSCRIPTION_TERMINATION at expiry (4.6)."""
+retries, CHECK_ALIVE checks (4.3), SUBSCRIPTION_TERMINATION at expiry (4.6).
+
+A CHECK_ALIVE check starts at activation (and at start or rebuild for an active mechanism) and
+then every ``checkAlivePeriod`` seconds; within a check, attempts are 5 minutes apart until the
+first answer that is not an error, after which the address is left alone until the next check."""
 from __future__ import annotations
 
 import json
@@ -8,10 +12,12 @@ from typing import TYPE_CHECKING, Any, Callable, Optional
 
 from ...delivery import ArithmeticThenGeometric, Callback, DeliveryResult, RetryPolicy
 from .models import Event
-from .retry import CHECK_ALIVE_INTERVAL, MAX_DELAY_SECONDS, check_alive_failed
+from .services import CHECK_ALIVE_INTERVAL, check_alive_failed
+
+MAX_DELAY_SECONDS = 3600.0  # section 3 gives no cap on the geometric delays; an hour keeps 50 attempts finite
 
 if TYPE_CHECKING:
-    from . import MtsVpbx
+    from .provider import MtsVpbx
     from .backend import Enterprise, ServiceState, SubscriptionState
 
 
@@ -47,7 +53,7 @@ class Notifier:
         headers = {"X-AUTH-TOKEN": svc.clientApiKey} if svc.clientApiKey else {}
         body = json.dumps(event.model_dump(exclude_none=False, exclude={"payload"} if event.payload is None else None),
                           ensure_ascii=False)
-        return Callback(provider=self.p.slug, url=svc.callbackUrl or "", kind=f"{svc.kind}:{event.eventType}",
+        return Callback(provider=self.p.slug, url=svc.callbackUrl or "", kind=event.eventType,
                         body=body, content_type="application/json", headers=headers,
                         tenant=ent.cfg.bwksId, call_id=call_id, policy=policy or RetryPolicy(),
                         on_result=on_result, still_wanted=still_wanted, meta={"service": svc.kind})
@@ -101,7 +107,12 @@ class Notifier:
                 self.sim.journal.add("notice", f"admin-{notice['kind']}", self.p.slug, ent.cfg.bwksId,
                                      to=notice["to"], service=kind, text=notice["text"])
             return
-        self.sim.clock.call_later(CHECK_ALIVE_INTERVAL, self._probe, ent, kind, generation)
+        self.sim.clock.call_later(self.next_check_alive(ent, kind), self._probe, ent, kind, generation)
+
+    @staticmethod
+    def next_check_alive(ent: "Enterprise", kind: str) -> float:
+        """Seconds to the next attempt: 5 minutes within a failing check, else the next check."""
+        return CHECK_ALIVE_INTERVAL if ent.services[kind].checkAliveFailures else float(ent.cfg.checkAlivePeriod)
 
     # --------------------------------------------------------------- subscriptions
     def arm_expiry(self, ent: "Enterprise", sub: "SubscriptionState") -> None:

@@ -9,11 +9,11 @@ from pydantic import BaseModel
 from pydantic_core import to_json, ValidationError
 
 from ...engine import CallNotFound, Cause
-from ...engine.audio import render
-from ...http import loads_json, set_journal_kind, set_tenant
+from ...http import audio_response, loads_json, set_tenant
 from . import errors as E
 from .auth import authenticate
 from .backend import Enterprise
+from .catalogue import CATALOGUE
 from .errors import VpbxError, pydantic_message
 from .models import (
     CallHistoryQuery, ParallelRuleIn, RedirectRuleIn, ScheduleIn, SequentialRuleIn, ServiceActivation,
@@ -22,7 +22,7 @@ from .models import (
 from .validators import parse_address
 
 if TYPE_CHECKING:
-    from . import MtsVpbx
+    from .provider import MtsVpbx
 
 Handler = Callable[[web.Request, Enterprise], Awaitable[web.StreamResponse]]
 RULE_MODELS: dict[str, type[BaseModel]] = {"parallel": ParallelRuleIn, "sequential": SequentialRuleIn,
@@ -73,11 +73,8 @@ class Routes:
 
     # -------------------------------------------------------------- plumbing
     def wrap(self, fn: Handler) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
-        name = getattr(fn, "__name__", None) or getattr(getattr(fn, "func", None), "__name__", "request")
-
-        @functools.wraps(fn)
+        """Authenticates the request (X-AUTH-TOKEN) and renders a VpbxError in the portal's format."""
         async def handler(request: web.Request) -> web.StreamResponse:
-            set_journal_kind(request, name)
             try:
                 ent = authenticate(request, self.p.backend)
                 set_tenant(request, ent.cfg.bwksId)
@@ -86,41 +83,46 @@ class Routes:
                 return self.p.error_response(request, exc.status, exc.message)
         return handler
 
+    def handlers(self) -> dict[str, Handler]:
+        """Each catalogue operation's handler (catalogue.py names them as the document does)."""
+        out: dict[str, Handler] = {
+            "POST /api/service/apicrm": self.activate_apicrm,
+            "POST /api/service/webhook": self.activate_webhook,
+            "GET /api/abonents": self.abonents,
+            "GET /api/groups": self.groups,
+            "GET /api/v1/callHistory/enterprise": self.history_enterprise,
+            "GET /api/v1/callHistory/user/{userId}": self.history_user,
+            "GET /api/v1/callHistory/group/{groupId}": self.history_group,
+            "GET /api/callHistory": self.history_legacy,
+            "POST /api/subscription": self.subscribe,
+            "GET /api/subscription": self.subscription_get,
+            "PUT /api/subscription": self.subscription_put,
+            "DELETE /api/subscription": self.subscription_delete,
+            "GET /api/user/{id}/calls": self.calls_list,
+            "POST /api/user/{id}/calls": self.calls_create,
+            "POST /api/user/{id}/calls/CallReturn": self.call_return,
+            "POST /api/user/{id}/calls/LastNumberRedial": self.last_number_redial,
+            "GET /api/user/{id}/calls/{callId}": self.call_get,
+            "DELETE /api/user/{id}/calls/{callId}": self.call_delete,
+            "PUT /api/user/{id}/calls/{callId}/BlindTransfer": self.blind_transfer,
+            "PUT /api/user/{id}/calls/{callId}/ConsultTransfer/{callId2}": self.consult_transfer,
+            "GET /api/callRecording/mp3/{extTrackingId}": self.recording_mp3,
+            "GET /api/callRecording/{extTrackingId}": self.recording,
+            "GET /api/findMe/{userId}": self.findme_get,
+            "GET /api/schedules/abonent/{abonentId}": self.schedules_get,
+        }
+        for kind in RULE_MODELS:
+            out[f"POST /api/findMe/{{userId}}/{kind}"] = functools.partial(self.findme_create, kind=kind)
+            out[f"PUT /api/findMe/{{userId}}/{kind}/{{id}}"] = functools.partial(self.findme_update, kind=kind)
+            out[f"DELETE /api/findMe/{{userId}}/{kind}/{{id}}"] = functools.partial(self.findme_delete, kind=kind)
+        for kind, owner in (("abonent", "abonentId"), ("group", "groupId")):
+            for method, fn in (("POST", self.schedule_create), ("PUT", self.schedule_update),
+                               ("DELETE", self.schedule_delete)):
+                out[f"{method} /api/schedules/{kind}/{{{owner}}}"] = functools.partial(fn, kind=kind, owner_param=owner)
+        return out
+
     def setup(self, app: web.Application) -> None:
-        r = app.router
-        w = self.wrap
-        r.add_post("/api/service/apicrm", w(self.activate_apicrm))
-        r.add_post("/api/service/webhook", w(self.activate_webhook))
-        r.add_get("/api/abonents", w(self.abonents))
-        r.add_get("/api/groups", w(self.groups))
-        r.add_get("/api/v1/callHistory/enterprise", w(self.history_enterprise))
-        r.add_get("/api/v1/callHistory/user/{userId}", w(self.history_user))
-        r.add_get("/api/v1/callHistory/group/{groupId}", w(self.history_group))
-        r.add_get("/api/callHistory", w(self.history_legacy))
-        r.add_post("/api/subscription", w(self.subscribe))
-        r.add_get("/api/subscription", w(self.subscription_get))
-        r.add_put("/api/subscription", w(self.subscription_put))
-        r.add_delete("/api/subscription", w(self.subscription_delete))
-        r.add_get("/api/user/{id}/calls", w(self.calls_list))
-        r.add_post("/api/user/{id}/calls", w(self.calls_create))
-        r.add_post("/api/user/{id}/calls/CallReturn", w(self.call_return))
-        r.add_post("/api/user/{id}/calls/LastNumberRedial", w(self.last_number_redial))
-        r.add_get("/api/user/{id}/calls/{callId}", w(self.call_get))
-        r.add_delete("/api/user/{id}/calls/{callId}", w(self.call_delete))
-        r.add_put("/api/user/{id}/calls/{callId}/BlindTransfer", w(self.blind_transfer))
-        r.add_put("/api/user/{id}/calls/{callId}/ConsultTransfer/{callId2}", w(self.consult_transfer))
-        r.add_get("/api/callRecording/mp3/{extTrackingId}", w(self.recording_mp3))
-        r.add_get("/api/callRecording/{extTrackingId}", w(self.recording))
-        r.add_get("/api/findMe/{userId}", w(self.findme_get))
-        r.add_post("/api/findMe/{userId}/{kind:parallel|sequential|redirect}", w(self.findme_create))
-        r.add_put("/api/findMe/{userId}/{kind:parallel|sequential|redirect}/{id}", w(self.findme_update))
-        r.add_delete("/api/findMe/{userId}/{kind:parallel|sequential|redirect}/{id}", w(self.findme_delete))
-        r.add_get("/api/schedules/abonent/{ownerId}", w(self.schedules_get))
-        for kind in ("abonent", "group"):
-            r.add_post(f"/api/schedules/{kind}/{{ownerId}}", w(functools.partial(self.schedule_create, kind=kind)))
-            r.add_put(f"/api/schedules/{kind}/{{ownerId}}", w(functools.partial(self.schedule_update, kind=kind)))
-            r.add_delete(f"/api/schedules/{kind}/{{ownerId}}",
-                         w(functools.partial(self.schedule_delete, kind=kind)))
+        CATALOGUE.mount(app, {name: self.wrap(fn) for name, fn in self.handlers().items()})
 
     @property
     def now(self) -> float:
@@ -319,59 +321,55 @@ class Routes:
 
     async def recording(self, request, ent):
         key, seconds = self._recording_seconds(request, ent)
-        return web.Response(body=await render(seconds, "wav"), content_type="audio/wav",
-                            headers={"Content-Disposition": f'attachment; filename="{key}.wav"'})
+        return await audio_response(request, seconds, "wav", filename=f"{key}.wav")
 
     async def recording_mp3(self, request, ent):
         key, seconds = self._recording_seconds(request, ent)
-        return web.Response(body=await render(seconds, "mp3"), content_type="audio/mpeg",
-                            headers={"Content-Disposition": f'attachment; filename="{key}.mp3"'})
+        return await audio_response(request, seconds, "mp3", filename=f"{key}.mp3")
 
     # --------------------------------------------------------------- 4.11
     async def findme_get(self, request, ent):
         return ok(ent.findme_of(int_param(request, "userId")).view())
 
-    async def findme_create(self, request, ent):
+    async def findme_create(self, request, ent, kind):
         uid = int_param(request, "userId")
-        kind = request.match_info["kind"]
         ent.abonent(uid)
         body = parse(RULE_MODELS[kind], await json_body(request))
         return ok(ent.save_rule(uid, kind, body))  # type: ignore[arg-type]
 
-    async def findme_update(self, request, ent):
+    async def findme_update(self, request, ent, kind):
         uid = int_param(request, "userId")
         rid = int_param(request, "id")
-        kind = request.match_info["kind"]
         ent.abonent(uid)
         body = parse(RULE_MODELS[kind], await json_body(request))
         return ok(ent.save_rule(uid, kind, body, rid))  # type: ignore[arg-type]
 
-    async def findme_delete(self, request, ent):
+    async def findme_delete(self, request, ent, kind):
         uid = int_param(request, "userId")
         rid = int_param(request, "id")
-        ent.delete_rule(uid, request.match_info["kind"], rid)  # type: ignore[arg-type]
+        ent.delete_rule(uid, kind, rid)  # type: ignore[arg-type]
         return ok()
 
     # --------------------------------------------------------------- 4.12
     async def schedules_get(self, request, ent):
-        return ok(ent.schedules_for_abonent(int_param(request, "ownerId")))
+        return ok(ent.schedules_for_abonent(int_param(request, "abonentId")))
 
-    async def schedule_create(self, request, ent, kind):
-        owner = int_param(request, "ownerId")
+    async def schedule_create(self, request, ent, kind, owner_param):
+        owner = int_param(request, owner_param)
         ent._owner_check(kind, owner)
         body = parse(ScheduleIn, await json_body(request))
         return ok(ent.create_schedule(kind, owner, body.model_copy(update={"recordId": None})))
 
-    async def schedule_update(self, request, ent, kind):
-        owner = int_param(request, "ownerId")
+    async def schedule_update(self, request, ent, kind, owner_param):
+        owner = int_param(request, owner_param)
         ent._owner_check(kind, owner)
         body = parse(ScheduleIn, await json_body(request))
         if body.recordId is None and request.query.get("recordId"):
             body = body.model_copy(update={"recordId": int_param(request, "recordId")})
         return ok(ent.update_schedule(kind, owner, body))
 
-    async def schedule_delete(self, request, ent, kind):
-        owner = int_param(request, "ownerId")
+    async def schedule_delete(self, request, ent, kind, owner_param):
+        owner = int_param(request, owner_param)
         record_id: Optional[int] = None
         if request.query.get("recordId"):
             record_id = int_param(request, "recordId")

@@ -1,9 +1,13 @@
 """Evaluation of 4.12 schedules: is a local moment inside the schedule's working time."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Literal, Optional
 
-from .models import ScheduleIn
+from . import errors as E
+from .errors import VpbxError
+from .models import Schedule, ScheduleIn
 from .validators import parse_date, time_to_minutes
 
 _WEEKDAY_FIELDS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -34,3 +38,73 @@ def schedule_active(schedule: ScheduleIn, local: datetime) -> bool:
         if r.allDayEvent or _in_window(r.startTime, r.endTime, minute):
             return True
     return False
+
+
+# --------------------------------------------------------------------------- the schedules' store
+
+@dataclass
+class ScheduleState:
+    body: ScheduleIn
+    type: Literal["abonent", "group"]
+    ownerId: int
+    notBeRemoved: bool = False
+
+    def view(self) -> Schedule:
+        assert self.body.recordId is not None
+        return Schedule(recordId=self.body.recordId, name=self.body.name, notBeRemoved=self.notBeRemoved,
+                        type=self.type, workDaysRules=self.body.workDaysRules, holidaysRules=self.body.holidaysRules,
+                        excludedDaysRules=self.body.excludedDaysRules)
+
+
+
+class Schedules:
+    """Mixin of :class:`~.backend.Enterprise`: abonent and group schedules (4.12)."""
+
+    def _init_schedules(self) -> None:
+        self.schedules: dict[int, ScheduleState] = {}
+        self.schedules_by_owner: dict[tuple[str, int], list[int]] = {}
+
+    def schedules_for_abonent(self, abonent_id: int) -> list[Schedule]:
+        st = self.abonent(abonent_id)
+        ids = list(self.schedules_by_owner.get(("abonent", abonent_id), []))
+        for gid in self.group_chain(st.cfg.groupId):
+            ids.extend(self.schedules_by_owner.get(("group", gid), []))
+        return [self.schedules[i].view() for i in ids]
+
+    def _owner_check(self, kind: str, owner: int) -> None:
+        if kind == "abonent":
+            self.abonent(owner)
+        else:
+            self.group(owner)
+
+    def create_schedule(self, kind: Literal["abonent", "group"], owner: int, body: ScheduleIn,
+                        not_be_removed: bool = False, record_id: Optional[int] = None) -> Schedule:
+        self._owner_check(kind, owner)
+        rid = record_id if record_id is not None else self.backend.next_schedule_id()
+        body = body.model_copy(update={"recordId": rid})
+        self.schedules[rid] = ScheduleState(body=body, type=kind, ownerId=owner, notBeRemoved=not_be_removed)
+        self.schedules_by_owner.setdefault((kind, owner), []).append(rid)
+        self.backend.schedule_owner[rid] = self
+        return self.schedules[rid].view()
+
+    def _owned_schedule(self, kind: str, owner: int, record_id: Optional[int]) -> ScheduleState:
+        self._owner_check(kind, owner)
+        if record_id is None:
+            raise VpbxError(400, E.FIELD_REQUIRED.format(field="recordId"))
+        st = self.schedules.get(record_id)
+        if st is None or st.type != kind or st.ownerId != owner:
+            raise VpbxError(404, E.SCHEDULE_NOT_FOUND.format(id=record_id))
+        return st
+
+    def update_schedule(self, kind: Literal["abonent", "group"], owner: int, body: ScheduleIn) -> Schedule:
+        st = self._owned_schedule(kind, owner, body.recordId)
+        st.body = body
+        return st.view()
+
+    def delete_schedule(self, kind: Literal["abonent", "group"], owner: int, record_id: Optional[int]) -> None:
+        st = self._owned_schedule(kind, owner, record_id)
+        if st.notBeRemoved:
+            raise VpbxError(400, E.SCHEDULE_NOT_REMOVABLE.format(id=record_id))
+        del self.schedules[record_id]  # type: ignore[arg-type]
+        self.schedules_by_owner[(kind, owner)].remove(record_id)  # type: ignore[arg-type]
+        self.backend.schedule_owner.pop(record_id, None)  # type: ignore[arg-type]

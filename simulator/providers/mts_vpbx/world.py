@@ -9,7 +9,10 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from ...engine.behaviour import PartyBehaviour
 from ...world.models import HistorySettings
 from .models import CallHistoryRecord, ParallelRuleIn, RedirectRuleIn, ScheduleIn, SequentialRuleIn
-from .retry import MAX_ATTEMPTS, MIN_ATTEMPTS
+
+MIN_ATTEMPTS, MAX_ATTEMPTS = 10, 50      # section 3: the portal's range for the delivery attempts
+# 4.3 checks "regularly" without a period: once an hour (a test patches it shorter or longer)
+DEFAULT_CHECK_ALIVE_PERIOD = 3600
 
 
 class _Cfg(BaseModel):
@@ -127,6 +130,7 @@ class EnterpriseConfig(_Cfg):
     webhook: ServiceConfig = Field(default_factory=ServiceConfig)
     maxDeliveryAttempts: int = Field(default=10, ge=MIN_ATTEMPTS, le=MAX_ATTEMPTS)
     checkAliveFailure: Literal["transition", "strict"] = "transition"
+    checkAlivePeriod: int = Field(default=DEFAULT_CHECK_ALIVE_PERIOD, ge=60)   # seconds between two checks
     history: list[CallHistoryRecord] = Field(default_factory=list)
     generateHistory: HistorySettings = Field(default_factory=lambda: HistorySettings(days=7, calls_per_day=0))
     recordings: list[str] = Field(default_factory=list)         # extTrackingIds with a stored recording

@@ -39,7 +39,7 @@ def http_request(name: str) -> tuple[str, str, dict[str, str]]:
 def test_index_lists_every_fixture_and_only_them():
     files = {p.name for p in EXAMPLES.iterdir() if p.name != "index.yaml"}
     assert files == set(BY_FILE)
-    assert {e["kind"] for e in INDEX} <= {"request", "response", "callback", "error"}
+    assert {e["kind"] for e in INDEX} <= {"request", "response", "event", "error"}
     sections = {e["section"] for e in INDEX}
     assert {"8.1", "8.2", "8.3", "9.1", "9.2", "9.3", "9.4", "9.5", "10.1.1", "10.1.2", "10.1.3", "10.1.4",
             "10.1.5", "10.1.6", "10.1.7", "10.2", "10.3.1", "10.3.2", "10.3.3"} == sections
@@ -49,7 +49,7 @@ def test_index_lists_every_fixture_and_only_them():
 def test_json_examples_match_the_contract(entry):
     c = contract()
     body = load(entry["file"])
-    if entry["kind"] == "callback":
+    if entry["kind"] == "event":
         c.check_webhook(entry["schema"].split("/", 1)[1], body)
     elif entry["kind"] == "response":
         c.check_response(entry["method"], entry["path"], entry["status"], json.dumps(body), "application/json")

@@ -1,0 +1,144 @@
+"""The typed journal record, its flat JSON form, the operation filter and the operation
+counts behind GET /_sim/providers/{slug}/operations."""
+import json
+
+import pytest
+from multidict import CIMultiDict
+
+from simulator.catalogue import CallbackSpec, Catalogue, Operation, describe_operations
+from simulator.delivery import Callback, FixedRetry
+from simulator.journal import DIRECTIONS, HttpRequest, Journal, JournalEntry
+
+FLAT_KEYS = {"id", "direction", "kind", "operation", "provider", "tenant", "call_id", "sim_time",
+             "wall_time", "method", "path", "query", "host", "url", "params", "request_headers",
+             "request_body", "status", "response_headers", "response_body", "attempt", "error",
+             "detail", "latency_ms"}
+
+
+def test_an_entry_is_typed_and_reads_as_its_flat_json():
+    journal = Journal(lambda: 5.0)
+    entry = journal.add("in", "GET /api/x", "p", "t", method="GET", path="/api/x",
+                        request_headers=CIMultiDict({"A": "1"}), request_body=b"\xff\x00",
+                        status=200, response_body=b'{"ok": true}', latency_ms=1.5)
+    assert isinstance(entry, JournalEntry) and isinstance(entry.request, HttpRequest)
+    assert entry.request.method == "GET" and entry.response.status == 200 and entry.status == 200
+    assert entry.kind == entry.operation == "GET /api/x" and entry.sim_time == 5.0
+    data = entry.to_json()
+    assert set(data) == FLAT_KEYS and json.loads(json.dumps(data)) == data
+    assert entry["request_headers"] == {"A": "1"} and entry["request_body"] == "<2 bytes of binary data>"
+    assert entry["response_body"] == '{"ok": true}' and entry.get("call_id") is None
+    assert dict(entry) == data and entry == data and "status" in entry
+
+
+def test_notice_fields_are_kept_as_extra_keys():
+    journal = Journal(lambda: 0.0)
+    entry = journal.add("notice", "admin-email", "p", "t", to="a@b.c", text="down")
+    assert entry.extra == {"to": "a@b.c", "text": "down"} and entry["to"] == "a@b.c"
+    assert journal.query(direction="notice", operation="admin-email") == [entry]
+
+
+def test_counts_since_reset_count_callbacks_once():
+    journal = Journal(lambda: 0.0)
+    journal.add("in", "op", "p")
+    journal.add("in", "op", "p")
+    journal.add("out", "EVT", "p", attempt=1)
+    journal.add("out", "EVT", "p", attempt=2)
+    journal.add("out", "EVT", "p", attempt=1, error="dropped")
+    journal.add("notice", "mail", "p")
+    journal.add("in", "op", "q")
+    assert journal.counts("p") == {"op": 2, "EVT": 1, "mail": 1} and journal.counts("q") == {"op": 1}
+    journal.clear()
+    assert journal.counts("p") == {} and len(journal) == 0
+
+
+def test_query_filters_by_operation_or_kind():
+    journal = Journal(lambda: 0.0)
+    a = journal.add("in", "A", "p")
+    b = journal.add("in", "B", "p")
+    assert journal.query(operation="B") == [b] and journal.query(kind="A") == [a]
+    assert journal.query(since=a.id) == [b] and journal.query(limit=1) == [b]
+    assert DIRECTIONS == ("in", "out", "notice")
+
+
+async def test_journal_api_filters_by_operation_and_direction(simulator):
+    for path in ("/mtt-telecom/a", "/mtt-telecom/b"):
+        async with simulator.request("GET", path):
+            pass
+    simulator.sim.journal.add("notice", "sms", "mtt-telecom", to="+7900")
+    async with simulator.request("GET", "/_sim/journal?operation=sms") as resp:
+        [notice] = await resp.json()
+    assert notice["direction"] == "notice" and notice["to"] == "+7900"
+    async with simulator.request("GET", "/_sim/journal?direction=notice") as resp:
+        assert [e["operation"] for e in await resp.json()] == ["sms"]
+    async with simulator.request("GET", "/_sim/journal?operation=request&provider=mtt-telecom") as resp:
+        assert [e["path"] for e in await resp.json()] == ["/a", "/b"]
+
+
+CATALOGUE = Catalogue(
+    provider="mtt-telecom", document="test document",
+    operations=(Operation("GET /a", "1.1", "rest", "GET", "/a"),
+                Operation("GET /b", "1.2", "rest", "GET", "/b")),
+    callbacks=(CallbackSpec("EVT", "2", "rest", "the application's URL"),),
+    sections={"1.1": "A", "1.2": "B", "2": "Events"})
+
+
+async def test_operations_lists_the_catalogue_with_counts(simulator, callback_sink, monkeypatch):
+    provider = simulator.sim.providers["mtt-telecom"]
+    async with simulator.request("GET", "/_sim/providers/mtt-telecom/operations") as resp:
+        uncatalogued = await resp.json()
+    assert uncatalogued["catalogued"] is False and uncatalogued["operations"] == []
+    monkeypatch.setattr(provider, "catalogue", CATALOGUE, raising=False)
+    async with simulator.request("GET", "/mtt-telecom/zzz"):  # no handler names it: "request"
+        pass
+    for _ in range(2):  # what the middleware writes for a request a handler named "GET /a"
+        simulator.sim.journal.add("in", "GET /a", "mtt-telecom", method="GET", path="/a", status=200)
+    callback_sink.respond("/h", status=500, times=1)
+    simulator.sim.delivery.send(Callback(provider="mtt-telecom", url=callback_sink.url("/h"), kind="EVT",
+                                         body="{}", policy=FixedRetry(delay=1, max_attempts=3)))
+    await simulator.advance(5)
+    assert len(simulator.journal(operation="EVT")) == 2
+    async with simulator.request("GET", "/_sim/providers/mtt-telecom/operations") as resp:
+        data = await resp.json()
+    assert data["catalogued"] is True and data["document"] == "test document"
+    assert [(o["name"], o["calls"]) for o in data["operations"]] == [("GET /a", 2), ("GET /b", 0)]
+    assert [(c["name"], c["sent"]) for c in data["callbacks"]] == [("EVT", 1)]
+    assert data["unlisted"] == {"request": 1}
+    assert describe_operations(provider, {}) == {**CATALOGUE.describe({}), "catalogued": True, "unlisted": {}}
+    async with simulator.request("GET", "/_sim/providers/nope/operations") as resp:
+        assert resp.status == 404 and "error" in await resp.json()
+    await simulator.reset()
+    async with simulator.request("GET", "/_sim/providers/mtt-telecom/operations") as resp:
+        assert all(o["calls"] == 0 for o in (await resp.json())["operations"])
+
+
+@pytest.mark.parametrize("direction", DIRECTIONS)
+async def test_every_direction_is_a_valid_filter(simulator, direction):
+    async with simulator.request("GET", f"/_sim/journal?direction={direction}") as resp:
+        assert resp.status == 200
+
+
+async def test_journal_and_operations_answers_fit_the_control_contract(simulator, callback_sink, monkeypatch):
+    from pathlib import Path
+
+    from jsonschema import Draft202012Validator
+
+    doc = json.loads((Path(__file__).resolve().parents[2] / "contracts" / "control" / "openapi.json")
+                     .read_text(encoding="utf-8"))
+
+    def valid(name, instance):
+        Draft202012Validator({"$ref": f"#/components/schemas/{name}",
+                              "components": doc["components"]}).validate(instance)
+
+    async with simulator.request("GET", "/mtt-telecom/a"):
+        pass
+    simulator.sim.journal.add("notice", "sms", "mtt-telecom", to="+7900", text="hi")
+    simulator.sim.delivery.send(Callback(provider="mtt-telecom", url=callback_sink.url("/h"), kind="EVT", body="{}"))
+    await simulator.settle()
+    async with simulator.request("GET", "/_sim/journal") as resp:
+        entries = await resp.json()
+    assert sorted(e["direction"] for e in entries) == ["in", "notice", "out"]
+    for e in entries:
+        valid("JournalEntry", e)
+    monkeypatch.setattr(simulator.sim.providers["mtt-telecom"], "catalogue", CATALOGUE, raising=False)
+    async with simulator.request("GET", "/_sim/providers/mtt-telecom/operations") as resp:
+        valid("Operations", await resp.json())
