@@ -5,7 +5,7 @@ other test frameworks and scripts: every control operation over HTTP, standard l
     client.set_clock(mode="manual")
     client.patch_world({"providers": {"mts-vpbx": {...}}})
     call = client.start_call("mts-vpbx", "+79161234567", "+79160001735")
-    entry = client.wait_for_callback(kind="webhook:CALL_RECEIVED", timeout=60)
+    entry = client.wait_for_callback(kind="CALL_RECEIVED", timeout=60)
 """
 from __future__ import annotations
 

@@ -4,7 +4,7 @@ that is not async: plain pytest tests, unittest, other frameworks, a REPL.
     with ThreadedSimulator() as server:             # manual clock, the default world
         server.client.patch_world({...: server.sink_url("/hook")})
         server.client.start_call("mts-vpbx", "+79161234567", "+79160001735")
-        server.client.wait_for_callback(kind="webhook:CALL_RECEIVED")
+        server.client.wait_for_callback(kind="CALL_RECEIVED")
         assert server.received("/hook")
 
 The simulator and a callback sink (standing in for the application under test) run on their

@@ -293,10 +293,12 @@ def test_the_index_loader_accepts_or_refuses_with_its_own_error(tmp_path_factory
     assert all(e.kind in ("request", "response", "event", "error") for e in index)
 
 
+@pytest.mark.telsim_no_contract  # a core test: a provider stands in with made-up operation names
 async def test_entries_must_carry_a_catalogue_name(simulator, monkeypatch):
     cat = Catalogue("mtt-telecom", "doc", operations=(Operation("GET /a", "1", "rest", "GET", "/a"),),
                     callbacks=(CallbackSpec("EVT", "2", "rest", "url"),))
     monkeypatch.setattr(simulator.sim.providers["mtt-telecom"], "catalogue", cat, raising=False)
+    monkeypatch.setattr(simulator.sim.providers["mtt-business"], "catalogue", None, raising=False)
     monkeypatch.setattr(conformance, "_CONTRACTS", {})
     journal = simulator.sim.journal
     journal.add("in", "request", "mtt-telecom")          # unrecognised: allowed

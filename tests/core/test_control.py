@@ -216,6 +216,7 @@ async def test_advance_through_the_api_fires_timers_in_time_order(simulator):
     assert fired == [(10, 10), (20, 20)]
 
 
+@pytest.mark.telsim_no_contract  # a core test: a provider stands in with made-up operation names
 async def test_journal_entries_and_more_filters(simulator, callback_sink):
     key = "215ef687-e898-419d-810c-2864efc0b1d0"
     async with simulator.request("GET", "/mts-vpbx/api/abonents?q=1", headers={"X-AUTH-TOKEN": key}):

@@ -83,7 +83,7 @@ async def test_wait_for_callback_names_the_predicate_and_what_came(simulator, ca
     message = str(info.value)
     assert "predicate a lambda at test_first_mistakes.py:" in message
     assert 'e["kind"] == "webhook:NOPE"' in message and "within 30 simulated s" in message
-    assert f"webhook:CALL_RECEIVED POST {callback_sink.url('/hook')} -> 503" in message
+    assert f"CALL_RECEIVED POST {callback_sink.url('/hook')} -> 503" in message
     with pytest.raises(TimeoutError, match=r"no callback matching kind='x' within 1 simulated s; callbacks sent"):
         await simulator.wait_for_callback(kind="x", timeout=1)
 

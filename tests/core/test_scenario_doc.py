@@ -11,7 +11,7 @@ def docstring_example() -> dict:
     start = doc.index("    name: an example")
     block = doc[start:doc.index("\n\n", start)]
     data = yaml.safe_load(textwrap.dedent(block))
-    data.pop("world")  # relative to a scenario file; the default world here
+    data.pop("world", None)  # relative to a scenario file; the default world here
     return data
 
 

@@ -17,14 +17,14 @@ def test_a_call_and_its_callback_from_a_plain_test(telsim_server):
     assert client.health()["status"] == "ok" and client.clock()["mode"] == "manual"
     _point_vpbx_at(telsim_server)
     call = client.start_call("mts-vpbx", "+79161234567", "+79160001735")
-    entry = client.wait_for_callback(kind="webhook:CALL_RECEIVED", timeout=60)
+    entry = client.wait_for_callback(kind="CALL_RECEIVED", timeout=60)
     assert entry["status"] == 200 and entry["provider"] == "mts-vpbx"
     assert "CALL_RECEIVED" in [r.json()["eventType"] for r in telsim_server.received(HOOK)]
     assert [c["id"] for c in client.calls()] == [call["id"]]
     client.advance(600)
     assert client.call(call["id"])["state"] == "ended"
     assert client.calls() == [] and client.calls(finished=True)[0]["id"] == call["id"]
-    assert client.journal(direction="out", kind="webhook:CALL_RECEIVED", limit=1)[0]["id"] == entry["id"]
+    assert client.journal(direction="out", kind="CALL_RECEIVED", limit=1)[0]["id"] == entry["id"]
     assert client.journal(call_id="no-such-call") == []
 
 
@@ -76,11 +76,11 @@ def test_wait_for_callback_names_what_it_waited_for_and_what_came(telsim_server)
     telsim_server.respond(HOOK, status=500)
     client.start_call("mts-vpbx", "+79161234567", "+79160001735")
     with pytest.raises(TimeoutError) as info:
-        client.wait_for_callback(lambda e: e["status"] == 200, timeout=5, kind="webhook:CALL_RECEIVED")
+        client.wait_for_callback(lambda e: e["status"] == 200, timeout=5, kind="CALL_RECEIVED")
     message = str(info.value)
-    assert "kind='webhook:CALL_RECEIVED'" in message and 'e["status"] == 200' in message
+    assert "kind='CALL_RECEIVED'" in message and 'e["status"] == 200' in message
     assert "within 5 simulated s" in message
-    assert f"webhook:CALL_RECEIVED POST {telsim_server.sink_url(HOOK)} -> 500" in message
+    assert f"CALL_RECEIVED POST {telsim_server.sink_url(HOOK)} -> 500" in message
 
 
 def test_threaded_simulator_as_a_context_manager():
