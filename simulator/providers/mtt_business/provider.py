@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any, Optional
 from aiohttp import web
 from pydantic import BaseModel, ConfigDict
 
+from ...conformance import Contract
 from ..base import Provider
 from ..registry import register
 from .calls import CallRegistry
@@ -138,6 +139,18 @@ class MttBusinessProvider(Provider):
             "tokens": len(self.tokens.access),
         }
 
+    @classmethod
+    def contract(cls) -> Contract:
+        """contracts/mtt-business/openapi.yaml checks every request the journal holds, the
+        OAuth pages and forms and the record downloads too (the document gives them one
+        OpenAPI file, so every inbound entry goes to the REST validator whatever its catalogue
+        transport); an unknown method answers 404/405 with the API's error body; a
+        notification's body is checked against the webhook of its catalogue name
+        (callNotifications, vpbxNotifications: the validator's default webhook_name)."""
+        return Contract.from_files(cls.slug, catalogue=cls.catalogue,
+                                   options={"rest": {"unknown_route_schema": "ApiError"}},
+                                   transport_of=lambda entry: "rest")
+
     # ----------------------------------------------------------------- HTTP
     def setup_routes(self, app: web.Application) -> None:
         mount(self, app)
@@ -175,6 +188,24 @@ class MttBusinessProvider(Provider):
         return found
 
     # ---------------------------------------------------------------- calls
+    def number_owner(self, number: str, direction: str) -> str | None:
+        """The customer with the external number an inbound call dials, or with the workplace
+        or terminal SIP ID an outgoing call starts from."""
+        if direction == "inbound":
+            found = self.directory.by_number(number)
+        else:
+            found = self.directory.by_caller(number)
+        return found[0].centrex_id if found is not None else None
+
+    def call_numbers(self, direction: str) -> dict[str, list[str]]:
+        out: dict[str, list[str]] = {}
+        for cid, pbx in self.directory.pbx.items():
+            if direction == "inbound":
+                out[cid] = list(pbx.cfg.numbers)
+            else:
+                out[cid] = [*pbx.cfg.workplaces, *(tid for tid, _, _ in pbx.terminals())]
+        return out
+
     async def start_call(self, req: "CallRequest") -> "Call":
         if req.tenant is not None and req.tenant not in self.directory.pbx:
             raise LookupError(f"unknown mtt-business customer {req.tenant!r}")
@@ -188,3 +219,4 @@ class MttBusinessProvider(Provider):
             if caller is not None and (req.tenant is None or caller[0].centrex_id == req.tenant):
                 return self.flows.outgoing(caller[0], caller[1], caller[2], req.to, req)
         return await super().start_call(req)
+

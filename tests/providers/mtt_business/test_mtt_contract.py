@@ -1,23 +1,27 @@
 """Every example of the document (contracts/mtt-business/examples/) against the contract and
 against the simulator: requests are sent, answers and notifications compared shape by shape."""
 import json
-from pathlib import Path
 from urllib.parse import parse_qsl
 
 import pytest
-import yaml
 
-from .contract import CONTRACT_DIR, contract
+from simulator.conformance import contract_for
+from simulator.conformance.examples import load_examples
+from simulator.providers.mtt_business.catalogue import CATALOGUE
+
 from .conftest import ROMASHKA, SEVER, SLUG, SOKOLOV, call_infos, notifications, query_of
 
-EXAMPLES = CONTRACT_DIR / "examples"
-INDEX = yaml.safe_load((EXAMPLES / "index.yaml").read_text(encoding="utf-8"))["examples"]
-BY_FILE = {e["file"]: e for e in INDEX}
+EXAMPLES = load_examples(SLUG)
+INDEX = list(EXAMPLES)
+
+
+def contract():
+    """The OpenAPI document of the contract MttBusinessProvider.contract() declares."""
+    return contract_for(SLUG).validators["rest"].contract
 
 
 def load(name: str):
-    text = (EXAMPLES / name).read_text(encoding="utf-8")
-    return json.loads(text) if name.endswith(".json") else text
+    return EXAMPLES.file(name).body()
 
 
 def shape(value):
@@ -37,15 +41,26 @@ def http_request(name: str) -> tuple[str, str, dict[str, str]]:
 
 
 def test_index_lists_every_fixture_and_only_them():
-    files = {p.name for p in EXAMPLES.iterdir() if p.name != "index.yaml"}
-    assert files == set(BY_FILE)
-    assert {e["kind"] for e in INDEX} <= {"request", "response", "event", "error"}
-    sections = {e["section"] for e in INDEX}
+    assert EXAMPLES.provider == SLUG and EXAMPLES.problems() == []
+    sections = {e.section for e in INDEX}
     assert {"8.1", "8.2", "8.3", "9.1", "9.2", "9.3", "9.4", "9.5", "10.1.1", "10.1.2", "10.1.3", "10.1.4",
             "10.1.5", "10.1.6", "10.1.7", "10.2", "10.3.1", "10.3.2", "10.3.3"} == sections
 
 
-@pytest.mark.parametrize("entry", [e for e in INDEX if e["file"].endswith(".json")], ids=lambda e: e["file"])
+@pytest.mark.parametrize("entry", INDEX, ids=lambda e: e.file)
+def test_every_example_names_its_catalogue_operation(entry):
+    """Events name a callback of the catalogue, the rest an operation whose route is the example's."""
+    if entry.kind == "event":
+        assert CATALOGUE.has_callback(entry.operation), entry.operation
+        assert entry.schema == f"webhooks/{entry.operation}"
+        return
+    assert CATALOGUE.has_operation(entry.operation), entry.operation
+    op = CATALOGUE.operation(entry.operation)
+    assert (op.method, op.path) == (entry.method, entry.path)
+    assert entry.section == op.section or entry.section.startswith(op.section)
+
+
+@pytest.mark.parametrize("entry", [e for e in INDEX if e.file.endswith(".json")], ids=lambda e: e.file)
 def test_json_examples_match_the_contract(entry):
     c = contract()
     body = load(entry["file"])
@@ -179,4 +194,23 @@ async def test_examples_use_the_default_world(simulator):
     world = simulator.sim.world_section(SLUG)
     assert "883140582526566" in world.tenants[ROMASHKA].workplaces
     assert "74996497803" in world.tenants[SEVER].numbers
-    assert Path(EXAMPLES / "10.1.3-recorded.callback.json").exists()
+    assert EXAMPLES.file("10.1.3-recorded.callback.json").location.exists()
+
+
+async def test_the_core_check_covers_every_entry(simulator, api):
+    """OAuth page, token form, method, download and unknown path: each is named and checked
+    against openapi.yaml by MttBusinessProvider.contract() (not skipped for its transport)."""
+    from simulator.testing.contracts import check_contracts
+
+    method, target, _ = http_request("8.1-authorize.request.http")
+    async with simulator.request(method, simulator.url(SLUG, target)) as r:
+        assert r.status == 200
+    async with simulator.request("POST", simulator.url(SLUG, "/oauth/token"), data={"grant_type": "x"}) as r:
+        assert r.status in (400, 401)
+    assert (await api("GET", "/externalNumbersInfo"))[0] == 200
+    assert (await api("GET", f"/records/{ROMASHKA}/2026/01/01/none.mp3"))[0] == 404
+    assert (await api("GET", "/noSuchMethod"))[0] == 404
+    entries = simulator.journal(provider=SLUG)
+    assert [e["operation"] for e in entries] == ["GET /oauth/authorize", "POST /oauth/token", "GET externalNumbersInfo",
+                                                 "GET records", "request"]
+    assert check_contracts(simulator)[SLUG] == len(entries)

@@ -4,9 +4,8 @@ from pathlib import Path
 
 import pytest
 
+from simulator.conformance import contract_for
 from simulator.scenario import run_scenario_file
-
-from .contract import contract
 
 SCENARIOS = Path(__file__).resolve().parents[3] / "scenarios" / "mtt-business"
 FILES = sorted(SCENARIOS.glob("*.yaml"))
@@ -26,4 +25,4 @@ async def test_use_case_scenario(path):
             continue
         method, route, _, status = step.detail.split(";")[0].split(" ")[:4]
         if isinstance(step.data, (dict, list)) and not (isinstance(step.data, dict) and set(step.data) == {"binary"}):
-            contract().check_response(method, route, int(status), json.dumps(step.data), "application/json")
+            contract_for("mtt-business").validators["rest"].contract.check_response(method, route, int(status), json.dumps(step.data), "application/json")

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Optional
 from urllib.parse import parse_qsl, unquote_plus, urlencode, urlsplit, urlunsplit
 
 from aiohttp import web
+from yarl import URL
 
 from simulator.catalogue import set_operation
 from simulator.http import set_tenant
@@ -49,6 +50,11 @@ def _page(title: str, body: str, status: int = 200) -> web.Response:
                         headers={"Cache-Control": "no-store"})
 
 
+def _redirect(location: str) -> web.Response:
+    """302 with Location and no body, as §8.1 shows it (aiohttp's HTTPFound writes "302: Found")."""
+    return web.Response(status=302, headers={"Location": str(URL(location))})   # normalised as HTTPFound does
+
+
 def _with_query(url: str, params: dict[str, str]) -> str:
     parts = urlsplit(url)
     query = parse_qsl(parts.query, keep_blank_values=True) + list(params.items())
@@ -86,7 +92,7 @@ class OAuthRoutes:
         params = {"error": error, "error_description": description}
         if state is not None:
             params["state"] = state
-        raise web.HTTPFound(_with_query(redirect, params))
+        return _redirect(_with_query(redirect, params))
 
     def _form(self, request: web.Request, params: dict[str, str], integration: "Integration",
               error: str = "", login: str = "", status: int = 200) -> web.Response:
@@ -132,7 +138,7 @@ class OAuthRoutes:
         out = {"code": code}
         if params.get("state") is not None:
             out["state"] = params["state"]
-        raise web.HTTPFound(_with_query(redirect, out))
+        return _redirect(_with_query(redirect, out))
 
     # ---------------------------------------------------------------- token
     async def token(self, request: web.Request) -> web.StreamResponse:
