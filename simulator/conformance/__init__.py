@@ -6,7 +6,8 @@ requests, responses and callbacks in the journal, one validator per transport.
     check_journal("mts-vpbx", simulator.journal())    # by the provider's declared contract
 
 Transports (:data:`TRANSPORTS`, open to more): ``rest`` OpenAPI (openapi.py), ``xml`` XSD
-(xsd.py), ``soap`` WSDL schemas (soap.py), ``multipart`` JSON Schema (schemas.py).
+(xsd.py), ``soap`` WSDL schemas (soap.py), ``multipart`` JSON Schema (schemas.py),
+``jsonrpc`` OpenRPC (openrpc.py).
 Documented examples: :mod:`simulator.conformance.examples`.
 """
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import Any, Iterable, Mapping
 
 from .contract import TRANSPORTS, Contract, Validator, register_transport, sniff_transport
 from .openapi import ContractViolation, OpenApiContract, OpenApiValidator
+from .openrpc import OpenRpcValidator
 from .schemas import JsonSchemaValidator
 from .soap import SoapValidator
 from .xsd import XsdValidator
@@ -24,6 +26,7 @@ register_transport("rest", OpenApiValidator)
 register_transport("xml", XsdValidator)
 register_transport("soap", SoapValidator)
 register_transport("multipart", JsonSchemaValidator)
+register_transport("jsonrpc", OpenRpcValidator)
 
 
 def discover_validators(directory: Path, options: Mapping[str, Mapping[str, Any]] | None = None) -> dict[str, Any]:
@@ -66,4 +69,4 @@ def check_journal(provider_slug: str, entries: Iterable[Any]) -> int:
 
 __all__ = ["TRANSPORTS", "Contract", "Validator", "register_transport", "sniff_transport",
            "ContractViolation", "OpenApiContract", "OpenApiValidator", "JsonSchemaValidator",
-           "SoapValidator", "XsdValidator", "discover_validators", "contract_for", "check_journal"]
+           "SoapValidator", "XsdValidator", "OpenRpcValidator", "discover_validators", "contract_for", "check_journal"]

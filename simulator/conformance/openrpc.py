@@ -184,3 +184,49 @@ class OpenRpcContract:
             self.check_params(name, request.get("params"))
             return 1
         return 0
+
+
+class OpenRpcValidator:
+    """The core's ``jsonrpc`` transport: JSON-RPC exchanges of journal entries against the
+    OpenRPC documents of contracts/<slug>/ (``openrpc.yaml``, and ``by_path``: the document of
+    another endpoint, by request path, e.g. ``{"/v1/api": "openrpc-gapi.yaml"}``).
+
+    * in: the exchange (single call or batch) against the document of the request's path; an
+      entry no handler named (answered before dispatch) is checked without its HTTP status;
+    * out: the request of an ``x-direction: out`` method the simulator sent.
+    """
+
+    def __init__(self, directory: Path | str, *, default: str = "openrpc.yaml",
+                 by_path: dict[str, str] | None = None):
+        self.directory = Path(directory)
+        self.default = default
+        self.by_path = dict(by_path or {})
+        self._docs: dict[str, OpenRpcContract] = {}
+
+    @classmethod
+    def discover(cls, directory: Path, **kw: Any) -> "OpenRpcValidator | None":
+        default = kw.get("default", "openrpc.yaml")
+        return cls(directory, **kw) if (Path(directory) / default).is_file() else None
+
+    def document(self, path: str | None = None) -> OpenRpcContract:
+        name = self.by_path.get(path or "", self.default)
+        if name not in self._docs:
+            self._docs[name] = OpenRpcContract(self.directory / name)
+        return self._docs[name]
+
+    def check_entry(self, entry: Any, spec: Any = None) -> bool:
+        data = entry.to_json() if hasattr(entry, "to_json") else dict(entry)
+        if data.get("direction") == "in":
+            if data.get("status") is None or (data.get("response_body") or "").endswith("…"):
+                return False
+            contract = self.document(data.get("path"))
+            if spec is None:   # answered before any handler (a wrong method, a fault): no status rule
+                contract.check_exchange(data.get("request_body"), data.get("response_body"), None)
+            else:
+                contract.check_exchange(data.get("request_body"), data.get("response_body"), data["status"])
+            return True
+        if data.get("direction") == "out" and data.get("request_body"):
+            if data["request_body"].endswith("…"):
+                return False
+            return bool(self.document().check_entry(data))
+        return False

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, Optional
 from aiohttp import web
 
 from ...catalogue import Operation, set_operation
-from ...jsonrpc import INVALID, JsonRpcError, MethodSet, Server, describe, error_object, response
+from ...jsonrpc import BATCH, INVALID, JsonRpcError, MethodSet, Server, describe, error_object, response
 from . import errors as E
 from .auth import authenticate, challenge
 from .state import AccountRef, CustomerRef, State
@@ -36,6 +36,14 @@ class Endpoint:
 
     def operations(self) -> tuple[Operation, ...]:
         ops = self.methods.operations(path=self.path, host=self.host, section=self.section, prefix=self.prefix)
+        # what the JSON-RPC server journals besides a method: a batch, a body naming no method
+        # (or credentials refused before it was read)
+        section = self.section or "JSON-RPC 2.0 (wire-facts 4.1)"
+        ops += (Operation(self.prefix + BATCH, section, "jsonrpc", method="POST", path=self.path, selector=BATCH,
+                          host=self.host, summary="A batch of calls (JSON-RPC 2.0)"),
+                Operation(self.prefix + INVALID, section, "jsonrpc", method="POST", path=self.path,
+                          selector=INVALID, host=self.host,
+                          summary="A body naming no method, or credentials refused: a JSON-RPC error"))
         if self.smd:
             ops += (Operation(f"GET {self.path}", "Service description (wire-facts 4.1)", "rest", method="GET",
                               path=self.path, host=self.host,
@@ -112,12 +120,11 @@ class RpcRoute:
     async def post(self, request: web.Request) -> web.StreamResponse:
         tenant_id = self._tenant(request)
         if tenant_id is None:
-            set_operation(request, INVALID)
+            set_operation(request, self.endpoint.prefix + INVALID)
             return self.unauthorized()
         ctx = Ctx(self.p, self.endpoint, tenant_id, request)
         reply = await self.server.handle(await request.read(), ctx)
-        set_operation(request, self.endpoint.prefix + reply.operation
-                      if reply.operation in self.endpoint.methods else reply.operation)
+        set_operation(request, self.endpoint.prefix + reply.operation)
         return response(reply)
 
     async def get(self, request: web.Request) -> web.StreamResponse:

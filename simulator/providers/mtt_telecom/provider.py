@@ -46,6 +46,13 @@ class MttTelecomProvider(Provider):
         self.rpc_routes = [RpcRoute(self, e) for e in ENDPOINTS]
         self._unsubscribe = None
 
+    @classmethod
+    def contract(cls):
+        """contracts/mtt-telecom/: OpenRPC for the JSON-RPC endpoints, the hosts' OpenAPI files
+        for the rest (contract.py)."""
+        from .contract import telecom_contract
+        return telecom_contract()
+
     # ------------------------------------------------------------ life cycle
     def reset(self) -> None:
         self.state = State.build(self.section)

@@ -1,5 +1,6 @@
-"""Fixtures of the MTT Telecom tests: every journal entry of every test is checked against
-contracts/mtt-telecom/ (OpenRPC + OpenAPI) after the test."""
+"""Fixtures of the MTT Telecom tests. Every journal entry of every test is checked against
+contracts/mtt-telecom/ (OpenRPC + OpenAPI) by the core's autouse fixture (tests/conftest.py,
+simulator.testing.contracts) through ``MttTelecomProvider.contract()``."""
 from __future__ import annotations
 
 import base64
@@ -7,8 +8,6 @@ import json
 from typing import Any
 
 import pytest
-
-from .contract import check_journal
 
 SLUG = "mtt-telecom"
 API = ("romashka-api", "Gnezdo-Api-2026")
@@ -19,14 +18,6 @@ GAPI = ("romashka-gapi", "Gnezdo-Gapi-2026")
 
 def basic(login: str, password: str) -> dict[str, str]:
     return {"Authorization": "Basic " + base64.b64encode(f"{login}:{password}".encode()).decode()}
-
-
-@pytest.fixture
-async def simulator(simulator):
-    """The plugin's simulator; afterwards every request and callback of the test must match
-    the contract."""
-    yield simulator
-    check_journal(simulator.journal(provider=SLUG))
 
 
 @pytest.fixture
