@@ -168,6 +168,19 @@ class MttTelecomProvider(Provider):
         raise LookupError(f"no action {name!r}")
 
     # ---------------------------------------------------------------- calls
+    def number_owner(self, number: str, direction: str) -> str | None:
+        """The agent (tenant) whose customer has the account: the sip_id or its phone number an
+        inbound call dials, or an outgoing call starts from (8XXXXXXXXXX as 7XXXXXXXXXX)."""
+        ref = self.state.account_for_number(number)
+        return ref.tenant_id if ref is not None else None
+
+    def call_numbers(self, direction: str) -> dict[str, list[str]]:
+        """Per agent, the phone numbers and sip_ids of its customers' accounts."""
+        out: dict[str, list[str]] = {tid: [] for tid in self.state.world.tenants}
+        for sip_id, ref in self.state.accounts.items():
+            out.setdefault(ref.tenant_id, []).extend((number_of(sip_id, ref.account), sip_id))
+        return {tid: list(dict.fromkeys(numbers)) for tid, numbers in out.items()}
+
     async def start_call(self, req: "CallRequest") -> "Call":
         """An inbound call to a sip_id (or its number) is routed by the account's settings
         (INBOUND in catalogue.py); any other call is the core's plain call."""

@@ -1,4 +1,5 @@
 """The Global Black List on gapi.mtt.ru /v1/api, and what it does to calls."""
+from .conftest import API
 from .rest_client import GAPI, rpc
 
 
@@ -51,3 +52,33 @@ async def test_listed_destination_is_not_dialled(simulator):
     await simulator.advance(60)
     done = simulator.engine.get(call.id)
     assert [l.number for l in done.legs.values() if l.role == "dialled"] == ["79636793312"]
+
+
+async def test_followme_skips_a_listed_destination(simulator):
+    # part 1's follow-me rings through ringing.dial: a listed row is refused (21), the next one rings
+    await gapi(simulator, "addGBLRule", {"gbl_rule": "79684881035"})
+    await rpc(simulator, "/index.php", "setFollowme", ["74951345897", [
+        {"redirect_number": "79684881035", "timeout": 10, "follow_order": 1},
+        {"redirect_number": "79636793312", "timeout": 15, "follow_order": 2}]], auth=API)
+    call = await simulator.start_call("mtt-telecom", "79031234567", "74951345897")
+    await simulator.advance(1)
+    legs = [leg for leg in simulator.engine.get(call.id).legs.values() if leg.role == "dialled"]
+    assert [leg.number for leg in legs] == ["79684881035", "79636793312"]   # no 10 s ring on the first
+    await simulator.advance(14)
+    legs = [leg for leg in simulator.engine.get(call.id).legs.values() if leg.role == "dialled"]
+    assert [leg.number for leg in legs] == ["79684881035", "79636793312"]
+    assert legs[0].cause == 21 and legs[0].answered_at is None
+    assert legs[1].answered_at is not None
+
+
+async def test_callback_does_not_ring_a_listed_b_number(simulator):
+    await gapi(simulator, "addGBLRule", {"gbl_rule": "79636793312"})
+    from simulator.providers.mtt_telecom import ringing
+
+    p = simulator.sim.providers["mtt-telecom"]
+    call = p.sim.engine.create_call(p.slug, "romashka", "outbound", "74951345897", "79636793312")
+    leg = ringing.dial(p, call, ringing.Target("79636793312", 30, "74951345897"))
+    assert leg.ended and leg.cause == 21
+    other = ringing.dial(p, call, ringing.Target("79684881033", 30, "74951345897"))
+    assert not other.ended
+    p.sim.engine.hangup(other, 16)
