@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import json
 import re
+import base64
+import binascii
 from dataclasses import dataclass, field
 from email.parser import BytesParser
 from email.policy import HTTP
@@ -180,3 +182,29 @@ async def audio_response(request: web.Request, recording: "Recording | float", f
     if filename is not None:
         out.setdefault("Content-Disposition", f'attachment; filename="{filename}"')
     return web.Response(body=body, status=status, content_type=AUDIO_TYPES[fmt], headers=out)
+
+
+def parse_basic_auth(header: str | None, fallback_encoding: str | None = None) -> tuple[str, str] | None:
+    """(login, password) of an ``Authorization: Basic ...`` value, or None when it is not one.
+    The credentials are UTF-8 (RFC 7617); ``fallback_encoding`` (e.g. "latin-1") reads what
+    older clients send when it is not."""
+    scheme, _, token = (header or "").strip().partition(" ")
+    if scheme.lower() != "basic" or not token.strip():
+        return None
+    try:
+        raw = base64.b64decode(token.strip(), validate=True)
+    except (binascii.Error, ValueError):
+        return None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        if fallback_encoding is None:
+            return None
+        text = raw.decode(fallback_encoding)
+    login, sep, password = text.partition(":")
+    return (login, password) if sep else None
+
+
+def basic_credentials(request: web.Request) -> tuple[str, str] | None:
+    """The request's HTTP Basic credentials (UTF-8), or None."""
+    return parse_basic_auth(request.headers.get("Authorization"))

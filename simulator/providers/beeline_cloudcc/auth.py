@@ -2,26 +2,13 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
 from typing import Optional
 
 from aiohttp import web
 
+from simulator.http import basic_credentials
+
 from .backend import Backend, TenantState
-
-
-def basic_credentials(request: web.Request) -> Optional[tuple[str, str]]:
-    header = request.headers.get("Authorization", "")
-    scheme, _, value = header.partition(" ")
-    if scheme.lower() != "basic" or not value.strip():
-        return None
-    try:
-        decoded = base64.b64decode(value.strip(), validate=True).decode("utf-8")
-    except (binascii.Error, UnicodeDecodeError, ValueError):
-        return None
-    login, sep, password = decoded.partition(":")
-    return (login, password) if sep else None
 
 
 def authenticate(request: web.Request, backend: Backend) -> Optional[TenantState]:

@@ -6,11 +6,10 @@ spelling varies in clients (``Api-Key``, ``Api-key``, or the bare key as the who
 
 from __future__ import annotations
 
-import base64
-import binascii
 import hmac
 from typing import Optional
 
+from ...http import parse_basic_auth
 from .backend import Account, Backend
 from .errors import ApiError, unauthorized
 
@@ -18,21 +17,8 @@ WWW_AUTHENTICATE = 'Basic realm="aa.mts.ru"'
 
 
 def parse_basic(header: str) -> Optional[tuple[str, str]]:
-    scheme, _, token = header.strip().partition(" ")
-    if scheme.lower() != "basic" or not token.strip():
-        return None
-    try:
-        raw = base64.b64decode(token.strip(), validate=True)
-    except (binascii.Error, ValueError):
-        return None
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        text = raw.decode("latin-1")
-    login, sep, password = text.partition(":")
-    if not sep:
-        return None
-    return login, password
+    # older v4 clients send cp1251/latin-1 logins: read them rather than refuse
+    return parse_basic_auth(header, fallback_encoding="latin-1")
 
 
 def parse_api_key(header: str) -> Optional[str]:
