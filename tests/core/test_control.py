@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 async def test_start_a_call_and_follow_its_timeline(simulator):
     async with simulator.request("POST", "/_sim/calls", json={
-            "provider": "mtt-telecom", "from": "+74950000001", "to": "+79161234567",
+            "provider": "mtt-telecom", "from": "+74950000001", "to": "+79161234567", "allow_unknown": True,
             "script": {"+79161234567": {"answer_after": 2, "hangup_after": 10}}}) as resp:
         assert resp.status == 201
         call = await resp.json()
@@ -47,7 +47,7 @@ async def test_bad_call_requests(simulator, body, status):
 
 
 async def test_hangup_through_the_control_api(simulator):
-    call = await simulator.start_call("mtt-telecom", "+74950000001", "+79161234567")
+    call = await simulator.start_call("mtt-telecom", "+74950000001", "+79161234567", allow_unknown=True)
     await simulator.advance(5)
     async with simulator.request("POST", f"/_sim/calls/{call.id}/hangup") as resp:
         assert resp.status == 200
@@ -137,7 +137,7 @@ async def test_clock_commands(simulator):
 async def test_event_stream_carries_engine_events_and_journal(simulator):
     resp = await simulator.session.get(simulator.base_url + "/_sim/events")
     assert resp.headers["Content-Type"].startswith("text/event-stream")
-    await simulator.start_call("mtt-telecom", "+74950000001", "+79161234567")
+    await simulator.start_call("mtt-telecom", "+74950000001", "+79161234567", allow_unknown=True)
     await simulator.advance(1)
     seen = []
     while not any(l.startswith(b"event: engine") for l in seen):
@@ -177,7 +177,7 @@ async def test_control_errors_are_json(simulator):
 
 async def test_call_json_shows_no_engine_internals(simulator):
     async with simulator.request("POST", "/_sim/calls", json={
-            "provider": "mtt-telecom", "from": "+74950000001", "to": "+79161234567",
+            "provider": "mtt-telecom", "from": "+74950000001", "to": "+79161234567", "allow_unknown": True,
             "meta": {"case": 7}}) as resp:
         call = await resp.json()
     assert call["meta"] == {"case": 7}
@@ -323,7 +323,7 @@ async def test_openapi_paths_and_methods_match_the_routes_both_ways(simulator):
 
 
 async def test_recordings_are_served_as_wav_and_mp3(simulator):
-    call = await simulator.start_call("mtt-telecom", "+74950000001", "+79161234567", record=True,
+    call = await simulator.start_call("mtt-telecom", "+74950000001", "+79161234567", record=True, allow_unknown=True,
                                       script={"+79161234567": {"answer_after": 1, "hangup_after": 4}})
     await simulator.advance(10)
     assert call.recording_id

@@ -67,8 +67,8 @@ async def test_scenario_replay(tmp_path):
     (tmp_path / "world.yaml").write_text(yaml.safe_dump(WORLD))
     scenario = tmp_path / "s.yaml"
     scenario.write_text(yaml.safe_dump({"name": "busy then answered", "world": "world.yaml", "steps": [
-        {"call": {"provider": "mtt-telecom", "from": "+70000000001", "to": "+70000000002", "as": "busy"}},
-        {"call": {"provider": "mtt-telecom", "from": "+70000000001", "to": "+70000000003",
+        {"call": {"provider": "mtt-telecom", "from": "+70000000001", "to": "+70000000002", "as": "busy", "allow_unknown": True}},
+        {"call": {"provider": "mtt-telecom", "from": "+70000000001", "to": "+70000000003", "allow_unknown": True,
                   "script": {"+70000000003": {"answer_after": 1, "hangup_after": 5}}, "as": "ok"}},
         {"advance": 10},
         {"expect": {"call": "busy", "state": "ended", "cause": 17}},

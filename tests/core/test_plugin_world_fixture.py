@@ -12,7 +12,7 @@ def simulator_world(tmp_path):
 
 async def test_the_overridden_world_file_is_used(simulator):
     assert simulator.sim.world.name == "small" and simulator.sim.world.seed == 5
-    call = await simulator.start_call("mtt-telecom", "+70000000001", "+70000000002")
+    call = await simulator.start_call("mtt-telecom", "+70000000001", "+70000000002", allow_unknown=True)
     await simulator.advance(1)
     assert call.cause == 17
 

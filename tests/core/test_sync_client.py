@@ -48,9 +48,9 @@ def test_world_clock_faults_and_reset(telsim_server):
 
 def test_hangup_recordings_and_openapi(telsim_server):
     client = telsim_server.client
-    recorded = client.start_call("mtt-telecom", "+74950000001", "+79161234567", record=True,
+    recorded = client.start_call("mtt-telecom", "+74950000001", "+79161234567", record=True, allow_unknown=True,
                                  script={"+79161234567": {"answer_after": 1, "hangup_after": 4}})
-    held = client.start_call("mtt-telecom", "+74950000001", "+79161234568")
+    held = client.start_call("mtt-telecom", "+74950000001", "+79161234568", allow_unknown=True)
     assert client.hangup(held["id"])["id"] == held["id"]
     client.advance(10)
     assert client.call(held["id"])["state"] == "ended"

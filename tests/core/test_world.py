@@ -85,7 +85,7 @@ async def test_patch_changes_the_running_world_and_reset_restores_it(simulator):
     async with simulator.request("PATCH", "/_sim/world", data=b"{nope") as resp:
         assert resp.status == 400
     await simulator.advance(100)
-    await simulator.start_call("mtt-telecom", "+74950000001", "+74950000002")
+    await simulator.start_call("mtt-telecom", "+74950000001", "+74950000002", allow_unknown=True)
     async with simulator.request("POST", "/_sim/reset") as resp:
         assert resp.status == 200
     assert simulator.sim.world_store.dump() == before
