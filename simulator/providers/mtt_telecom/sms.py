@@ -16,7 +16,7 @@ from ...delivery import Callback, FixedRetry
 from ...http import set_tenant
 from ...world import faker_for, rng_for
 from ...world.loader import describe_errors
-from .auth import basic_credentials
+from ...http import basic_credentials
 from .sms_store import Message, SendMessage, SmsAccount, SmsError, number_sid, segment_count
 
 SECTION = "SMS API"
