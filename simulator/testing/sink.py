@@ -39,7 +39,8 @@ class Scripted:
 
 async def serve_on_loopback(app: web.Application) -> tuple[web.AppRunner, str]:
     """Serve ``app`` on a free loopback port: (the runner to clean up, the base URL)."""
-    runner = web.AppRunner(app, access_log=None)
+    # a handler a test scripted to stall must not hold the teardown for aiohttp's default 60 s
+    runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
     await site.start()
