@@ -7,17 +7,14 @@ from __future__ import annotations
 
 from typing import Any, Literal, Optional
 
-from pydantic import AliasChoices, BaseModel, ConfigDict, Field, field_validator
+from pydantic import AliasChoices, Field, field_validator
 
 from . import validators as v
 
 
-class _In(BaseModel):
-    model_config = ConfigDict(extra="ignore", populate_by_name=True)
-
-
-class _Out(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+from .models_base import _In, _Out
+# the schedules of 4.12 live in their own module; named here too for the routes and tests
+from .schedule_models import ExcludedDayRule, HolidayRule, Schedule, ScheduleIn, WorkDaysRule  # noqa: F401
 
 
 # --- 4.1 / 4.2 activation ---------------------------------------------------------------
@@ -339,77 +336,6 @@ class FindMe(_Out):
     parallelRules: list[ParallelRule]
     sequentialRules: list[SequentialRule]
     redirectRules: list[RedirectRule]
-
-
-# --- 4.12 schedules ---------------------------------------------------------------------
-
-_DAYS = ("sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday")
-
-
-class WorkDaysRule(_In):
-    startTime: Optional[str] = None
-    endTime: Optional[str] = None
-    allDayEvent: bool = False
-    sunday: bool = False
-    monday: bool = False
-    tuesday: bool = False
-    wednesday: bool = False
-    thursday: bool = False
-    friday: bool = False
-    saturday: bool = False
-
-    @field_validator("startTime", "endTime", mode="before")
-    @classmethod
-    def _time(cls, value: Any) -> Any:
-        return v.normalize_time(value)
-
-
-class HolidayRule(_In):
-    startDate: str
-
-    @field_validator("startDate", mode="before")
-    @classmethod
-    def _date(cls, value: Any) -> Any:
-        return v.normalize_date(value)
-
-
-class ExcludedDayRule(_In):
-    startDate: str
-    startTime: Optional[str] = None
-    endTime: Optional[str] = None
-
-    @field_validator("startDate", mode="before")
-    @classmethod
-    def _date(cls, value: Any) -> Any:
-        return v.normalize_date(value)
-
-    @field_validator("startTime", "endTime", mode="before")
-    @classmethod
-    def _time(cls, value: Any) -> Any:
-        return v.normalize_time(value)
-
-
-class ScheduleIn(_In):
-    recordId: Optional[int] = None
-    name: str = Field(min_length=1, max_length=100)
-    workDaysRules: list[WorkDaysRule] = Field(default_factory=list)
-    holidaysRules: list[HolidayRule] = Field(default_factory=list)
-    excludedDaysRules: list[ExcludedDayRule] = Field(default_factory=list)
-
-    @field_validator("workDaysRules", "holidaysRules", "excludedDaysRules", mode="before")
-    @classmethod
-    def _null_list(cls, value: Any) -> Any:
-        return [] if value is None else value
-
-
-class Schedule(_Out):
-    recordId: int
-    name: str
-    notBeRemoved: bool
-    type: Literal["abonent", "group"]
-    workDaysRules: list[WorkDaysRule]
-    holidaysRules: list[HolidayRule]
-    excludedDaysRules: list[ExcludedDayRule]
 
 
 # --- errors -----------------------------------------------------------------------------
