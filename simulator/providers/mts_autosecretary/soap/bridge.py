@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any, Optional
 
 from spyne import Application, Fault, MethodContext
+from spyne import const as spyne_const
 from spyne.server import ServerBase
 
 log = logging.getLogger(__name__)
@@ -27,6 +28,11 @@ SOAP_HTTP_TRANSPORT = "http://schemas.xmlsoap.org/soap/http"
 # One thread: spyne's protocol objects (and lxml's schema validator) are shared by all requests, so
 # their work is serialized; the loop stays free meanwhile.
 _WORKER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="telsim-spyne")
+
+# MethodContext.close() runs a full gc.collect() at most once a second, "to return file descriptors"
+# of its WSGI/Twisted servers. We hold none, and in a process with a large heap (a long-running
+# sandbox, a test session) each collection holds the GIL for up to a second: every SOAP request paid it.
+spyne_const.MIN_GC_INTERVAL = float("inf")
 
 _DTD = re.compile(rb"<!DOCTYPE", re.IGNORECASE)
 DTD_PROHIBITED = (
