@@ -24,7 +24,10 @@ def readme_example() -> str:
 def run_pytest(project: Path, *args: str) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items()
            if not k.startswith(("PYTEST_", "PYTHONPATH")) and k != "PYTEST_XDIST_WORKER"}
-    return subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *args],
+    # plugins of this repository's test extras that a user's project would not have (hypothesis and
+    # faker alone take seconds to import in every run)
+    others = ["-p", "no:hypothesispytest", "-p", "no:faker", "-p", "no:xdist", "-p", "no:xdist.looponfail"]
+    return subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *others, *args],
                           cwd=project, env=env, capture_output=True, text=True,
                           timeout=PLUGIN_TIMEOUT)
 
