@@ -62,7 +62,8 @@ class Simulator:
         self.faults = Faults(self.world.seed)
         self.delivery = Deliverer(self.clock, self.journal,
                                   lambda: self.world.callbacks.allow_hosts,
-                                  lambda: self.world.callbacks.timeout)
+                                  lambda: self.world.callbacks.attempt_timeout(
+                                      self.clock.mode, self.clock.advance_target is not None))
         self._index_parties()
         self.providers: dict[str, Provider] = {slug: cls(self) for slug, cls in classes.items()}
         for provider in self.providers.values():

@@ -46,7 +46,13 @@ class VirtualClock:
         self._runner: asyncio.Task | None = None
         self._wakeup: asyncio.Event | None = None
         self._advancing = False
+        self._advance_target: float | None = None
         self.reset(start, mode, speed)
+
+    @property
+    def advance_target(self) -> float | None:
+        """The simulated time an ``advance`` in progress will end at; None outside an advance."""
+        return self._advance_target if self._advancing else None
 
     # ------------------------------------------------------------------ state
     def reset(self, start: float | None = None, mode: Mode | None = None,
@@ -210,6 +216,7 @@ class VirtualClock:
         fired = 0
         self._sim_base = self.now()
         self._advancing = True
+        self._advance_target = target
         try:
             await self.settle()
             while True:

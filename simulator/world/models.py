@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from ..engine.behaviour import PartyBehaviour
+
+CALLBACK_TIMEOUT = 5.0         # real and accelerated clocks: a receiver on another host
+MANUAL_CALLBACK_TIMEOUT = 1.0  # manual clock or an advance: a test's loopback receiver, and a
+#                                stalled one costs an advance 1 s per attempt, not 5
+MAX_PARTY_NUMBERS = 10_000  # parties.numbers: a test scripts a few; a city's worth is a mistake
 
 
 class StrictModel(BaseModel):
@@ -26,7 +31,16 @@ class CallbackSettings(StrictModel):
     allow_hosts: list[str] = Field(
         default_factory=list,
         description="host names (fnmatch patterns) callbacks may target besides loopback")
-    timeout: float = Field(5.0, gt=0, le=3600, description="network timeout of one callback attempt, s")
+    timeout: float | None = Field(
+        None, gt=0, le=3600,
+        description=f"network timeout of one callback attempt, wall s; null: {CALLBACK_TIMEOUT:g} s, "
+                    f"{MANUAL_CALLBACK_TIMEOUT:g} s while the clock is manual or advancing")
+
+    def attempt_timeout(self, clock_mode: str, advancing: bool) -> float:
+        """The wall seconds one attempt may wait: what an advance costs per unanswered attempt."""
+        if self.timeout is not None:
+            return self.timeout
+        return MANUAL_CALLBACK_TIMEOUT if clock_mode == "manual" or advancing else CALLBACK_TIMEOUT
 
 
 class Parties(StrictModel):
@@ -34,7 +48,16 @@ class Parties(StrictModel):
 
     default: PartyBehaviour = Field(default_factory=lambda: PartyBehaviour(answer_after=3, hangup_after=60))
     numbers: dict[str, PartyBehaviour] = Field(
-        default_factory=dict, description="behaviour per phone number (any format)")
+        default_factory=dict, max_length=MAX_PARTY_NUMBERS,
+        description=f"behaviour per phone number (any format), at most {MAX_PARTY_NUMBERS}")
+
+    @field_validator("numbers", mode="before")
+    @classmethod
+    def _count(cls, value: Any) -> Any:
+        # counted before any entry is validated: 200k parties are refused at once, not after seconds
+        if isinstance(value, dict) and len(value) > MAX_PARTY_NUMBERS:
+            raise ValueError(f"at most {MAX_PARTY_NUMBERS} numbers, got {len(value)}")
+        return value
 
 
 class HistorySettings(StrictModel):

@@ -61,6 +61,36 @@ def collect() -> dict:
         prop = schemas[model]["properties"].get(field)
         if prop is not None:
             prop["anyOf"] = [*prop.pop("anyOf", [{k: prop.pop(k) for k in list(prop) if k in ("type", "minimum", "maximum")}]), blank]
+    # 4.1/4.2: callbackUrl is "обязательный параметр" in both; clientApiKey is required for API CRM
+    # (4.1) only. Numbers are accepted as the key's text, as the portal's JSON binding does.
+    activation = schemas["ServiceActivation"]
+    activation["properties"]["callbackUrl"] = {"type": "string", "pattern": "^https?://\\S+$", "maxLength": 2048,
+                                               "title": "Callbackurl"}
+    activation["required"] = ["callbackUrl"]
+    crm = copy.deepcopy(activation)
+    crm["title"] = "ServiceActivationApiCrm"
+    crm["properties"]["clientApiKey"] = {"anyOf": [{"type": "string", "minLength": 1}, {"type": "integer"}],
+                                         "title": "Clientapikey"}
+    crm["required"] = ["callbackUrl", "clientApiKey"]
+    schemas["ServiceActivationApiCrm"] = crm
+    # 4.12.4/4.12.5: an update names its schedule by recordId in the body (a recordId query
+    # parameter is accepted too, see docs/decisions.md); POST ignores recordId
+    update = copy.deepcopy(schemas["ScheduleIn"])
+    update["title"] = "ScheduleUpdate"
+    update["properties"]["recordId"] = {"type": "integer", "title": "Recordid"}
+    update["required"] = ["recordId", "name"]
+    schemas["ScheduleUpdate"] = update
+    # the value forms the server reads (validators.py): times HH:MM or HH-MM, dates dd-mm-yyyy
+    # (dd.mm.yyyy, dd/mm/yyyy and yyyy-mm-dd accepted)
+    time_form = {"type": "string", "pattern": "^\\s*([0-9]{1,2}[:.-][0-9]{2})?\\s*$"}
+    date_form = {"type": "string",
+                 "pattern": "^\\s*([0-9]{1,2}[./-][0-9]{1,2}[./-][0-9]{4}|[0-9]{4}-[0-9]{2}-[0-9]{2})\\s*$"}
+    for model in ("WorkDaysRule", "ExcludedDayRule"):
+        for field in ("startTime", "endTime"):
+            schemas[model]["properties"][field] = {"anyOf": [time_form, {"type": "null"}], "default": None,
+                                                   "title": field[0].upper() + field[1:].lower()}
+    for model in ("HolidayRule", "ExcludedDayRule"):
+        schemas[model]["properties"]["startDate"] = {**date_form, "title": "Startdate"}
     # the document's first findMe example shows only parallelRules; all three lists are always sent
     schemas["FindMe"].pop("required", None)
     schemas["Abonent"]["description"] = "4.4 — note the field is `lastname` (the description says lastName)"
@@ -101,13 +131,16 @@ def query(name: str, schema: dict, desc: str = "") -> dict:
     return {"name": name, "in": "query", "required": False, "schema": schema, "description": desc}
 
 
+# Spring binds an empty enum parameter as null (no filter) and its pageable binding reads a
+# negative page as 0 and a size below 1 as the default 20 (above the maximum: the maximum)
 HISTORY_PARAMS = [
-    query("direction", {"type": "string", "enum": ["ORIGINATING", "TERMINATING"]}),
-    query("status", {"type": "string", "enum": ["PLACED", "MISSED"]}),
+    query("direction", {"type": "string", "enum": ["ORIGINATING", "TERMINATING", ""]}, "empty: no filter"),
+    query("status", {"type": "string", "enum": ["PLACED", "MISSED", ""]}, "empty: no filter"),
     query("calledNumber", {"type": "string"}), query("callingNumber", {"type": "string"}),
     query("dateFrom", {"type": "integer"}, "Unix time, ms (seconds accepted)"),
     query("dateTo", {"type": "integer"}, "Unix time, ms (seconds accepted)"),
-    query("page", {"type": "integer", "minimum": 0}), query("size", {"type": "integer", "minimum": 1}),
+    query("page", {"type": "integer"}, "0-based; negative: 0"),
+    query("size", {"type": "integer"}, "below 1: 20; above the maximum page size: the maximum"),
 ]
 EMPTY_OK = {"200": {"description": "OK (empty body)"}}
 
@@ -115,7 +148,7 @@ EMPTY_OK = {"200": {"description": "OK (empty body)"}}
 def paths() -> dict:
     p: dict = {}
     p["/api/service/apicrm"] = {"post": op("Activate API CRM, reset delivery errors", EMPTY_OK,
-                                           body=ref("ServiceActivation"), section="4.1", errors=("400",))}
+                                           body=ref("ServiceActivationApiCrm"), section="4.1", errors=("400",))}
     p["/api/service/webhook"] = {"post": op("Activate Webhook, reset delivery errors", EMPTY_OK,
                                             body=ref("ServiceActivation"), section="4.2", errors=("400",))}
     p["/api/abonents"] = {"get": op("Abonents of the enterprise", {"200": js(arr("Abonent"))}, section="4.4",
@@ -191,14 +224,14 @@ def paths() -> dict:
         "post": op("Add a personal schedule", {"200": js(ref("Schedule"))}, params=[path_param("abonentId")],
                    body=ref("ScheduleIn"), section="4.12.3"),
         "put": op("Update a personal schedule (recordId in the body)", {"200": js(ref("Schedule"))},
-                  params=[path_param("abonentId")], body=ref("ScheduleIn"), section="4.12.5"),
+                  params=[path_param("abonentId")], body=ref("ScheduleUpdate"), section="4.12.5"),
         "delete": op("Delete a personal schedule", EMPTY_OK, params=[path_param("abonentId"), record],
                      section="4.12.7")}
     p["/api/schedules/group/{groupId}"] = {
         "post": op("Add a group schedule", {"200": js(ref("Schedule"))}, params=[path_param("groupId")],
                    body=ref("ScheduleIn"), section="4.12.2"),
         "put": op("Update a group schedule (recordId in the body)", {"200": js(ref("Schedule"))},
-                  params=[path_param("groupId")], body=ref("ScheduleIn"), section="4.12.4"),
+                  params=[path_param("groupId")], body=ref("ScheduleUpdate"), section="4.12.4"),
         "delete": op("Delete a group schedule (notBeRemoved ones refuse)", EMPTY_OK,
                      params=[path_param("groupId"), record], section="4.12.6")}
     return p

@@ -13,6 +13,7 @@ from typing import Any, Awaitable, Callable, Optional
 from aiohttp import web
 
 from ...catalogue import set_operation
+from ...digits import parse_int
 from ...http import audio_response, client_base_url, strip_prefix
 from .catalogue import CATALOGUE, UN_GET
 from . import operations
@@ -182,9 +183,10 @@ class Api:
         query = _query(request)
         un = operations.get_un(self.backend(), account, query.get("phone"))
         raw_id = (query.get("id") or "").strip()
-        if not raw_id.isdigit():
+        call_id = parse_int(raw_id)
+        if call_id is None:
             raise bad_request("Parameter 'id' (call id) is required")
-        recording = self.recording(un.phone, int(raw_id)) if self.recording else None
+        recording = self.recording(un.phone, call_id) if self.recording else None
         if recording is None:
             raise not_found(f"Record {raw_id} not found")
         return await audio_response(request, recording, "mp3", filename=f"{raw_id}.mp3")

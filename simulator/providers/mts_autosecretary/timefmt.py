@@ -13,14 +13,14 @@ from datetime import date, datetime, time, timedelta, timezone
 MSK = timezone(timedelta(hours=3), "MSK")
 
 _DOTTED = re.compile(
-    r"^(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>\d{4})"
-    r"(?:[ T](?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2}))?)?$"
+    r"^(?P<d>[0-9]{1,2})\.(?P<m>[0-9]{1,2})\.(?P<y>[0-9]{4})"
+    r"(?:[ T](?P<H>[0-9]{1,2}):(?P<M>[0-9]{2})(?::(?P<S>[0-9]{2}))?)?\Z"
 )
 _ISO = re.compile(
-    r"^(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})"
-    r"(?:[ T](?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2})(?:\.\d{1,7})?)?)?$"
+    r"^(?P<y>[0-9]{4})-(?P<m>[0-9]{1,2})-(?P<d>[0-9]{1,2})"
+    r"(?:[ T](?P<H>[0-9]{1,2}):(?P<M>[0-9]{2})(?::(?P<S>[0-9]{2})(?:\.[0-9]{1,7})?)?)?\Z"
 )
-_HMS = re.compile(r"^(\d{2}):(\d{2}):(\d{2})$")
+_HMS = re.compile(r"^([0-9]{2}):([0-9]{2}):([0-9]{2})\Z")
 
 
 def to_msk(moment: datetime) -> datetime:

@@ -21,13 +21,14 @@ from pydantic import (
     model_validator,
 )
 
+from ...digits import is_ascii_digits, parse_int
 from .errors import ApiError, bad_request
 from .models import DN, UN_WRITABLE_FIELDS
 from .timefmt import parse_hms
 
-UN_PHONE_RE = re.compile(r"^\d{10}$")
-DN_PHONE_RE = re.compile(r"^\+?\d{5,15}$")
-EXT_RE = re.compile(r"^\d{1,6}$")
+UN_PHONE_RE = re.compile(r"^[0-9]{10}\Z")
+DN_PHONE_RE = re.compile(r"^\+?[0-9]{5,15}\Z")
+EXT_RE = re.compile(r"^[0-9]{1,6}\Z")
 EMAIL_RE = re.compile(r"^[^@\s;,]+@[^@\s;,]+\.[^@\s;,]+$")
 
 MAX_DESCRIPTION = 255
@@ -46,7 +47,7 @@ def normalize_un_phone(raw: Any) -> str:
         raise bad_request("Parameter 'phone' is required")
     text = raw.strip()
     digits = text[1:] if text.startswith("+") else text
-    if len(digits) == 11 and digits[0] in "78" and digits.isdigit():
+    if len(digits) == 11 and digits[0] in "78" and is_ascii_digits(digits):
         digits = digits[1:]
     if not UN_PHONE_RE.match(digits):
         raise bad_request(f"Invalid phone '{raw}': a UN number has 10 digits, e.g. 4954071111")
@@ -192,6 +193,14 @@ class UNUpdate(BaseModel):
     def _time_zone(cls, value: Optional[int]) -> Optional[int]:
         return value if value is None else _in_range(value, TIME_ZONE_RANGE)
 
+    @field_validator("dn_list", mode="before")
+    @classmethod
+    def _dn_count(cls, value: Any) -> Any:
+        # counted before any DN is validated: 100k DNs are refused at once, not after seconds of parsing
+        if isinstance(value, list) and len(value) > MAX_DNS:
+            raise ValueError(f"at most {MAX_DNS} DNs are allowed, got {len(value)}")
+        return value
+
     @field_validator("dn_list")
     @classmethod
     def _dn_list(cls, value: Optional[list[DNInput]]) -> Optional[list[DNInput]]:
@@ -285,10 +294,8 @@ def parse_limit(raw: Optional[str], default: int, maximum: int) -> int:
     if raw is None or raw.strip() == "":
         return default
     text = raw.strip()
-    if not text.lstrip("+").isdigit():
-        raise ApiError(400, f"Invalid limit '{raw}': must be a positive integer")
-    value = int(text)
-    if value < 1:
+    value = parse_int(text, signed=True)
+    if value is None or value < 1:
         raise ApiError(400, f"Invalid limit '{raw}': must be a positive integer")
     return min(value, maximum)
 
@@ -297,7 +304,7 @@ def parse_start_id(raw: Optional[str]) -> int:
     """``start_id`` query parameter: non-negative integer; absent means from the first record."""
     if raw is None or raw.strip() == "":
         return 0
-    text = raw.strip()
-    if not text.isdigit():
+    value = parse_int(raw.strip(), signed=True)
+    if value is None or value < 0:
         raise ApiError(400, f"Invalid start_id '{raw}': must be a non-negative integer")
-    return int(text)
+    return value

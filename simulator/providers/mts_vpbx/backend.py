@@ -155,8 +155,9 @@ class Backend:
             return None
         if tenant in self.by_bwks_id:
             return self.by_bwks_id[tenant]
-        if tenant.isdigit() and int(tenant) in self.by_id:
-            return self.by_id[int(tenant)]
+        number = parse_int(tenant)
+        if number is not None and number in self.by_id:
+            return self.by_id[number]
         return self.by_token.get(tenant)
 
     def enterprise_for_token(self, token: Optional[str]) -> Optional[Enterprise]:

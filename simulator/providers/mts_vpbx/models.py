@@ -9,6 +9,7 @@ from typing import Any, Literal, Optional
 
 from pydantic import AliasChoices, Field, field_validator
 
+from ...digits import AsciiInt, parse_int
 from . import validators as v
 
 
@@ -107,10 +108,10 @@ class CallHistoryQuery(_In):
     status: Optional[HistoryStatus] = None
     calledNumber: Optional[str] = None
     callingNumber: Optional[str] = None
-    dateFrom: Optional[int] = None
-    dateTo: Optional[int] = None
-    page: int = 0
-    size: int = 20
+    dateFrom: Optional[AsciiInt] = None
+    dateTo: Optional[AsciiInt] = None
+    page: AsciiInt = 0
+    size: AsciiInt = 20
 
     @field_validator("direction", "status", "calledNumber", "callingNumber", "dateFrom", "dateTo", mode="before")
     @classmethod
@@ -123,9 +124,8 @@ class CallHistoryQuery(_In):
         """As Spring Data's pageable binding: unreadable or negative page -> 0, size < 1 -> 20,
         size above the maximum -> the maximum (MAX_PAGE_SIZE)."""
         default = 0 if info.field_name == "page" else 20
-        try:
-            n = int(value)
-        except (TypeError, ValueError, OverflowError):
+        n = value if isinstance(value, int) and not isinstance(value, bool) else parse_int(value, signed=True)
+        if n is None:
             return default
         if info.field_name == "page":
             return max(0, n)
@@ -135,7 +135,7 @@ class CallHistoryQuery(_In):
 # --- 4.6 subscriptions, 4.7 events ------------------------------------------------------
 
 class SubscriptionRequest(_In):
-    abonentId: int
+    abonentId: AsciiInt
     subscriptionId: Optional[str] = None
 
 
@@ -190,7 +190,7 @@ class CallDetails(_Out):
 # --- 4.11 find me -----------------------------------------------------------------------
 
 class RuleNumberIn(_In):
-    ruleId: Optional[int] = None
+    ruleId: Optional[AsciiInt] = None
     number: str
     status: bool = True
     name: Optional[str] = None
@@ -208,7 +208,7 @@ class RuleNumberIn(_In):
 
 
 class SequentialRuleNumberIn(RuleNumberIn):
-    timeout: int = Field(default=3, ge=1, le=20)
+    timeout: AsciiInt = Field(default=3, ge=1, le=20)
 
     @field_validator("timeout", mode="before")
     @classmethod
@@ -235,10 +235,10 @@ def _empty_none(value: Any) -> Any:
 
 
 class ParallelRuleIn(_In):
-    id: Optional[int] = None
+    id: Optional[AsciiInt] = None
     ruleName: str
     calledNumber: Optional[str] = None
-    scheduleId: Optional[int] = Field(default=None, validation_alias=AliasChoices("scheduleId", "schedudyId"))
+    scheduleId: Optional[AsciiInt] = Field(default=None, validation_alias=AliasChoices("scheduleId", "schedudyId"))
     ruleNumbers: list[RuleNumberIn] = Field(default_factory=list)
 
     @field_validator("ruleName")
@@ -263,16 +263,16 @@ class SequentialRuleIn(ParallelRuleIn):
 
 
 class RedirectRuleIn(_In):
-    id: Optional[int] = None
+    id: Optional[AsciiInt] = None
     ruleName: str
     calledNumber: Optional[str] = None
     alwaysRedirect: Optional[str] = None
     ifBusyRedirect: Optional[str] = None
     ifNoAnswerRedirect: Optional[str] = None
-    ifNoAnswerTimeout: Optional[int] = Field(default=None, ge=1, le=20)
+    ifNoAnswerTimeout: Optional[AsciiInt] = Field(default=None, ge=1, le=20)
     ifNoAccessRedirect: Optional[str] = None
     conditional: Optional[str] = ""
-    scheduleId: Optional[int] = Field(default=None, validation_alias=AliasChoices("scheduleId", "schedudyId"))
+    scheduleId: Optional[AsciiInt] = Field(default=None, validation_alias=AliasChoices("scheduleId", "schedudyId"))
 
     @field_validator("ruleName")
     @classmethod

@@ -152,7 +152,12 @@ class MtsVpbx(Provider):
             message = "No message available"
         elif status == 405:
             message = f"Request method '{request.method}' not supported"
-        return self.json(error_body(status, message, path, self.sim.clock.now()), status=status)
+        response = self.json(error_body(status, message, path, self.sim.clock.now()), status=status)
+        routing = request.match_info.http_exception
+        if status == 405 and routing is not None and routing.headers.get("Allow"):
+            # Spring answers HttpRequestMethodNotSupportedException with the methods the path has
+            response.headers["Allow"] = routing.headers["Allow"]
+        return response
 
     # ---------------------------------------------------------------- calls
     def _new_call(self, ent: Enterprise, direction: str, from_: str, to: str, *, record: bool = False,

@@ -8,6 +8,7 @@ from aiohttp import web
 from pydantic import BaseModel
 from pydantic_core import to_json, ValidationError
 
+from ...digits import parse_int
 from ...engine import CallNotFound, Cause
 from ...http import audio_response, loads_json, set_tenant
 from . import errors as E
@@ -39,11 +40,21 @@ def ok(data: Any = None, status: int = 200) -> web.Response:
 
 def int_param(request: web.Request, name: str) -> int:
     raw = request.match_info.get(name, request.query.get(name, ""))
-    try:
-        return int(raw)
-    except (TypeError, ValueError):
+    value = parse_int(raw, signed=True)
+    if value is None:
         raise VpbxError(400, f"Failed to convert value of type 'java.lang.String' to required type 'long'; "
-                             f"For input string: \"{raw}\"") from None
+                             f"For input string: \"{raw}\"")
+    return value
+
+
+def body_long(value: Any, field: str) -> int:
+    """A number field of a JSON body: a JSON integer, or a string of ASCII digits (Jackson's coercion)."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    number = parse_int(value, signed=True) if isinstance(value, str) else None
+    if number is None:
+        raise VpbxError(400, f"{field}: must be a number")
+    return number
 
 
 async def json_body(request: web.Request, *, required: bool = True) -> Any:
@@ -182,10 +193,7 @@ class Routes:
         q = parse(CallHistoryQuery, data)
         uid = body.get("abonentId")
         if uid is not None:
-            try:
-                uid = int(uid)
-            except (TypeError, ValueError, OverflowError):
-                raise VpbxError(400, "abonentId: must be a number") from None
+            uid = body_long(uid, "abonentId")
             ent.abonent(uid)
         return ok(ent.history.query(q, user_id=uid).content)
 
@@ -376,9 +384,6 @@ class Routes:
         else:
             body = await json_body(request, required=False)
             if isinstance(body, dict) and body.get("recordId") is not None:
-                try:
-                    record_id = int(body["recordId"])
-                except (TypeError, ValueError, OverflowError):
-                    raise VpbxError(400, "recordId: must be a number") from None
+                record_id = body_long(body["recordId"], "recordId")
         ent.delete_schedule(kind, owner, record_id)
         return ok()

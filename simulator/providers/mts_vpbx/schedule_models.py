@@ -5,6 +5,7 @@ from typing import Any, Literal, Optional
 
 from pydantic import Field, field_validator
 
+from ...digits import AsciiInt
 from . import validators as v
 from .models_base import _In, _Out
 
@@ -57,15 +58,18 @@ class ExcludedDayRule(_In):
 
 
 class ScheduleIn(_In):
-    recordId: Optional[int] = None
+    recordId: Optional[AsciiInt] = None
     name: str = Field(min_length=1, max_length=100)
-    workDaysRules: list[WorkDaysRule] = Field(default_factory=list)
-    holidaysRules: list[HolidayRule] = Field(default_factory=list)
-    excludedDaysRules: list[ExcludedDayRule] = Field(default_factory=list)
+    workDaysRules: list[WorkDaysRule] = Field(default_factory=list, max_length=v.MAX_SCHEDULE_RULES)
+    holidaysRules: list[HolidayRule] = Field(default_factory=list, max_length=v.MAX_SCHEDULE_RULES)
+    excludedDaysRules: list[ExcludedDayRule] = Field(default_factory=list, max_length=v.MAX_SCHEDULE_RULES)
 
     @field_validator("workDaysRules", "holidaysRules", "excludedDaysRules", mode="before")
     @classmethod
-    def _null_list(cls, value: Any) -> Any:
+    def _null_list(cls, value: Any, info) -> Any:
+        # counted before any rule is validated: a list of 100k rules is refused at once
+        if isinstance(value, list) and len(value) > v.MAX_SCHEDULE_RULES:
+            raise ValueError(f"at most {v.MAX_SCHEDULE_RULES} rules")
         return [] if value is None else value
 
 

@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 MAX_RULE_NAME = 30
 MAX_RULE_NUMBERS = 10
 MAX_RULES_PER_TYPE = 10
+MAX_SCHEDULE_RULES = 100  # per list of a schedule (4.12 names none; a year's holidays fit many times)
 
 _DIALABLE = re.compile(r"^\+?[0-9*#]{1,20}$")
 _TIME = re.compile(r"^([0-9]{1,2})[:\-.]([0-9]{2})$")
