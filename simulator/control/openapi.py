@@ -178,7 +178,7 @@ def openapi_document() -> dict:
             "get": {"summary": "fault rules", "responses": {"200": _json({"type": "array", "items": _ref("FaultRule")})}},
             "post": {"summary": "add a fault rule", "requestBody": {"required": True, "content": {
                 "application/json": {"schema": _ref("FaultRule")}}},
-                "responses": {"201": _json(_ref("FaultRule")), "404": ERROR, "422": ERROR}},
+                "responses": {"201": _json(_ref("FaultRule")), "400": ERROR, "404": ERROR, "422": ERROR}},
             "delete": {"summary": "remove every fault rule", "responses": {"200": _json({"type": "array"})}}},
         "/_sim/faults/{id}": {"delete": {
             "summary": "remove one fault rule",

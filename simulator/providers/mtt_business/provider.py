@@ -156,11 +156,15 @@ class MttBusinessProvider(Provider):
         mount(self, app)
 
     def error_response(self, request: web.Request, status: int, message: str) -> web.StreamResponse:
+        headers = None
         if status == 404:
             message = f"no method {request.path.rsplit('/', 1)[-1]!r}" if message == "Not Found" else message
         elif status == 405:
             message = f"method {request.method} is not allowed here"
-        return api_error_response(ApiError(status, message))
+            routed = request.match_info.http_exception
+            allow = routed.headers.get("Allow") if routed is not None else None
+            headers = {"Allow": allow} if allow else None  # a 405 names the methods (RFC 9110 15.5.6)
+        return api_error_response(ApiError(status, message, headers=headers))
 
     # --------------------------------------------------------------- control
     async def control_action(self, name: str, body: Any) -> Any:
