@@ -56,6 +56,9 @@ def build_parser() -> argparse.ArgumentParser:
                        help="time moves only by POST /_sim/clock {\"advance\": s}")
     serve.add_argument("--seed", type=int, help="override the world's seed")
     serve.add_argument("--quiet", action="store_true", help="no access log")
+    serve.add_argument("--strict", action="store_true",
+                       help="flag requests that break the provider's documented format in the journal "
+                            "(answered as usual; GET /_sim/journal?flagged=1)")
 
     world = sub.add_parser("world", help="world file tools")
     wsub = world.add_subparsers(dest="world_command", required=True)
@@ -72,6 +75,22 @@ def build_parser() -> argparse.ArgumentParser:
                                                "callbacks, examples (from the catalogues)")
     coverage.add_argument("provider", nargs="*", help="only these provider slugs")
     coverage.add_argument("--markdown", action="store_true", help="print docs/coverage.md")
+
+    check = sub.add_parser("validate", help="check an application's requests against the providers' documents")
+    source = check.add_mutually_exclusive_group(required=True)
+    source.add_argument("--simulator", metavar="URL", help="the journal of a running simulator (http://127.0.0.1:8080)")
+    source.add_argument("--har", type=Path, metavar="FILE", help="a HAR file")
+    source.add_argument("--jsonl", type=Path, metavar="FILE", help="a JSONL log, one request a line")
+    check.add_argument("--format", choices=("text", "json", "junit"), default="text")
+    check.add_argument("--output", "-o", type=Path, help="write the report here (default: standard output)")
+
+    contracts = sub.add_parser("contracts", help="the contracts under contracts/")
+    csub = contracts.add_subparsers(dest="contracts_command", required=True)
+    report = csub.add_parser("report", help="per provider: operations, examples reproduced or accepted, "
+                                            "sections covered by tests (docs/conformance.md)")
+    report.add_argument("provider", nargs="*", help="only these provider slugs")
+    report.add_argument("--markdown", action="store_true", help="print docs/conformance.md")
+    report.add_argument("--json", action="store_true", help="print the report as JSON")
     return parser
 
 
@@ -95,6 +114,10 @@ def main(argv: list[str] | None = None) -> int:
             return _replay(args)
         if args.command == "coverage":
             return _coverage(args)
+        if args.command == "validate":
+            return _validate(args)
+        if args.command == "contracts":
+            return _contracts(args)
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
@@ -147,6 +170,46 @@ def _coverage(args) -> int:
     return 0
 
 
+def _validate(args) -> int:
+    """Exit 0: every request keeps its document; 1: deviations (listed); 2: unreadable source."""
+    from .conformance.traffic import TrafficError, check_requests, from_har, from_jsonl, from_simulator
+    from .conformance.validate_output import FORMATS
+
+    try:
+        if args.simulator:
+            requests = from_simulator(args.simulator)
+        elif args.har:
+            requests = from_har(args.har)
+        else:
+            requests = from_jsonl(args.jsonl)
+    except TrafficError as exc:
+        return _fail(str(exc))
+    results = check_requests(requests)
+    text = FORMATS[args.format](results)
+    if args.output:
+        args.output.write_text(text, encoding="utf-8")
+    else:
+        print(text, end="")
+    return 1 if any(r.deviations for r in results) else 0
+
+
+def _contracts(args) -> int:
+    from .conformance.report import conformance_markdown, conformance_report, conformance_text
+    from .providers.registry import discover
+
+    providers = discover()
+    unknown = [slug for slug in args.provider if slug not in providers]
+    if unknown:
+        return _fail(f"unknown provider {unknown[0]!r} (one of {', '.join(providers)})")
+    if args.provider:
+        providers = {slug: cls for slug, cls in providers.items() if slug in args.provider}
+    if args.json:
+        print(json.dumps(conformance_report(providers), indent=2, ensure_ascii=False))
+    else:
+        print((conformance_markdown if args.markdown else conformance_text)(providers), end="")
+    return 0
+
+
 def _replay(args) -> int:
     from .scenario import ScenarioError, run_scenario_file
 
@@ -174,6 +237,8 @@ def _serve(args) -> int:
         settings.manual_clock = True
     if args.quiet:
         settings.access_log = False
+    if args.strict:
+        settings.strict = True
     try:
         sim = Simulator(settings)
     except WorldError as exc:
@@ -220,7 +285,7 @@ async def _run(sim, settings: Settings) -> None:
     shown = "127.0.0.1" if settings.host in ("0.0.0.0", "::") else settings.host
     base = f"http://{shown}:{settings.port}"
     print(f"telsim serving {sim.world_store.source} on {base}  (clock: {sim.clock.mode}, "
-          f"x{sim.clock.speed})", flush=True)
+          f"x{sim.clock.speed}{', strict' if sim.strict.enabled else ''})", flush=True)
     for slug, provider in sim.providers.items():
         hosts = ", ".join(provider.hosts)
         print(f"  {slug:<18} {base}/{slug}/   (Host: {hosts})", flush=True)

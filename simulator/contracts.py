@@ -1,5 +1,6 @@
 """Writes the generated files: contracts/ (world schema, control API), docs/default-world.md
-and docs/coverage.md (``telsim coverage --markdown``).
+docs/coverage.md (``telsim coverage --markdown``) and docs/conformance.md (``telsim contracts
+report --markdown``).
 
     python -m simulator.contracts      # after changing the world or control models
 """
@@ -13,6 +14,7 @@ ROOT = REPO / "contracts"
 
 
 def generated() -> dict[Path, str]:
+    from .conformance.report import conformance_markdown
     from .control.openapi import openapi_document
     from .coverage import coverage_markdown
     from .providers.registry import discover
@@ -23,7 +25,8 @@ def generated() -> dict[Path, str]:
     return {ROOT / "world.schema.json": dump(world_schema()),
             ROOT / "control" / "openapi.json": dump(openapi_document()),
             REPO / "docs" / "default-world.md": describe_default_world(),
-            REPO / "docs" / "coverage.md": coverage_markdown(discover())}
+            REPO / "docs" / "coverage.md": coverage_markdown(discover()),
+            REPO / "docs" / "conformance.md": conformance_markdown(discover())}
 
 
 def main() -> None:

@@ -18,6 +18,7 @@ class Settings:
     seed: int | None = None
     journal_size: int = 20_000
     access_log: bool = True
+    strict: bool = False  # flag requests that break the documented format (simulator/conformance/strict.py)
 
     @classmethod
     def from_env(cls, **overrides: Any) -> "Settings":
@@ -34,6 +35,7 @@ class Settings:
         s.seed = _number(env, "SIM_SEED", int, None)
         s.journal_size = _number(env, "SIM_JOURNAL_SIZE", int, s.journal_size, 1)
         s.access_log = env.get("SIM_ACCESS_LOG", "1") not in ("0", "false", "no")
+        s.strict = env.get("SIM_STRICT", "") in ("1", "true", "yes")
         for key, value in overrides.items():
             if value is not None:
                 setattr(s, key, value)

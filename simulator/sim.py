@@ -6,6 +6,7 @@ import copy
 import logging
 from typing import Any
 
+from .conformance.strict import StrictMode
 from .delivery import Deliverer
 from .engine import CallEngine, EventBus, PartyBehaviour, VirtualClock
 from .engine.clock import parse_time
@@ -59,6 +60,7 @@ class Simulator:
         self.bus = EventBus()
         self.engine = CallEngine(self.clock, self.bus, self.party_behaviour)
         self.journal = Journal(self.clock.now, settings.journal_size)
+        self.strict = StrictMode(self)  # the journal's first listener: flags before anyone reads
         self.faults = Faults(self.world.seed)
         self.delivery = Deliverer(self.clock, self.journal,
                                   lambda: self.world.callbacks.allow_hosts,

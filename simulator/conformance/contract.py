@@ -152,6 +152,32 @@ class Contract:
                                     f"{exc}") from None
         return checked
 
+    def section_title(self, section: str | None) -> str | None:
+        """The title of ``section`` (or of its nearest listed parent) in the catalogue."""
+        if section is None or self.catalogue is None:
+            return None
+        from ..coverage import section_of
+
+        listed = section_of(section, self.catalogue.sections)
+        return self.catalogue.sections.get(listed) if listed is not None else None
+
+    def check_request(self, entry: "JournalEntry", transport: str | None = None) -> list:
+        """What the application sent in an inbound entry, against the document: the
+        :class:`~.deviations.Deviation` list (empty: clean; also for transports whose
+        validator has no request check), each naming the operation's section. ``transport``:
+        the route's, for a request whose operation could not be told."""
+        if entry.direction != "in" or entry.provider != self.provider:
+            return []
+        spec = self.spec(entry)
+        validator = self.validators.get((self.transport(entry) if spec is not None or transport is None
+                                         else transport) or "")
+        check = getattr(validator, "check_request", None)
+        if check is None:
+            return []
+        found = check(entry, spec) or []
+        section = spec.section if spec is not None else None
+        return [d.at(section, self.section_title(section)) for d in found]
+
     def check_journal(self, entries: Iterable["JournalEntry"]) -> int:
         """Check every entry of this provider; the number checked. Raises on the first
         violation (its message names the entry)."""

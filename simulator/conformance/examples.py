@@ -30,7 +30,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterator
 
-import yaml
+import yaml  # noqa: F401  (load_yaml parses with it)
+
+from .openapi import load_yaml
 
 CONTRACTS = Path(__file__).resolve().parents[2] / "contracts"
 INDEX = "index.yaml"
@@ -150,7 +152,7 @@ def load_examples(slug_or_dir: str | Path, contracts: Path = CONTRACTS) -> Examp
 def _load(root: Path) -> ExampleIndex:
     where = root / INDEX
     try:
-        data = yaml.safe_load(where.read_text(encoding="utf-8"))
+        data = load_yaml(where.read_text(encoding="utf-8"))
     except OSError as exc:
         raise ExampleIndexError(f"{where}: cannot read: {exc.strerror or exc}") from None
     if not isinstance(data, dict) or set(data) - {"provider", "document", "examples"}:

@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from .openapi import ContractViolation
+from .openapi import ContractViolation, load_yaml
 
 STANDARD_CODES = {-32700, -32600, -32601, -32602, -32603}
 #: journal operation names of simulator.jsonrpc.server (batch, a body naming no declared method)
@@ -29,7 +29,7 @@ class OpenRpcContract:
     @cached_property
     def document(self) -> dict:
         text = self.path.read_text(encoding="utf-8")
-        return json.loads(text) if self.path.suffix == ".json" else yaml.safe_load(text)
+        return json.loads(text) if self.path.suffix == ".json" else load_yaml(text)
 
     @cached_property
     def methods(self) -> dict[str, dict]:
@@ -169,6 +169,93 @@ class OpenRpcContract:
             self.check_params(name, request.get("params"))
         return 1
 
+    # ------------------------------------------------------ the application's requests
+    def request_deviations(self, body: bytes | str | None) -> list:
+        """A JSON-RPC 2.0 request (single or batch) as the application sent it: the envelope,
+        a declared method, its params by the method's declaration."""
+        from .deviations import Deviation
+
+        try:
+            request = json.loads(body or b"")
+        except ValueError as exc:
+            return [Deviation("not-parseable", f"the body is not JSON: {exc}", "body")]
+        if isinstance(request, list):
+            if not request:
+                return [Deviation("jsonrpc-envelope", "an empty batch", "body")]
+            out = []
+            for i, call in enumerate(request[:1000]):
+                out.extend(self._call_deviations(call, f"body/{i}"))
+            return out
+        return self._call_deviations(request, "body")
+
+    def _call_deviations(self, call: Any, where: str) -> list:
+        from .deviations import Deviation
+
+        if not isinstance(call, dict):
+            return [Deviation("jsonrpc-envelope", "a request is a JSON object", where)]
+        out = []
+        if call.get("jsonrpc") != "2.0":
+            out.append(Deviation("jsonrpc-envelope", f"jsonrpc is {call.get('jsonrpc')!r}, not \"2.0\"",
+                                 f"{where}/jsonrpc"))
+        for key in sorted(set(call) - {"jsonrpc", "method", "params", "id"}):
+            out.append(Deviation("jsonrpc-envelope", f"{key!r} is not a member of a JSON-RPC request", f"{where}/{key}"))
+        if "id" in call and not (call["id"] is None or isinstance(call["id"], str)
+                                 or (isinstance(call["id"], (int, float)) and not isinstance(call["id"], bool))):
+            out.append(Deviation("jsonrpc-envelope", "id is a string, a number or null", f"{where}/id"))
+        method = call.get("method")
+        if not isinstance(method, str):
+            return out + [Deviation("jsonrpc-envelope", "method is a string", f"{where}/method")]
+        if "params" in call and not isinstance(call["params"], (list, dict)):
+            return out + [Deviation("jsonrpc-envelope", "params is an array or an object", f"{where}/params")]
+        if method not in self.methods:
+            return out + [Deviation("unknown-operation", f"method {method!r} is not in {self.path.name}",
+                                    f"{where}/method")]
+        return out + self._params_deviations(method, call.get("params"), f"{where}/params")
+
+    def _params_deviations(self, name: str, params: Any, where: str) -> list:
+        from .deviations import Deviation, schema_deviations
+
+        method = self.method(name)
+        declared = [self.resolve(p) for p in method.get("params", [])]
+        structure = method.get("paramStructure", "either")
+        out = []
+        if params is None:
+            params = {}
+        if isinstance(params, list):
+            if structure == "by-name":
+                out.append(Deviation("jsonrpc-envelope", "params by position; the document gives them by name", where))
+            if len(params) > len(declared):
+                out.append(Deviation("unknown-field", f"{len(params)} positional params, {len(declared)} declared",
+                                     where))
+            given = {p["name"]: v for p, v in zip(declared, params)}
+        else:
+            if structure == "by-position":
+                out.append(Deviation("jsonrpc-envelope", "params by name; the document gives them by position", where))
+            given = dict(params)
+            names = {p["name"] for p in declared}
+            for key in given:
+                if key not in names:
+                    out.append(Deviation("unknown-field", f"{key!r} is not a param of {name}", f"{where}/{key}"))
+        components = self.document.get("components", {})
+        for p in declared:
+            if p["name"] in given:
+                if "schema" in p:
+                    out.extend(schema_deviations({**p["schema"], "components": components}, given[p["name"]],
+                                                 f"{where}/{p['name']}", resolve=self._resolve_schema))
+            elif p.get("required"):
+                out.append(Deviation("missing-field", f"the required param {p['name']!r} is missing",
+                                     f"{where}/{p['name']}"))
+        return out
+
+    def _resolve_schema(self, node: Any) -> Any:
+        seen = 0
+        while isinstance(node, dict) and isinstance(node.get("$ref"), str) and node["$ref"].startswith("#/") and seen < 20:
+            target: Any = self.document
+            for part in node["$ref"][2:].split("/"):
+                target = target.get(part, {}) if isinstance(target, dict) else {}
+            node, seen = target, seen + 1
+        return node
+
     def check_entry(self, entry: dict) -> int:
         """A journal entry: an inbound exchange, or an outbound request of an ``x-direction: out``
         method (its answer is the application's, checked by the simulator itself)."""
@@ -213,6 +300,21 @@ class OpenRpcValidator:
         if name not in self._docs:
             self._docs[name] = OpenRpcContract(self.directory / name)
         return self._docs[name]
+
+    def check_request(self, entry: Any, spec: Any = None) -> list | None:
+        """What the application posted to a JSON-RPC endpoint (GET, the SMD, carries none)."""
+        from .contract import header
+        from .deviations import Deviation
+
+        req = entry.request
+        if entry.direction != "in" or req.method != "POST":
+            return None
+        out = []
+        ctype = header(dict(req.headers or {}), "Content-Type").split(";", 1)[0].strip().lower()
+        if "json" not in ctype:
+            out.append(Deviation("content-type", f"Content-Type {ctype or 'none'!r}; JSON-RPC over HTTP is "
+                                 "sent as application/json", "header Content-Type"))
+        return out + self.document(req.path).request_deviations(req.body)
 
     def check_entry(self, entry: Any, spec: Any = None) -> bool:
         data = entry.to_json() if hasattr(entry, "to_json") else dict(entry)

@@ -61,6 +61,57 @@ class JsonSchemaValidator:
             return
         self.validate(response if response in self.schemas else self.error_name, answer, where)
 
+    #: the form part holding the JSON command, and the parts a command may carry besides it
+    form_part = "api_form"
+    file_parts = {"VFILE": ("vfile",)}
+
+    def check_request(self, entry: Any, spec: Any = None) -> list | None:
+        """A multipart command as sent: multipart/form-data with a boundary, the JSON form part,
+        no parts the command does not take, the JSON valid against its request schema."""
+        from ..http import MultipartError, boundary_of, parse_multipart
+        from .contract import header
+        from .deviations import Deviation, schema_deviations
+
+        if entry.direction != "in":
+            return None
+        ctype = header(dict(entry.request.headers or {}), "Content-Type")
+        if boundary_of(ctype) is None:
+            return [Deviation("content-type", f"Content-Type {ctype or 'none'!r}; the document requires "
+                              "multipart/form-data; boundary=...", "header Content-Type")]
+        body = entry.request.body
+        if isinstance(body, str):
+            if body.startswith("<") and body.endswith(" bytes of binary data>"):
+                return []  # the journal kept no copy of a binary body
+            body = body.encode("utf-8")
+        try:
+            parts = parse_multipart(ctype, body or b"")
+        except MultipartError as exc:
+            return [Deviation("multipart-layout", str(exc), "body")]
+        forms = [p for p in parts if p.name == self.form_part]
+        if not forms:
+            return [Deviation("multipart-layout", f"no {self.form_part!r} part", "body")]
+        try:
+            form = json.loads(forms[0].data)
+        except ValueError as exc:
+            return [Deviation("not-parseable", f"{self.form_part} is not JSON: {exc}", f"part {self.form_part}")]
+        command_name = getattr(spec, "selector", None) or (form.get("Command") if isinstance(form, dict) else None)
+        out = []
+        if len(forms) > 1:
+            out.append(Deviation("multipart-layout", f"{len(forms)} {self.form_part!r} parts", "body"))
+        allowed = {self.form_part, *self.file_parts.get(command_name, ())}
+        for p in parts:
+            if p.name not in allowed:
+                out.append(Deviation("multipart-layout", f"a part {p.name!r} the command does not take",
+                                     f"part {p.name}"))
+        for name in self.file_parts.get(command_name, ()):
+            if not any(p.name == name for p in parts):
+                out.append(Deviation("missing-field", f"the {name!r} file part is missing", f"part {name}"))
+        request = self.request_name.format(name=command_name)
+        if not isinstance(command_name, str) or request not in self.schemas:
+            return out + [Deviation("unknown-operation", f"no command {command_name!r} in the document",
+                                    f"part {self.form_part}")]
+        return out + schema_deviations(self.schemas[request], form, self.form_part, registry=self._registry)
+
     def check_entry(self, entry: Any, spec: Any = None) -> bool:
         data = entry.to_json()
         if entry.direction != "in":

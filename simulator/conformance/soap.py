@@ -87,6 +87,65 @@ class SoapValidator:
         if not schema.validate(doc):
             raise ContractViolation(f"{where}: {service}: {schema.error_log.last_error}")
 
+    @cached_property
+    def actions(self) -> dict[str, dict[str, str]]:
+        """{"un.svc": {"GetUN": "http://tempuri.org/Iun/GetUN"}}: each operation's SOAPAction
+        (the WSDL's soap 1.1 binding)."""
+        out: dict[str, dict[str, str]] = {}
+        for wsdl in sorted(self.directory.glob("*.svc.wsdl")):
+            found = re.findall(r'soapAction="([^"]+)"', wsdl.read_text(encoding="utf-8"))
+            out[wsdl.name[: -len(".wsdl")]] = {action.rsplit("/", 1)[-1]: action for action in found}
+        return out
+
+    def check_request(self, entry: Any, spec: Any = None) -> list | None:
+        """A SOAP 1.1 request (basicHttpBinding): text/xml, the SOAPAction of the operation in the
+        body, an envelope whose Body holds that operation's element, valid against the service's
+        schemas. GET (the WSDL) and metadata exchange carry no message to check."""
+        from lxml import etree
+
+        from .contract import header
+        from .deviations import Deviation
+        from .xsd import xml_deviations
+
+        req = entry.request
+        service = self.service_of(req.path)
+        if entry.direction != "in" or req.method != "POST" or service is None:
+            return None
+        headers = dict(req.headers or {})
+        out = []
+        ctype = header(headers, "Content-Type").split(";", 1)[0].strip().lower()
+        if ctype != "text/xml":
+            out.append(Deviation("content-type", f"Content-Type {ctype or 'none'!r}; a basicHttpBinding "
+                                 "(SOAP 1.1) service takes text/xml", "header Content-Type"))
+        actions = self.actions.get(service, {})
+        action = header(headers, "SOAPAction").strip().strip('"')
+        by_action = {v: k for k, v in actions.items()}
+        if not action:
+            out.append(Deviation("soap-action", "no SOAPAction header", "header SOAPAction"))
+        elif action not in by_action:
+            out.append(Deviation("soap-action", f"SOAPAction {action!r} is not an operation of {service}",
+                                 "header SOAPAction"))
+        body = req.body.encode("utf-8") if isinstance(req.body, str) else (req.body or b"")
+        try:
+            envelope = parse_xml(body, "request")
+        except ContractViolation as exc:
+            return out + [Deviation("not-parseable", str(exc), "body")]
+        if local_name(envelope.tag) != "Envelope" or not envelope.tag.startswith(f"{{{SOAP_NS[0]}}}"):
+            return out + [Deviation("soap-envelope", f"root {envelope.tag!r}; a SOAP 1.1 Envelope "
+                                    f"({SOAP_NS[0]}) is expected", "body")]
+        body_el = envelope.find(f"{{{SOAP_NS[0]}}}Body")
+        if body_el is None or len(body_el) != 1:
+            return out + [Deviation("soap-envelope", "the SOAP Body must hold exactly one element", "Body")]
+        message = body_el[0]
+        name = local_name(message.tag)
+        if name not in actions:
+            return out + [Deviation("soap-envelope", f"{name!r} is not an operation of {service}", "Body")]
+        if action in by_action and by_action[action] != name:
+            out.append(Deviation("soap-action", f"SOAPAction names {by_action[action]}, the Body holds {name}",
+                                 "header SOAPAction"))
+        doc = etree.fromstring(etree.tostring(message))
+        return out + xml_deviations(self.services[service], doc, service)
+
     def check_entry(self, entry: Any, spec: Any = None) -> bool:
         data = entry.to_json()
         if entry.direction != "in" or data["method"] != "POST":

@@ -24,6 +24,29 @@ def parse_xml(body: str | bytes, where: str):
         raise ContractViolation(f"{where}: not well-formed XML: {exc}") from None
 
 
+def xml_deviations(schema: Any, doc: Any, name: str) -> list:
+    """The schema's complaints about ``doc`` as deviations (lxml's error log, classified)."""
+    from .deviations import Deviation
+
+    if schema.validate(doc):
+        return []
+    out = []
+    for error in list(schema.error_log)[:20]:
+        text = error.message
+        rule = ("unknown-field" if "not expected" in text or "is not allowed" in text
+                else "missing-field" if "Missing child" in text or "is required but missing" in text
+                else "wrong-format" if "not a valid value" in text or "facet" in text
+                else "xml-schema")
+        out.append(Deviation(rule, f"{name}: {text}", f"line {error.line}" + (f" {error.path}" if error.path else "")))
+    return out
+
+
+def request_root(spec: Any) -> str | None:
+    """The root element an operation's request must have: its XML ``selector`` or the element
+    named by its ``request`` reference."""
+    return expected_root(getattr(spec, "request", None)) or getattr(spec, "selector", None)
+
+
 def local_name(tag: str) -> str:
     return tag.rsplit("}", 1)[-1]
 
@@ -56,6 +79,27 @@ class XsdValidator:
             raise ContractViolation(f"{where}: root element {local_name(doc.tag)!r}, the contract says {root!r}")
         if not self.schema.validate(doc):
             raise ContractViolation(f"{where}: {self.path.name}: {self.schema.error_log.last_error}")
+
+    def check_request(self, entry: Any, spec: Any = None) -> list | None:
+        """The XML the application sent: well-formed, the operation's root element, valid."""
+        from .deviations import Deviation
+
+        if entry.direction != "in":
+            return None
+        body = entry.request.body
+        if isinstance(body, str):
+            body = body.encode("utf-8")
+        if not body or not body.strip():
+            return [Deviation("missing-field", "the document requires an XML body", "body")]
+        try:
+            doc = parse_xml(body, "request")
+        except ContractViolation as exc:
+            return [Deviation("not-parseable", str(exc), "body")]
+        root = request_root(spec)
+        if root is not None and local_name(doc.tag) != root:
+            return [Deviation("xml-schema", f"root element {local_name(doc.tag)!r}, the operation's is {root!r}",
+                              "body")]
+        return xml_deviations(self.schema, doc, self.path.name)
 
     def check_entry(self, entry: Any, spec: Any = None) -> bool:
         data = entry.to_json()

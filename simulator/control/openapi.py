@@ -42,7 +42,11 @@ def _journal_entry_schema() -> dict:
             "request_headers": headers, "request_body": text,
             "status": {"type": ["integer", "null"]}, "response_headers": headers, "response_body": text,
             "attempt": {"type": ["integer", "null"], "description": "callback attempt, from 1"},
-            "error": text, "detail": text, "latency_ms": number}}
+            "error": text, "detail": text, "latency_ms": number,
+            "flags": {"type": "array", "description": "strict mode: how the request breaks the document",
+                      "items": {"type": "object", "required": ["rule", "message", "where", "section", "title"],
+                                "properties": {"rule": {"type": "string"}, "message": {"type": "string"},
+                                               "where": {"type": "string"}, "section": text, "title": text}}}}}
 
 
 @lru_cache(maxsize=1)
@@ -172,7 +176,10 @@ def openapi_document() -> dict:
                            q("operation", "the operation's catalogue name"),
                            q("kind", "the older name of operation"), q("tenant", "tenant id"),
                            q("call_id", "engine call id"), q("since", "entries after this id", "integer"),
-                           q("limit", "at most this many (the newest)", "integer")],
+                           q("limit", "at most this many (the newest)", "integer"),
+                           {"name": "flagged", "in": "query", "required": False,
+                            "description": "1: only requests strict mode flagged; 0: only those it did not",
+                            "schema": {"enum": ["0", "1"]}}],
             "responses": {"200": _json({"type": "array", "items": _ref("JournalEntry")}), "400": ERROR}}},
         "/_sim/faults": {
             "get": {"summary": "fault rules", "responses": {"200": _json({"type": "array", "items": _ref("FaultRule")})}},

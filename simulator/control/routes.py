@@ -12,6 +12,7 @@ from ..engine import CallNotFound
 from ..faults import FaultRule
 from ..catalogue import describe_operations
 from ..http import JsonBodyError, audio_response, loads_json
+from ..conformance.strict import FLAGS
 from ..journal import DIRECTIONS
 from ..providers.base import CallRequest
 from ..sim import Simulator, UnknownProvider
@@ -206,10 +207,17 @@ def setup_control(app: web.Application, sim: Simulator) -> None:
             return _error(400, "limit is not negative")
         if q.get("direction") not in (None, *DIRECTIONS):
             return _error(400, f"direction is one of {', '.join(DIRECTIONS)}")
+        if q.get("flagged") not in (None, "0", "1"):
+            return _error(400, "flagged is 0 or 1")
+        flagged = q.get("flagged")
         entries = sim.journal.query(
             provider=q.get("provider"), direction=q.get("direction"), kind=q.get("kind"),
             operation=q.get("operation"), tenant=q.get("tenant"), call_id=q.get("call_id"),
-            since=since, limit=limit)
+            since=since, limit=None if flagged is not None else limit)
+        if flagged is not None:
+            entries = [e for e in entries if bool(e.extra.get(FLAGS)) == (flagged == "1")]
+            if limit is not None:
+                entries = entries[len(entries) - limit:] if limit < len(entries) else entries
         return web.json_response([e.to_json() for e in entries])
 
     @r.get("/_sim/faults")

@@ -86,6 +86,25 @@ class SimulatorHarness:
         self._known(filters)
         return self.sim.journal.query(**filters)
 
+    def flagged(self, **filters: Any) -> list:
+        """Inbound entries strict mode flagged (``entry["flags"]``: how each breaks its document)."""
+        from ..conformance.strict import flagged
+
+        self._known(filters)
+        return flagged(self.sim.journal.query(direction="in", **filters))
+
+    def assert_clean(self, **filters: Any) -> None:
+        """Fail unless every request the application sent (journal filters: provider, since ...)
+        keeps its provider's document: unknown or missing fields, wrong types and formats,
+        content types, multipart layout, JSON-RPC envelopes, XML and SOAP. In strict mode the
+        flags set as the requests arrived; otherwise the same check, run now."""
+        from ..conformance.strict import describe_unclean, unclean
+
+        self._known(filters)
+        found = unclean(self.sim.journal.query(direction="in", **filters), checked=self.sim.strict.enabled)
+        if found:
+            raise AssertionError(describe_unclean(found))
+
     def callbacks(self, **filters: Any) -> list[dict]:
         """Outbound callback attempts (journal entries with direction "out")."""
         self._known(filters)

@@ -67,9 +67,16 @@ class HistorySettings(StrictModel):
     calls_per_day: int = Field(20, ge=0, le=10_000)
 
 
+class ConformanceSettings(StrictModel):
+    strict: bool = Field(
+        False, description="flag every request that breaks the provider's documented format in the journal "
+                           "(answered as usual); GET /_sim/journal?flagged=1 lists them")
+
+
 class WorldBase(StrictModel):
     name: str = "world"
     seed: int = 1
     clock: ClockSettings = Field(default_factory=ClockSettings)
     callbacks: CallbackSettings = Field(default_factory=CallbackSettings)
     parties: Parties = Field(default_factory=Parties)
+    conformance: ConformanceSettings = Field(default_factory=ConformanceSettings)

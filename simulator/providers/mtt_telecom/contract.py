@@ -55,6 +55,14 @@ class MttRestValidator:
             return f"/{parts[0]}/{parts[-1]}"
         return data["path"]
 
+    def check_request(self, entry: Any, spec: Any = None) -> list | None:
+        """The application's REST request against the OpenAPI file of its host."""
+        req = entry.request
+        if entry.direction != "in" or not req.method or req.path is None:
+            return None
+        path = self.rest_path({"operation": entry.operation, "path": req.path})
+        return self.openapi(self.rest_file(req.path)).check_request(req.method, path, req.query, req.headers, req.body)
+
     def check_entry(self, entry: Any, spec: Any = None) -> bool:
         data = entry.to_json()
         if data["direction"] == "in":

@@ -1,0 +1,306 @@
+"""``telsim contracts report``: per provider, how much of its document the simulator holds.
+
+* operations: the catalogue's (named from the document; ``wire-facts`` ones beyond it), all
+  served (``Catalogue.mount`` refuses an operation without a handler), and how many a test names;
+* documented examples (contracts/<slug>/examples/): each request example checked as an
+  application's request (``telsim validate``: strict mode would accept it unflagged), each
+  response, error and callback example against the contract every answer and callback of
+  the simulator is checked against in the test suite;
+* document sections and the tests that exercise them: a test covers a section when it names
+  one of the section's operations or callbacks (catalogue name, selector, or a path the
+  operation's route matches) — read from the test files, so the report is reproducible.
+
+Generated only; docs/conformance.md is its Markdown (``python -m simulator.contracts``), and a
+test fails when that file is stale.
+"""
+from __future__ import annotations
+
+import ast
+import json
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Mapping
+from urllib.parse import urlsplit
+
+from ..catalogue import Catalogue, Operation
+from ..coverage import section_of
+from .examples import Example, has_examples, load_examples
+from .recognise import route_regex
+from .traffic import RawRequest, check_requests
+
+REPO = Path(__file__).resolve().parents[2]
+TESTS = REPO / "tests"
+_CT_BY_EXT = {".json": "application/json", ".xml": "text/xml; charset=utf-8",
+              ".form": "application/x-www-form-urlencoded"}
+
+
+# ------------------------------------------------------------------ examples
+def _raw_http(text: str) -> tuple[str, str, dict[str, str], bytes] | None:
+    """A request written as HTTP (``GET /path HTTP/1.1``, headers, blank line, body)."""
+    head, _, body = text.replace("\r\n", "\n").partition("\n\n")
+    lines = head.split("\n")
+    first = lines[0].split()
+    if len(first) < 2 or not first[0].isupper() or not first[1].startswith(("/", "http")):
+        return None
+    headers = dict(line.split(":", 1) for line in lines[1:] if ":" in line)
+    return first[0], first[1], {k.strip(): v.strip() for k, v in headers.items()}, body.encode("utf-8")
+
+
+def _multipart(form: bytes, files: tuple[str, ...]) -> tuple[str, bytes]:
+    boundary = "telsim-example"
+    parts = [f'--{boundary}\r\nContent-Disposition: form-data; name="api_form"\r\n\r\n'.encode() + form]
+    for name in files:
+        parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{name}.wav"\r\n'
+                     f"Content-Type: application/octet-stream\r\n\r\n".encode() + b"RIFF")
+    return f"multipart/form-data; boundary={boundary}", b"\r\n".join(parts) + f"\r\n--{boundary}--\r\n".encode()
+
+
+def example_request(slug: str, ex: Example, catalogue: Catalogue | None) -> RawRequest | None:
+    """The request an example shows, as the application would send it (None: the file is
+    not a request the simulator can be sent)."""
+    data = ex.bytes()
+    method, path, headers = ex.method, ex.path or "", dict(ex.headers)
+    raw = _raw_http(data.decode("utf-8", "replace")) if ex.file.endswith((".http", ".txt")) else None
+    if raw is not None:
+        method, path, more, data = raw
+        headers.update(more)
+        if path.startswith("http"):
+            parts = urlsplit(path)
+            path = parts.path + (f"?{parts.query}" if parts.query else "")
+    if not method or not path.startswith("/") or "{" in path:
+        return None  # a callback target, or a path template rather than a request
+    path, _, query = path.partition("?")
+    if ex.query:
+        query = "&".join([query, *(f"{k}={v}" for k, v in ex.query.items())]).strip("&")
+    ctype = ex.get("content_type") or _CT_BY_EXT.get(Path(ex.file).suffix)
+    if ex.file.endswith(".form"):
+        data = data.strip()  # the file's final newline is not part of the form
+    op = catalogue.operation(ex.operation) if catalogue and ex.operation and catalogue.has_operation(ex.operation) else None
+    if op is None and catalogue is not None and ex.file.endswith(".json"):
+        op = _command(catalogue, data)
+    if op is not None and op.transport == "multipart" and ex.file.endswith(".json"):
+        ctype, data = _multipart(data, ("vfile",) if op.selector == "VFILE" else ())
+    if op is not None and op.transport == "soap":
+        ctype = "text/xml; charset=utf-8"
+    if ctype and data.strip() and not any(k.lower() == "content-type" for k in headers):
+        headers["Content-Type"] = ctype
+    return RawRequest(method, f"/{slug}{path}", query, headers=headers, body=data,
+                      source=ex.file, operation=ex.operation)
+
+
+def _command(catalogue: Catalogue, data: bytes) -> Operation | None:
+    """The multipart command a JSON form names (``{"Command": "SETBLIST", ...}``)."""
+    try:
+        form = json.loads(data)
+    except ValueError:
+        return None
+    name = form.get("Command") if isinstance(form, dict) else None
+    return next((op for op in catalogue.operations if op.transport == "multipart" and op.selector == name), None)
+
+
+def check_examples(slug: str, cls: Any) -> list[dict[str, Any]]:
+    """Each documented request example: accepted (no deviation), deviating, or not a request."""
+    if not has_examples(slug):
+        return []
+    catalogue = getattr(cls, "catalogue", None)
+    out = []
+    for ex in load_examples(slug):
+        row: dict[str, Any] = {"file": ex.file, "section": ex.section, "kind": ex.kind, "operation": ex.operation}
+        if ex.kind != "request":
+            out.append({**row, "result": "documented"})
+            continue
+        raw = example_request(slug, ex, catalogue)
+        if raw is None:
+            out.append({**row, "result": "not a request to the provider"})
+            continue
+        checked = check_requests([raw], {slug: cls})[0]
+        row["operation"] = checked.operation
+        if checked.deviations:
+            out.append({**row, "result": "deviates", "deviations": [str(d) for d in checked.deviations[:3]]})
+        else:
+            out.append({**row, "result": "accepted"})
+    return out
+
+
+# ------------------------------------------------------------------ tests
+_STRING = re.compile(r"""(?:[rbuRBU]{0,2}[fF]?[rbRB]?)("|')((?:\\.|(?!\1).)*)\1""")
+_FIELD = re.compile(r"\{[^{}]*\}")
+
+
+def _strings(source: str) -> set[str]:
+    """The string literals of a test's source (an f-string's fields read as ``x``)."""
+    return {_FIELD.sub("x", m.group(2)) for m in _STRING.finditer(source)}
+
+
+def _functions(body: list) -> list:
+    out = []
+    for node in body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name.startswith("test_"):
+            out.append(node)
+        elif isinstance(node, ast.ClassDef):
+            out.extend(_functions(node.body))
+    return out
+
+
+@lru_cache(maxsize=16)
+def test_strings(directory: Path) -> dict[str, set[str]]:
+    """{"file.py::test_name": the strings the test function holds}."""
+    out: dict[str, set[str]] = {}
+    for path in sorted(directory.rglob("test_*.py")):
+        try:
+            text = path.read_text(encoding="utf-8")
+            tree = ast.parse(text)
+        except (SyntaxError, UnicodeDecodeError):
+            continue
+        lines = text.splitlines()
+        rel = path.relative_to(REPO).as_posix()
+        for node in _functions(tree.body):
+            out[f"{rel}::{node.name}"] = _strings("\n".join(lines[node.lineno - 1:node.end_lineno]))
+    return out
+
+
+def _matchers(op: Operation):
+    names = {op.name}
+    if op.selector and op.selector != "*" and len(op.selector) >= 4:
+        names.add(op.selector)
+    pattern = op.path if op.selector is None else None
+    head, _, rest = op.name.partition(" ")
+    if pattern is None and rest.startswith("/"):
+        pattern = rest.split("?", 1)[0]
+    if pattern and (":" in pattern or pattern == "/"):
+        pattern = None  # a catch-all or the root matches any string: names only
+    rx = route_regex(pattern, ignore_case=True) if pattern else None
+    return names, rx
+
+
+def _names_op(strings: set[str], names: set[str], rx) -> bool:
+    if names & strings:
+        return True
+    if rx is None:
+        return False
+    for s in strings:
+        if s.startswith("/") and rx.match(s.split("?", 1)[0]):
+            return True
+    return False
+
+
+def tests_by_section(slug: str, catalogue: Catalogue) -> dict[str, list[str]]:
+    directory = TESTS / "providers" / slug.replace("-", "_")
+    tests = test_strings(directory) if directory.is_dir() else {}
+    out: dict[str, list[str]] = {s: [] for s in catalogue.sections}
+    matchers = [(op.section, *_matchers(op)) for op in catalogue.operations]
+    matchers += [(cb.section, {cb.name}, None) for cb in catalogue.callbacks]
+    keys = {section: section_of(section, catalogue.sections) or section for section, _, _ in matchers}
+    for test, strings in tests.items():
+        for section, names, rx in matchers:
+            key = keys[section]
+            if _names_op(strings, names, rx) and test not in out.setdefault(key, []):
+                out[key].append(test)
+    return out
+
+
+def tested_operations(slug: str, catalogue: Catalogue) -> int:
+    directory = TESTS / "providers" / slug.replace("-", "_")
+    tests = test_strings(directory) if directory.is_dir() else {}
+    everything = set().union(*tests.values()) if tests else set()
+    return sum(1 for op in catalogue.operations if _names_op(everything, *_matchers(op)))
+
+
+# ------------------------------------------------------------------ the report
+def provider_report(slug: str, cls: Any) -> dict[str, Any]:
+    catalogue: Catalogue | None = getattr(cls, "catalogue", None)
+    examples = check_examples(slug, cls)
+    kinds = {k: [e for e in examples if e["kind"] == k] for k in ("request", "response", "error", "event")}
+    out: dict[str, Any] = {
+        "provider": slug, "title": getattr(cls, "title", ""),
+        "examples": {k: len(v) for k, v in kinds.items()},
+        "requests_accepted": sum(1 for e in kinds["request"] if e["result"] == "accepted"),
+        "requests_deviating": [e for e in kinds["request"] if e["result"] == "deviates"],
+        "requests_not_sendable": sum(1 for e in kinds["request"] if e["result"] == "not a request to the provider"),
+    }
+    if catalogue is None:
+        return {**out, "catalogued": False}
+    by_section = tests_by_section(slug, catalogue)
+    from_document = [op for op in catalogue.operations if not op.section.startswith("wire-facts")]
+    out.update({
+        "catalogued": True, "document": catalogue.document,
+        "operations": len(catalogue.operations), "operations_from_document": len(from_document),
+        "implemented": len(catalogue.operations), "tested": tested_operations(slug, catalogue),
+        "callbacks": len(catalogue.callbacks),
+        "sections": [{"section": s, "title": t, "tests": by_section.get(s, [])} for s, t in catalogue.sections.items()],
+    })
+    return out
+
+
+def conformance_report(providers: Mapping[str, Any]) -> list[dict[str, Any]]:
+    return [provider_report(slug, cls) for slug, cls in providers.items()]
+
+
+def _tests(names: list[str], limit: int = 4) -> str:
+    if not names:
+        return "—"
+    shown = ", ".join(f"`{n.split('::', 1)[1]}`" for n in names[:limit])
+    return shown + (f" +{len(names) - limit} more" if len(names) > limit else "")
+
+
+def conformance_markdown(providers: Mapping[str, Any]) -> str:
+    reports = conformance_report(providers)
+    lines = ["# Conformance report", "",
+             "Generated by `telsim contracts report --markdown` (simulator/conformance/report.py); regenerate with",
+             "`python -m simulator.contracts`; do not edit. A test fails when this file is stale.", "",
+             "* **operations**: the catalogue's (those of sections named `wire-facts` come from real clients, not",
+             "  the document); every one is served (`Catalogue.mount` refuses one without a handler); **tested**:",
+             "  named by a test of the provider (catalogue name, selector or a path its route matches).",
+             "* **request examples accepted**: the document's request examples, sent as an application would,",
+             "  pass `telsim validate` (strict mode would not flag them). Responses, errors and callbacks are",
+             "  checked against the same contract every answer and callback of the simulator keeps in the",
+             "  test suite (each example has a contract test under tests/providers/).", "",
+             "| provider | operations (from the document) | tested | callbacks | request examples accepted "
+             "| responses | errors | callbacks (examples) |",
+             "|---|---|---|---|---|---|---|---|"]
+    for r in reports:
+        ex = r["examples"]
+        accepted = f"{r['requests_accepted']} of {ex['request']}"
+        if r.get("catalogued"):
+            lines.append(f"| {r['provider']} | {r['operations']} ({r['operations_from_document']}) | {r['tested']} "
+                         f"| {r['callbacks']} | {accepted} | {ex['response']} | {ex['error']} | {ex['event']} |")
+        else:
+            lines.append(f"| {r['provider']} | no catalogue | | | {accepted} | {ex['response']} | {ex['error']} "
+                         f"| {ex['event']} |")
+    for r in reports:
+        lines += ["", f"## {r['provider']}" + (f" — {r['title']}" if r["title"] else ""), ""]
+        if r["requests_deviating"]:
+            lines += ["Request examples the request check does not accept (the example or the contract is wrong):", ""]
+            for e in r["requests_deviating"]:
+                lines.append(f"* `{e['file']}` ({e['operation']}): " + "; ".join(e["deviations"]).replace("|", "\\|"))
+            lines.append("")
+        if r["requests_not_sendable"]:
+            lines += [f"{r['requests_not_sendable']} request examples are not requests to the provider "
+                      "(a callback target, a fragment).", ""]
+        if not r.get("catalogued"):
+            continue
+        lines += ["| section | title | tests |", "|---|---|---|"]
+        for s in r["sections"]:
+            lines.append(f"| {s['section']} | {s['title'].replace('|', '/')} | {len(s['tests'])}: {_tests(s['tests'])} |")
+    return "\n".join(lines) + "\n"
+
+
+def conformance_text(providers: Mapping[str, Any]) -> str:
+    out = []
+    for r in conformance_report(providers):
+        ex = r["examples"]
+        head = (f"{r['provider']}: request examples accepted {r['requests_accepted']}/{ex['request']}, "
+                f"responses {ex['response']}, errors {ex['error']}, callbacks {ex['event']}")
+        if r.get("catalogued"):
+            head += f"; operations {r['operations']} ({r['tested']} tested), callbacks {r['callbacks']}"
+        out.append(head)
+        for e in r["requests_deviating"]:
+            out.append(f"  ! {e['file']}: {'; '.join(e['deviations'])}")
+        for s in r.get("sections", []):
+            out.append(f"  {'+' if s['tests'] else '-'} {s['section']:<10} {s['title'][:50]:<50} tests={len(s['tests'])}")
+    return "\n".join(out) + "\n"
+
+
+def as_json(providers: Mapping[str, Any]) -> str:
+    return json.dumps(conformance_report(providers), indent=2, ensure_ascii=False)
