@@ -36,6 +36,7 @@ RESERVE_TIMEOUT = 60.0
 #: the call fails with this cause when the client gives no route and there is no reserve number
 NO_ROUTE_CAUSE = Cause.TEMPORARY_FAILURE
 REDIRECT_TYPES = {1: "single", 2: "sequential", 3: "parallel"}
+MAX_FOLLOWME_ENTRIES = 50  # targets in one routing answer: no call rings more; a huge answer is refused
 MSK = timezone(timedelta(hours=3))
 
 CALLBACKS = (
@@ -152,6 +153,8 @@ def parse_answer(result: Any) -> ControlAnswer:
     if not (isinstance(struct, list) and len(struct) == 2 and isinstance(struct[1], list)):
         raise ValueError("followme_struct must be [count, [...]]")
     entries = struct[1]
+    if len(entries) > MAX_FOLLOWME_ENTRIES:
+        raise ValueError(f"followme_struct holds more than {MAX_FOLLOWME_ENTRIES} entries")
     if not entries or not all(isinstance(e, dict) for e in entries):
         raise ValueError("followme_struct holds no entries")
     for e in entries:
