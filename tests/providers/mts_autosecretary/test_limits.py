@@ -79,3 +79,13 @@ async def test_the_documented_action_quoted_or_not_is_served(simulator):
         headers = {**USER, "Content-Type": "text/xml; charset=utf-8", "SOAPAction": action}
         status, _, text, _ = await call(simulator, "POST", "/api/v1/un.svc", headers=headers, raw=GET_UN)
         assert status == 200 and "4954071111" in text
+
+
+@pytest.mark.telsim_no_contract
+async def test_a_body_of_another_operation_than_the_action_fails_in_the_formatter(simulator):
+    headers = {**USER, "Content-Type": "text/xml; charset=utf-8", "SOAPAction": '"http://tempuri.org/Iun/GetUNList"'}
+    status, _, text, _ = await call(simulator, "POST", "/api/v1/un.svc", headers=headers, raw=GET_UN)
+    assert status == 500
+    fault = etree.fromstring(text.encode()).find(f".//{{{ENV}}}Fault")
+    assert fault.findtext("faultcode") == "a:DeserializationFailed"
+    assert "operation 'GetUNList'" in fault.findtext("faultstring") and "name 'GetUN'" in fault.findtext("faultstring")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any, Callable, Mapping, Optional
 
@@ -53,6 +54,32 @@ def action_not_supported(action: str) -> SoapReply:
         "Actions between sender and receiver) or a binding/security mismatch between the sender and the "
         "receiver.  Check that sender and receiver have the same contract and the same binding (including "
         "security requirements, e.g. Message, Transport, None).")
+    return SoapReply(500, XML, etree.tostring(env, encoding="utf-8"))
+
+
+DISPATCHER = "http://schemas.microsoft.com/net/2005/12/windowscommunicationfoundation/dispatcher"
+_BODY_CHILD = re.compile(rb"<(?:[\w.-]+:)?Body\b[^>]*>\s*<(?:[\w.-]+:)?([\w.-]+)")
+
+
+def body_operation(body: bytes) -> Optional[str]:
+    """The local name of the Body's first element (None when none can be seen: the parser decides)."""
+    match = _BODY_CHILD.search(body)
+    return match.group(1).decode("ascii", "replace") if match else None
+
+
+def wrong_body(operation: str, found: str) -> SoapReply:
+    """WCF dispatches by SOAPAction: a body naming another operation fails in its formatter."""
+    env = etree.Element(f"{{{mex.SOAP11}}}Envelope", nsmap={"s": mex.SOAP11})
+    fault = etree.SubElement(etree.SubElement(env, f"{{{mex.SOAP11}}}Body"), f"{{{mex.SOAP11}}}Fault")
+    code = etree.SubElement(fault, "faultcode", nsmap={"a": DISPATCHER})
+    code.text = "a:DeserializationFailed"
+    text = etree.SubElement(fault, "faultstring")
+    text.set("{http://www.w3.org/XML/1998/namespace}lang", "en-US")
+    text.text = (
+        "The formatter threw an exception while trying to deserialize the message: Error in deserializing "
+        f"body of request message for operation '{operation}'. OperationFormatter encountered an invalid "
+        f"Message body. Expected to find node type 'Element' with name '{operation}' and namespace "
+        f"'{TNS}'. Found node type 'Element' with name '{found}'.")
     return SoapReply(500, XML, etree.tostring(env, encoding="utf-8"))
 
 
@@ -127,6 +154,9 @@ class SoapService:
             action = action[1:-1]
         if action not in self.actions:
             return action_not_supported(action)
+        found = body_operation(body)
+        if found is not None and found != self.actions[action]:
+            return wrong_body(self.actions[action], found)
         result = await self.bridge.handle(body, udc)
         return SoapReply(result.status, XML, result.body, operation=result.operation)
 
