@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictFloat, ValidationError,
 from ..engine import CallNotFound
 from ..faults import FaultRule
 from ..catalogue import describe_operations
-from ..http import JsonBodyError, audio_response, loads_json
+from ..http import JsonBodyError, audio_response, loads_json_off_loop
 from ..conformance.strict import FLAGS
 from ..journal import DIRECTIONS
 from ..providers.base import CallRequest
@@ -47,7 +47,7 @@ def _error(status: int, message: str) -> web.Response:
 
 async def _json_body(request: web.Request) -> Any:
     try:
-        return loads_json(await request.read() or b"null")
+        return await loads_json_off_loop(await request.read() or b"null")
     except JsonBodyError as exc:
         raise web.HTTPBadRequest(text=json.dumps({"error": f"invalid JSON: {exc}"}),
                                  content_type="application/json") from None

@@ -228,7 +228,7 @@ async def test_live_journals_of_the_three_providers_pass_their_contracts(simulat
     get_un = soap('<GetUN xmlns="http://tempuri.org/"><phone>4954071111</phone></GetUN>')
     async with simulator.request("POST", simulator.url("mts-autosecretary", "/api/v1/un.svc"), data=get_un,
                                  headers={**AA_AUTH, "Content-Type": "text/xml",
-                                          "SOAPAction": '"http://tempuri.org/IUNService/GetUN"'}) as r:
+                                          "SOAPAction": '"http://tempuri.org/Iun/GetUN"'}) as r:
         assert r.status == 200, await r.text()
     entries = simulator.journal()
     options = {"mts-vpbx": {"rest": {"unknown_route_schema": "ErrorBody"}},

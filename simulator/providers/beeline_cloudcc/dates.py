@@ -8,9 +8,9 @@ from datetime import datetime, timedelta, timezone
 MSK = timezone(timedelta(hours=3), "MSK")
 
 _FORMATS = (
-    (re.compile(r"^\d{8} \d{2}:\d{2}:\d{2}$"), "%Y%m%d %H:%M:%S"),
-    (re.compile(r"^\d{8} \d{2}:\d{2}$"), "%Y%m%d %H:%M"),
-    (re.compile(r"^\d{8}$"), "%Y%m%d"),
+    (re.compile(r"^[0-9]{8} [0-9]{2}:[0-9]{2}:[0-9]{2}$"), "%Y%m%d %H:%M:%S"),
+    (re.compile(r"^[0-9]{8} [0-9]{2}:[0-9]{2}$"), "%Y%m%d %H:%M"),
+    (re.compile(r"^[0-9]{8}$"), "%Y%m%d"),
 )
 
 

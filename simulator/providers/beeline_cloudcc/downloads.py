@@ -16,8 +16,8 @@ CDR_COLUMNS = (
     "DURATION", "TALK_DURATION", "A_RELEASE_CODE", "B_RELEASE_CODE", "RECORD_URL",
 )
 
-_STATS = re.compile(r"^s/([0-9a-f]+_\d{14})$")
-_RECORD = re.compile(r"^r/(\d+_\d+\.wav)$")
+_STATS = re.compile(r"^s/([0-9a-f]+_[0-9]{14})$")
+_RECORD = re.compile(r"^r/([0-9]+_[0-9]+\.wav)$")
 _VOICE = re.compile(r"^v/([^/]+)$")
 
 

@@ -6,6 +6,7 @@ where paths are case-insensitive (clients write /api/v1/Cdr/ByTime as well as /a
 
 from __future__ import annotations
 
+import asyncio
 import json
 from datetime import datetime
 from typing import Any, Awaitable, Callable, Optional
@@ -14,7 +15,7 @@ from aiohttp import web
 
 from ...catalogue import set_operation
 from ...digits import parse_int
-from ...http import audio_response, client_base_url, strip_prefix
+from ...http import OFF_LOOP_JSON, audio_response, client_base_url, strip_prefix
 from .catalogue import CATALOGUE, UN_GET
 from . import operations
 from .auth import WWW_AUTHENTICATE, authenticate
@@ -131,7 +132,9 @@ class Api:
         account = self._account(request)
         raw = await request.read()
         try:
-            body = json.loads(raw.decode("utf-8-sig")) if raw.strip() else None
+            text = raw.decode("utf-8-sig")
+            body = (await asyncio.to_thread(json.loads, text) if len(raw) > OFF_LOOP_JSON else json.loads(text)
+                    ) if raw.strip() else None
         except (UnicodeDecodeError, ValueError, RecursionError) as exc:
             raise bad_request(f"Request body is not valid JSON: {exc}") from None
         if body is None:

@@ -10,7 +10,7 @@ from pydantic_core import to_json, ValidationError
 
 from ...digits import parse_int
 from ...engine import CallNotFound, Cause
-from ...http import audio_response, loads_json, set_tenant
+from ...http import audio_response, loads_json_off_loop, set_tenant
 from . import errors as E
 from .auth import authenticate
 from .backend import Enterprise
@@ -64,7 +64,7 @@ async def json_body(request: web.Request, *, required: bool = True) -> Any:
             raise VpbxError(400, "Required request body is missing")
         return None
     try:
-        return loads_json(raw)
+        return await loads_json_off_loop(raw)
     except ValueError as exc:
         raise VpbxError(400, E.BAD_JSON.format(detail=str(exc).split("\n")[0])) from None
 

@@ -35,12 +35,23 @@ class CallRef(BaseModel):
     tag: Optional[str] = Field(None, max_length=512)
 
 
+MAX_PARKING_NUMBERS = 1000
+
+
 class SetParkingNumbersParams(BaseModel):
     """§10.2 params."""
 
     model_config = _STRICT
-    numbers: list[str] = Field(min_length=1, max_length=1000)
+    numbers: list[str] = Field(min_length=1, max_length=MAX_PARKING_NUMBERS)
     isParking: bool
+
+    @field_validator("numbers", mode="before")
+    @classmethod
+    def _count(cls, value: Any) -> Any:
+        # counted before the items are: a 100k-number body is refused at once
+        if isinstance(value, list) and len(value) > MAX_PARKING_NUMBERS:
+            raise ValueError(f"List should have at most {MAX_PARKING_NUMBERS} items, not {len(value)}")
+        return value
 
     @field_validator("numbers")
     @classmethod

@@ -28,10 +28,13 @@ class StructError(Exception):
         self.result = result
 
 
+MAX_STEPS = 50  # rows of one structure: the document names no limit; a call tries far fewer numbers
+
+
 def parse_steps(rows: Any, *, default_timeout: int, name: str) -> list[CallBackStep]:
     """Rows of a structure, sorted by order. Types in any case (wire-facts 4.3); -32602
     "Invalid type" for others; an unusable number is the documented result error."""
-    if not isinstance(rows, list) or not rows:
+    if not isinstance(rows, list) or not rows or len(rows) > MAX_STEPS:
         raise E.unknown_value(name)
     steps = []
     for i, row in enumerate(rows):

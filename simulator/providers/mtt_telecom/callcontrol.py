@@ -12,6 +12,7 @@ from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any, Optional
 from urllib.parse import urlsplit
 
+from ...digits import is_ascii_digits, parse_int
 from ...catalogue import CallbackSpec
 from ...engine import Cause
 from ...jsonrpc import JsonRpcError, MethodSet, Param, call as rpc_call
@@ -35,6 +36,7 @@ RESERVE_TIMEOUT = 60.0
 #: the call fails with this cause when the client gives no route and there is no reserve number
 NO_ROUTE_CAUSE = Cause.TEMPORARY_FAILURE
 REDIRECT_TYPES = {1: "single", 2: "sequential", 3: "parallel"}
+MAX_FOLLOWME_ENTRIES = 50  # targets in one routing answer: no call rings more; a huge answer is refused
 MSK = timezone(timedelta(hours=3))
 
 CALLBACKS = (
@@ -92,7 +94,7 @@ async def set_reserve_call_control_number(ctx: "Ctx", sip_id, number):
     """Sets the reserve ("offline") number used when the client URL does not answer; empty clears."""
     ref = _own_account(ctx, sip_id)
     value = str(number).strip().lstrip("+") if isinstance(number, (str, int)) and not isinstance(number, bool) else None
-    if value is None or (value and not (value.isdigit() and 5 <= len(value) <= 16)):
+    if value is None or (value and not (is_ascii_digits(value) and 5 <= len(value) <= 16)):
         raise E.bad_param("Invalid number")
     ref.account.reserve_number = value
     return {"success": 1}
@@ -143,14 +145,16 @@ def parse_answer(result: Any) -> ControlAnswer:
     if not isinstance(result, dict):
         raise ValueError("result must be an object")
     rtype = result.get("redirect_type")
-    if isinstance(rtype, str) and rtype.strip().isdigit():
-        rtype = int(rtype)
+    if isinstance(rtype, str) and parse_int(rtype.strip()) is not None:
+        rtype = parse_int(rtype.strip())
     if isinstance(rtype, bool) or not isinstance(rtype, int) or rtype not in REDIRECT_TYPES:
         raise ValueError("redirect_type must be 1, 2 or 3")
     struct = result.get("followme_struct")
     if not (isinstance(struct, list) and len(struct) == 2 and isinstance(struct[1], list)):
         raise ValueError("followme_struct must be [count, [...]]")
     entries = struct[1]
+    if len(entries) > MAX_FOLLOWME_ENTRIES:
+        raise ValueError(f"followme_struct holds more than {MAX_FOLLOWME_ENTRIES} entries")
     if not entries or not all(isinstance(e, dict) for e in entries):
         raise ValueError("followme_struct holds no entries")
     for e in entries:
@@ -159,10 +163,10 @@ def parse_answer(result: Any) -> ControlAnswer:
         if e.get("ACTIVE", "Y") == "Y":
             number = e.get("REDIRECT_NUMBER")
             if isinstance(number, bool) or not isinstance(number, (str, int)) \
-                    or not str(number).lstrip("+").isdigit():
+                    or not is_ascii_digits(str(number).removeprefix("+")):
                 raise ValueError("an active entry needs a REDIRECT_NUMBER")
             timeout = e.get("TIMEOUT", 15)
-            if isinstance(timeout, bool) or not str(timeout).strip().isdigit() or not 1 <= int(timeout) <= 600:
+            if isinstance(timeout, bool) or not 1 <= (parse_int(str(timeout).strip()) or 0) <= 600:
                 raise ValueError("TIMEOUT must be seconds")
             dtmf = e.get("DTMF")
             if dtmf not in (None, "") and (not isinstance(dtmf, str) or set(dtmf) - set("0123456789*#wW")):
@@ -202,10 +206,10 @@ def _targets(provider, answer: ControlAnswer) -> list[Target]:
 
 
 def _order(value: Any, default: int) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return default + 1
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    number = parse_int(value.strip(), signed=True) if isinstance(value, str) else None
+    return default + 1 if number is None else number
 
 
 # ----------------------------------------------------------------- routing

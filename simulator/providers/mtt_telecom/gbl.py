@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from .state import AccountRef
 
 SECTION = "Global Black List"
-RULE = re.compile(r"^\+?\d{3,16}$")
+RULE = re.compile(r"^\+?[0-9]{3,16}$")
 
 GAPI_RPC = MethodSet()
 

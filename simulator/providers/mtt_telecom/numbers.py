@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any, Optional
 
+from ...digits import parse_int
 from ...jsonrpc import MethodSet, Param
 from . import gapi_errors as G
 from .state import number_of
@@ -35,8 +36,8 @@ def _positive(value: Any) -> Optional[int]:
         return None
     if isinstance(value, int):
         return value
-    if isinstance(value, str) and value.strip().isdigit():
-        return int(value.strip())
+    if isinstance(value, str):
+        return parse_int(value.strip())
     return None
 
 

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 
+from ...digits import is_ascii_digits
+
 _TERM = re.compile(r"\s*([a-z]+)\s*\{([^{}]*)\}\s*", re.I)
 _SCALES = {"yr": "yr", "year": "yr", "mo": "mo", "month": "mo", "wk": "wk", "week": "wk", "yd": "yd",
            "yday": "yd", "md": "md", "mday": "md", "wd": "wd", "wday": "wd", "hr": "hr", "hour": "hr",
@@ -20,7 +22,7 @@ _BOUNDS = {"yr": (1970, 2199), "mo": (1, 12), "wk": (1, 6), "yd": (1, 366), "md"
 _DAYS = {d: i + 1 for i, d in enumerate(("su", "mo", "tu", "we", "th", "fr", "sa"))}
 _MONTHS = {m: i + 1 for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep",
                                              "oct", "nov", "dec"))}
-_HOUR = re.compile(r"^(\d{1,2})(am|pm)$")
+_HOUR = re.compile(r"^([0-9]{1,2})(am|pm)$")
 
 
 class PeriodError(ValueError):
@@ -66,7 +68,7 @@ def _value(scale: str, token: str) -> int:
             if not 1 <= h <= 12:
                 raise PeriodError(f"bad hour {token!r}")
             return (h % 12) + (12 if m[2] == "pm" else 0)
-    if not t.isdigit():
+    if not is_ascii_digits(t):
         raise PeriodError(f"bad {scale} value {token!r}")
     v = int(t)
     lo, hi = _BOUNDS[scale]

@@ -11,6 +11,7 @@ import hashlib
 import re
 from typing import TYPE_CHECKING, Any, Optional
 
+from ...digits import parse_int
 from ...jsonrpc import MethodSet, Param
 from . import gapi_errors as G
 from .audio_info import mp3_seconds
@@ -25,7 +26,7 @@ if TYPE_CHECKING:
 SECTION = "Premedia API"
 SCENARIOS = {1: ("A",), 2: ("B",), 3: ("A", "B")}
 MAX_PROMPT_BYTES = 10 * 1024 * 1024
-CALLER_ID = re.compile(r"^7\d{10}$")
+CALLER_ID = re.compile(r"^7[0-9]{10}$")
 SEQUENCES = ("Order", "Random", "Simultaneous")
 ACCOUNT_MODEL = "common\\models\\premedia\\api\\Account"
 
@@ -51,8 +52,8 @@ def _int(value: Any) -> Optional[int]:
         return None
     if isinstance(value, int):
         return value
-    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
-        return int(value.strip())
+    if isinstance(value, str):
+        return parse_int(value.strip(), signed=True)
     return None
 
 
@@ -214,7 +215,7 @@ def _followme_entry(index: int, item: Any) -> tuple[int, FollowmeEntry]:
     if not isinstance(item, dict):
         raise G.invalid_value("followmeStructure", index, "an object")
     number = item.get("redirect_number")
-    if not isinstance(number, (str, int)) or isinstance(number, bool) or not re.fullmatch(r"\+?\d{5,16}", str(number)):
+    if not isinstance(number, (str, int)) or isinstance(number, bool) or not re.fullmatch(r"\+?[0-9]{5,16}", str(number)):
         raise G.invalid_value("redirect_number", number, "a phone number")
     timeout = _int(item.get("timeout", 15))
     if timeout is None or not 1 <= timeout <= 600:

@@ -37,7 +37,7 @@ CALLBACKS = (
                  summary="n_<b_number> with the chosen dtmf (or \"null\" when none was chosen), JSON"),
 )
 
-E164 = re.compile(r"^\d{11}$")
+E164 = re.compile(r"^[0-9]{11}$")
 LANGS = {"tts": ("ru-RU", "en-US"), "ivr": ("ru-RU", "en-US", "tr-TR")}
 VOICES = ("alyss", "jane", "oksana", "omazh", "zahar", "ermil", "erkanyavas")
 EMOTIONS = ("good", "evil", "neutral")

@@ -11,6 +11,7 @@ from urllib.parse import urlencode, urlsplit
 from aiohttp import web
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from ...digits import is_ascii_digits, parse_int
 from ...catalogue import CallbackSpec, Operation
 from ...delivery import Callback, FixedRetry
 from ...http import set_tenant
@@ -160,7 +161,7 @@ class SmsApi:
             raise SmsError(400, "Invalid params: to shouldn't be empty")
         if not text:
             raise SmsError(400, "Invalid params: text shouldn't be empty")
-        if not to.isdigit() or not 10 <= len(to) <= 15:
+        if not is_ascii_digits(to) or not 10 <= len(to) <= 15:
             raise SmsError(400, "Invalid params: to should be a phone number in E.164 format")
         own = acc.cfg.numbers.get(sender)
         if own is None or own.direction == "IN":
@@ -336,8 +337,8 @@ class InboundSms(BaseModel):
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
     account_sid: str
-    from_: str = Field(alias="from", pattern=r"^\+?\d{3,16}$")
-    to: str = Field(pattern=r"^\+?\d{3,16}$")
+    from_: str = Field(alias="from", pattern=r"^\+?[0-9]{3,16}$")
+    to: str = Field(pattern=r"^\+?[0-9]{3,16}$")
     text: str = ""
 
 
@@ -376,10 +377,9 @@ def _paging(request: web.Request) -> tuple[int, int]:
         if raw == "":
             out.append(default)
             continue
-        try:
-            value = int(raw)
-        except ValueError:
-            raise SmsError(400, f"Invalid params: {name} should be an integer") from None
+        value = parse_int(raw, signed=True)
+        if value is None:
+            raise SmsError(400, f"Invalid params: {name} should be an integer")
         if value < (1 if name == "limit" else 0):
             raise SmsError(400, f"Invalid params: {name} should be "
                                 f"{'positive' if name == 'limit' else 'zero or more'}")

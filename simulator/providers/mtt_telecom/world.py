@@ -157,7 +157,7 @@ class Account(StrictModel):
     number: Optional[str] = Field(
         None, description="phone number of a 883140… SIP id (wire-facts 4.1); None: the sip_id itself")
     i_account: Optional[int] = None
-    activation_date: str = Field("21.01.2020 00:00:00", pattern=r"^\d{2}\.\d{2}\.\d{4} \d{2}:\d{2}:\d{2}$")
+    activation_date: str = Field("21.01.2020 00:00:00", pattern=r"^[0-9]{2}\.[0-9]{2}\.[0-9]{4} [0-9]{2}:[0-9]{2}:[0-9]{2}$")
     status: str = "active"
     followme: list[FollowmeEntry] = Field(default_factory=list)
     followme_sequence: Literal["Order", "Random", "Simultaneous"] = "Order"
@@ -204,7 +204,7 @@ class CallBackSettings(StrictModel):
 class CallBackPrompt(StrictModel):
     """A CallBack prompt (setCallBackPrompt / getCallBackPromptInfo), keyed by file_name."""
 
-    date_upload: str = Field(pattern=r"^\d{2}\.\d{2}\.\d{4}$")
+    date_upload: str = Field(pattern=r"^[0-9]{2}\.[0-9]{2}\.[0-9]{4}$")
     seconds: float = Field(3.0, gt=0)
 
 
@@ -251,7 +251,7 @@ class CdrRow(StrictModel):
     account_id: str
     cli: str
     cld: str
-    connect_time: str = Field(pattern=r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$")
+    connect_time: str = Field(pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}$")
     charged_time: int = Field(0, ge=0)
     charged: float = 0.0
     destination: str = "RUSSIAN FEDERATION"

@@ -14,7 +14,7 @@ async def soap(simulator, operation, body=""):
                 f'<{operation} xmlns="http://tempuri.org/">{body}</{operation}></s:Body></s:Envelope>')
     status, _, text, _ = await call(simulator, "POST", "/api/v1/un.svc",
                                     {**USER, "Content-Type": "text/xml; charset=utf-8",
-                                     "SOAPAction": f'"http://tempuri.org/IUNService/{operation}"'}, raw=envelope.encode())
+                                     "SOAPAction": f'"http://tempuri.org/Iun/{operation}"'}, raw=envelope.encode())
     assert status == 200, text
 
 

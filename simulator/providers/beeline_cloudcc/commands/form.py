@@ -7,6 +7,7 @@ from typing import Any
 
 from simulator.http import loads_json
 
+from ....digits import parse_int
 from .. import dates
 from ..backend import BLACK_LISTS
 from ..errors import BeelineError
@@ -94,8 +95,8 @@ def _list_id(value: Any, *, default: int | None = 0, missing_code: str = "404.10
         if default is None:
             raise BeelineError(missing_code)
         return default
-    if isinstance(value, str) and value.strip().isdigit():
-        value = int(value.strip())
+    if isinstance(value, str) and parse_int(value.strip()) is not None:
+        value = parse_int(value.strip())
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     if isinstance(value, bool) or not isinstance(value, int):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any, Callable, Mapping, Optional
 
@@ -36,6 +37,52 @@ def client_fault(status: int, text: str) -> SoapReply:
     return SoapReply(status, XML, etree.tostring(env, xml_declaration=True, encoding="utf-8"))
 
 
+ADDRESSING_NONE = "http://schemas.microsoft.com/ws/2005/05/addressing/none"
+
+
+def action_not_supported(action: str) -> SoapReply:
+    """WCF's answer to a SOAPAction no operation of the contract has (a missing one is '')."""
+    env = etree.Element(f"{{{mex.SOAP11}}}Envelope", nsmap={"s": mex.SOAP11})
+    fault = etree.SubElement(etree.SubElement(env, f"{{{mex.SOAP11}}}Body"), f"{{{mex.SOAP11}}}Fault")
+    code = etree.SubElement(fault, "faultcode", nsmap={"a": ADDRESSING_NONE})
+    code.text = "a:ActionNotSupported"
+    text = etree.SubElement(fault, "faultstring")
+    text.set("{http://www.w3.org/XML/1998/namespace}lang", "en-US")
+    text.text = (
+        f"The message with Action '{action}' cannot be processed at the receiver, due to a ContractFilter "
+        "mismatch at the EndpointDispatcher. This may be because of either a contract mismatch (mismatched "
+        "Actions between sender and receiver) or a binding/security mismatch between the sender and the "
+        "receiver.  Check that sender and receiver have the same contract and the same binding (including "
+        "security requirements, e.g. Message, Transport, None).")
+    return SoapReply(500, XML, etree.tostring(env, encoding="utf-8"))
+
+
+DISPATCHER = "http://schemas.microsoft.com/net/2005/12/windowscommunicationfoundation/dispatcher"
+_BODY_CHILD = re.compile(rb"<(?:[\w.-]+:)?Body\b[^>]*>\s*<(?:[\w.-]+:)?([\w.-]+)")
+
+
+def body_operation(body: bytes) -> Optional[str]:
+    """The local name of the Body's first element (None when none can be seen: the parser decides)."""
+    match = _BODY_CHILD.search(body)
+    return match.group(1).decode("ascii", "replace") if match else None
+
+
+def wrong_body(operation: str, found: str) -> SoapReply:
+    """WCF dispatches by SOAPAction: a body naming another operation fails in its formatter."""
+    env = etree.Element(f"{{{mex.SOAP11}}}Envelope", nsmap={"s": mex.SOAP11})
+    fault = etree.SubElement(etree.SubElement(env, f"{{{mex.SOAP11}}}Body"), f"{{{mex.SOAP11}}}Fault")
+    code = etree.SubElement(fault, "faultcode", nsmap={"a": DISPATCHER})
+    code.text = "a:DeserializationFailed"
+    text = etree.SubElement(fault, "faultstring")
+    text.set("{http://www.w3.org/XML/1998/namespace}lang", "en-US")
+    text.text = (
+        "The formatter threw an exception while trying to deserialize the message: Error in deserializing "
+        f"body of request message for operation '{operation}'. OperationFormatter encountered an invalid "
+        f"Message body. Expected to find node type 'Element' with name '{operation}' and namespace "
+        f"'{TNS}'. Found node type 'Element' with name '{found}'.")
+    return SoapReply(500, XML, etree.tostring(env, encoding="utf-8"))
+
+
 _HELP = """<html><head><title>{name} Service</title></head><body><h1>{name} Service</h1>
 <p>You have created a service.</p><p>To test this service, you will need to create a client and use it
 to call the service. You can do this using the svcutil.exe tool from the command line with the
@@ -49,6 +96,10 @@ class SoapService:
         self.service = service
         self.bridge = SpyneBridge(app)  # sets app.transport, needed before the WSDL is built
         self.metadata = build_metadata(app, service)
+        wsdl = etree.fromstring(self.metadata.render("singleWsdl", "http://localhost/"))
+        # the binding's soapAction of each operation: http://tempuri.org/I<service>/<operation>
+        self.actions = {el.get("soapAction"): el.getparent().get("name")
+                        for el in wsdl.iter("{http://schemas.xmlsoap.org/wsdl/soap/}operation")}
 
     def get(self, query: Mapping[str, str], address: str) -> SoapReply:
         keys = {k.lower(): (k, v) for k, v in query.items()}
@@ -82,7 +133,7 @@ class SoapService:
         if self.is_mex(body, soap_action):
             return self.mex(body, address)
         ctype = (content_type or "").split(";")[0].strip().lower()
-        if ctype == "application/soap+xml":
+        if ctype != "text/xml":  # basicHttpBinding's text encoder takes SOAP 1.1 only
             return SoapReply(
                 415,
                 "text/plain; charset=utf-8",
@@ -98,6 +149,14 @@ class SoapService:
             if exc.status_code == 401:
                 reply.headers = {"WWW-Authenticate": 'Basic realm="aa.mts.ru"'}
             return reply
+        action = (soap_action or "").strip()
+        if len(action) >= 2 and action[0] == action[-1] == '"':
+            action = action[1:-1]
+        if action not in self.actions:
+            return action_not_supported(action)
+        found = body_operation(body)
+        if found is not None and found != self.actions[action]:
+            return wrong_body(self.actions[action], found)
         result = await self.bridge.handle(body, udc)
         return SoapReply(result.status, XML, result.body, operation=result.operation)
 
