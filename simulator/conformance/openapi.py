@@ -41,12 +41,21 @@ class OpenApiContract:
         out.sort(key=lambda item: item[1].count("{"))  # literal segments first
         return out
 
+    @cached_property
+    def _loose_routes(self) -> list[tuple[re.Pattern, str]]:
+        """The routes with parameters that may hold a "/": the journal keeps the decoded path,
+        so an id sent as ``..%2F..%2Fetc`` (one segment on the wire) reads ``../../etc``."""
+        flags = re.IGNORECASE if self.case_insensitive_paths else 0
+        return [(re.compile("^" + re.sub(r"\\\{[^}]+\\\}", ".+", re.escape(template)) + "$", flags), template)
+                for _, template in self._routes if "{" in template]
+
     def operation(self, method: str, path: str) -> tuple[str | None, dict | None]:
-        for rx, template in self._routes:
-            if rx.match(path):
-                op = self.document["paths"][template].get(method.lower())
-                if op is not None:
-                    return template, op
+        for routes in (self._routes, self._loose_routes):
+            for rx, template in routes:
+                if rx.match(path):
+                    op = self.document["paths"][template].get(method.lower())
+                    if op is not None:
+                        return template, op
         return None, None
 
     def validate(self, schema: dict, instance: Any) -> None:

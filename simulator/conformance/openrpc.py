@@ -144,7 +144,7 @@ class OpenRpcContract:
         """One HTTP exchange (single call or batch); returns how many calls were checked."""
         try:
             request = json.loads(request_body) if request_body else None
-        except ValueError:
+        except (ValueError, RecursionError):  # not JSON, or nested past the parser: a -32700 answer
             request = None
         answer = json.loads(response_body) if response_body else None
         if isinstance(request, list) and request:

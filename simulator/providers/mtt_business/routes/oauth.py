@@ -3,8 +3,6 @@
 the form body; client credentials as fields or HTTP Basic)."""
 from __future__ import annotations
 
-import base64
-import binascii
 import html
 from typing import TYPE_CHECKING, Optional
 from urllib.parse import parse_qsl, unquote_plus, urlencode, urlsplit, urlunsplit
@@ -13,7 +11,7 @@ from aiohttp import web
 from yarl import URL
 
 from simulator.catalogue import set_operation
-from simulator.http import set_tenant
+from simulator.http import parse_basic_auth, set_tenant
 
 from ..errors import OAuthError
 from ..models import TokenResponse
@@ -171,11 +169,10 @@ class OAuthRoutes:
         header = request.headers.get("Authorization", "")
         if header.lower().startswith("basic "):
             basic = True
-            try:
-                user, _, pwd = base64.b64decode(header[6:].strip(), validate=True).decode("utf-8").partition(":")
-            except (binascii.Error, UnicodeDecodeError):
-                raise OAuthError("invalid_client", "malformed HTTP Basic credentials", 401, basic) from None
-            client_id, secret = unquote_plus(user), unquote_plus(pwd)
+            credentials = parse_basic_auth(header)  # None also for non-ASCII or non-UTF-8 bytes
+            if credentials is None:
+                raise OAuthError("invalid_client", "malformed HTTP Basic credentials", 401, basic)
+            client_id, secret = unquote_plus(credentials[0]), unquote_plus(credentials[1])
         if not client_id:
             raise OAuthError("invalid_client", "client_id is missing", 401, basic)
         found = self.p.directory.integration(client_id)

@@ -1,0 +1,100 @@
+"""Bounded load: N calls produce exactly the expected callbacks, each delivered once (or retried
+by the provider's documented policy when the application failed it), every attempt in the journal."""
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+
+from .conftest import AUTH
+
+CALLS = 200
+SPACING = 10.0  # simulated seconds between two calls: each is over before the next starts
+
+
+def failing_every(n: int, skip=lambda req: False):
+    """A sink handler answering 500 to every n-th request it does not skip, 200 to the rest."""
+    seen = {"count": 0}
+
+    def handler(req):
+        if skip(req):
+            return 200, ""
+        seen["count"] += 1
+        return (500, "boom") if seen["count"] % n == 0 else (200, "")
+    return handler
+
+
+async def test_mts_vpbx_200_calls_each_event_delivered_once_or_retried(simulator, callback_sink):
+    callback_sink.respond("/hook", handler=failing_every(7, skip=lambda r: r.json()["eventType"] == "CHECK_ALIVE"))
+    async with simulator.request("POST", simulator.url("mts-vpbx", "/api/service/apicrm"), headers=AUTH["mts-vpbx"],
+                                 json={"callbackUrl": callback_sink.url("/hook"), "clientApiKey": "k"}) as resp:
+        assert resp.status == 200
+    await simulator.settle()
+    calls = []
+    for _ in range(CALLS):  # abonent 1735 is subscribed; the caller gives up while it rings
+        calls.append(await simulator.start_call("mts-vpbx", "+79161234567", "+79160001735",
+                                                caller={"give_up_after": 2}))
+        await simulator.advance(SPACING)
+    await simulator.advance(120)  # the last retries (5 s after a failure)
+
+    received = [r.json() for r in callback_sink.received("/hook") if r.json()["eventType"] != "CHECK_ALIVE"]
+    sent = [e for e in simulator.callbacks(provider="mts-vpbx") if e["operation"] != "CHECK_ALIVE"]
+    assert len(sent) == len(received)  # every attempt the application saw is in the journal
+    by_event = defaultdict(list)
+    for entry in sent:
+        by_event[(entry["call_id"], entry["operation"])].append(entry)
+    assert set(by_event) == {(c.id, kind) for c in calls for kind in ("CALL_RECEIVED", "CALL_RELEASED")}
+    for attempts in by_event.values():
+        statuses = [e["status"] for e in attempts]
+        assert statuses[-1] == 200 and set(statuses[:-1]) <= {500}, statuses    # once, after its failures
+        assert [e["attempt"] for e in attempts] == list(range(1, len(attempts) + 1))
+        times = [e["sim_time"] for e in attempts]
+        assert [round(b - a, 3) for a, b in zip(times, times[1:])] == [5.0 * n for n in range(1, len(times))]
+    delivered = Counter((e["payload"]["extTrackingId"], e["eventType"]) for e in received)
+    assert len(delivered) == 2 * CALLS
+    retried = sum(len(a) - 1 for a in by_event.values())
+    assert retried == len(received) - 2 * CALLS and retried >= (2 * CALLS) // 7 - 1
+
+
+def messages(entries: list[dict]) -> list[list[dict]]:
+    """Journal attempts grouped into messages: a target's queue holds later messages back while
+    one is retried, so a message's attempts follow one another and a new one starts at attempt 1."""
+    out: list[list[dict]] = []
+    for entry in entries:
+        if entry["attempt"] == 1:
+            out.append([entry])
+        else:
+            assert out and out[-1][-1]["attempt"] == entry["attempt"] - 1, entry
+            out[-1].append(entry)
+    return out
+
+
+async def test_mtt_business_200_calls_each_notification_delivered_once_or_retried(simulator, callback_sink):
+    slug, sever = "mtt-business", "67821426"
+    world = simulator.sim.world_section(slug)
+    simulator.patch_world({"providers": {slug: {"tenants": {sever: {"integrations": {
+        i: {"notification_url": callback_sink.url("/n")} for i in world.tenants[sever].integrations}}}}}})
+    callback_sink.respond("/n", handler=failing_every(7))
+    calls = []
+    for _ in range(CALLS // 2):  # nine notifications a call; 74996497803 is parked 5 s, then its workplace answers for 4 s (§10.1.1)
+        calls.append(await simulator.start_call(slug, "78124241500", "74996497803"))
+        await simulator.advance(4 * SPACING)
+    await simulator.advance(60)
+
+    sent = [e for e in simulator.callbacks(provider=slug) if e["url"].endswith("/n")]
+    received = callback_sink.received("/n")
+    assert len(sent) == len(received)  # every attempt the application saw is journaled
+    arrival = {entry["id"]: n for n, entry in enumerate(sent)}
+    by_call: dict[str, list[str]] = defaultdict(list)
+    attempts = 3  # the world's notification_attempts
+    for message in messages(sent):
+        statuses = [e["status"] for e in message]
+        assert statuses[-1] == 200 and set(statuses[:-1]) <= {500} and len(message) <= attempts, statuses
+        times = [e["sim_time"] for e in message]
+        assert all(round(b - a, 3) == 2.0 for a, b in zip(times, times[1:]))  # notification_retry_delay
+        body = received[arrival[message[-1]["id"]]].json()
+        if body["event"] == "callNotifications":
+            by_call[message[0]["call_id"]].append(body["result"]["callInfo"]["state"])
+    documented = ["trying", "showing", "showing", "connected", "connected", "finished", "finished",
+                  "recorded", "recorded"]
+    assert set(by_call) == {c.id for c in calls}
+    assert all(states == documented for states in by_call.values())
+    assert sum(len(m) - 1 for m in messages(sent)) >= len(sent) // 7 - 1  # failures were retried
