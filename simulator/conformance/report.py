@@ -2,7 +2,7 @@
 
 * operations: the catalogue's (named from the document; ``wire-facts`` ones beyond it), all
   served (``Catalogue.mount`` refuses an operation without a handler), and how many a test names;
-* documented examples (contracts/<slug>/examples/): each request example checked as an
+* documented examples (contracts/<slug>/examples/, report_examples.py): each request example checked as an
   application's request (``telsim validate``: strict mode would accept it unflagged), each
   response, error and callback example against the contract every answer and callback of
   the simulator is checked against in the test suite;
@@ -21,106 +21,14 @@ import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Mapping
-from urllib.parse import urlsplit
 
 from ..catalogue import Catalogue, Operation
 from ..coverage import section_of
-from .examples import Example, has_examples, load_examples
 from .recognise import route_regex
-from .traffic import RawRequest, check_requests
+from .report_examples import check_examples
 
 REPO = Path(__file__).resolve().parents[2]
 TESTS = REPO / "tests"
-_CT_BY_EXT = {".json": "application/json", ".xml": "text/xml; charset=utf-8",
-              ".form": "application/x-www-form-urlencoded"}
-
-
-# ------------------------------------------------------------------ examples
-def _raw_http(text: str) -> tuple[str, str, dict[str, str], bytes] | None:
-    """A request written as HTTP (``GET /path HTTP/1.1``, headers, blank line, body)."""
-    head, _, body = text.replace("\r\n", "\n").partition("\n\n")
-    lines = head.split("\n")
-    first = lines[0].split()
-    if len(first) < 2 or not first[0].isupper() or not first[1].startswith(("/", "http")):
-        return None
-    headers = dict(line.split(":", 1) for line in lines[1:] if ":" in line)
-    return first[0], first[1], {k.strip(): v.strip() for k, v in headers.items()}, body.encode("utf-8")
-
-
-def _multipart(form: bytes, files: tuple[str, ...]) -> tuple[str, bytes]:
-    boundary = "telsim-example"
-    parts = [f'--{boundary}\r\nContent-Disposition: form-data; name="api_form"\r\n\r\n'.encode() + form]
-    for name in files:
-        parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{name}.wav"\r\n'
-                     f"Content-Type: application/octet-stream\r\n\r\n".encode() + b"RIFF")
-    return f"multipart/form-data; boundary={boundary}", b"\r\n".join(parts) + f"\r\n--{boundary}--\r\n".encode()
-
-
-def example_request(slug: str, ex: Example, catalogue: Catalogue | None) -> RawRequest | None:
-    """The request an example shows, as the application would send it (None: the file is
-    not a request the simulator can be sent)."""
-    data = ex.bytes()
-    method, path, headers = ex.method, ex.path or "", dict(ex.headers)
-    raw = _raw_http(data.decode("utf-8", "replace")) if ex.file.endswith((".http", ".txt")) else None
-    if raw is not None:
-        method, path, more, data = raw
-        headers.update(more)
-        if path.startswith("http"):
-            parts = urlsplit(path)
-            path = parts.path + (f"?{parts.query}" if parts.query else "")
-    if not method or not path.startswith("/") or "{" in path:
-        return None  # a callback target, or a path template rather than a request
-    path, _, query = path.partition("?")
-    if ex.query:
-        query = "&".join([query, *(f"{k}={v}" for k, v in ex.query.items())]).strip("&")
-    ctype = ex.get("content_type") or _CT_BY_EXT.get(Path(ex.file).suffix)
-    if ex.file.endswith(".form"):
-        data = data.strip()  # the file's final newline is not part of the form
-    op = catalogue.operation(ex.operation) if catalogue and ex.operation and catalogue.has_operation(ex.operation) else None
-    if op is None and catalogue is not None and ex.file.endswith(".json"):
-        op = _command(catalogue, data)
-    if op is not None and op.transport == "multipart" and ex.file.endswith(".json"):
-        ctype, data = _multipart(data, ("vfile",) if op.selector == "VFILE" else ())
-    if op is not None and op.transport == "soap":
-        ctype = "text/xml; charset=utf-8"
-    if ctype and data.strip() and not any(k.lower() == "content-type" for k in headers):
-        headers["Content-Type"] = ctype
-    return RawRequest(method, f"/{slug}{path}", query, headers=headers, body=data,
-                      source=ex.file, operation=ex.operation)
-
-
-def _command(catalogue: Catalogue, data: bytes) -> Operation | None:
-    """The multipart command a JSON form names (``{"Command": "SETBLIST", ...}``)."""
-    try:
-        form = json.loads(data)
-    except ValueError:
-        return None
-    name = form.get("Command") if isinstance(form, dict) else None
-    return next((op for op in catalogue.operations if op.transport == "multipart" and op.selector == name), None)
-
-
-def check_examples(slug: str, cls: Any) -> list[dict[str, Any]]:
-    """Each documented request example: accepted (no deviation), deviating, or not a request."""
-    if not has_examples(slug):
-        return []
-    catalogue = getattr(cls, "catalogue", None)
-    out = []
-    for ex in load_examples(slug):
-        row: dict[str, Any] = {"file": ex.file, "section": ex.section, "kind": ex.kind, "operation": ex.operation}
-        if ex.kind != "request":
-            out.append({**row, "result": "documented"})
-            continue
-        raw = example_request(slug, ex, catalogue)
-        if raw is None:
-            out.append({**row, "result": "not a request to the provider"})
-            continue
-        checked = check_requests([raw], {slug: cls})[0]
-        row["operation"] = checked.operation
-        if checked.deviations:
-            out.append({**row, "result": "deviates", "deviations": [str(d) for d in checked.deviations[:3]]})
-        else:
-            out.append({**row, "result": "accepted"})
-    return out
 
 
 # ------------------------------------------------------------------ tests
@@ -218,6 +126,9 @@ def provider_report(slug: str, cls: Any) -> dict[str, Any]:
         "requests_accepted": sum(1 for e in kinds["request"] if e["result"] == "accepted"),
         "requests_deviating": [e for e in kinds["request"] if e["result"] == "deviates"],
         "requests_not_sendable": sum(1 for e in kinds["request"] if e["result"] == "not a request to the provider"),
+        "answers_matching": {k: sum(1 for e in kinds[k] if e["result"] == "matches") for k in ("response", "error", "event")},
+        "answers_violating": [e for k in ("response", "error", "event") for e in kinds[k] if e["result"] == "violates"],
+        "answers_not_checked": [e for k in ("response", "error", "event") for e in kinds[k] if e["result"] == "not checked"],
     }
     if catalogue is None:
         return {**out, "catalogued": False}
@@ -244,6 +155,10 @@ def _tests(names: list[str], limit: int = 4) -> str:
     return shown + (f" +{len(names) - limit} more" if len(names) > limit else "")
 
 
+def _md(text: str) -> str:
+    return " ".join(text.split()).replace("|", "\\|")
+
+
 def conformance_markdown(providers: Mapping[str, Any]) -> str:
     reports = conformance_report(providers)
     lines = ["# Conformance report", "",
@@ -253,27 +168,40 @@ def conformance_markdown(providers: Mapping[str, Any]) -> str:
              "  the document); every one is served (`Catalogue.mount` refuses one without a handler); **tested**:",
              "  named by a test of the provider (catalogue name, selector or a path its route matches).",
              "* **request examples accepted**: the document's request examples, sent as an application would,",
-             "  pass `telsim validate` (strict mode would not flag them). Responses, errors and callbacks are",
-             "  checked against the same contract every answer and callback of the simulator keeps in the",
-             "  test suite (each example has a contract test under tests/providers/).", "",
+             "  pass `telsim validate` (strict mode would not flag them).",
+             "* **responses, errors, callbacks matching**: the document's answer and callback examples pass the",
+             "  contract every answer and callback of the simulator is checked against in the test suite",
+             "  (the rest are listed below: violations name the example or contract to fix; some examples",
+             "  cannot be checked, e.g. fragments of an answer).", "",
              "| provider | operations (from the document) | tested | callbacks | request examples accepted "
-             "| responses | errors | callbacks (examples) |",
+             "| responses matching | errors matching | callbacks matching |",
              "|---|---|---|---|---|---|---|---|"]
     for r in reports:
-        ex = r["examples"]
+        ex, ok = r["examples"], r["answers_matching"]
         accepted = f"{r['requests_accepted']} of {ex['request']}"
+        answers = f"{ok['response']} of {ex['response']} | {ok['error']} of {ex['error']} | {ok['event']} of {ex['event']}"
         if r.get("catalogued"):
             lines.append(f"| {r['provider']} | {r['operations']} ({r['operations_from_document']}) | {r['tested']} "
-                         f"| {r['callbacks']} | {accepted} | {ex['response']} | {ex['error']} | {ex['event']} |")
+                         f"| {r['callbacks']} | {accepted} | {answers} |")
         else:
-            lines.append(f"| {r['provider']} | no catalogue | | | {accepted} | {ex['response']} | {ex['error']} "
-                         f"| {ex['event']} |")
+            lines.append(f"| {r['provider']} | no catalogue | | | {accepted} | {answers} |")
     for r in reports:
         lines += ["", f"## {r['provider']}" + (f" — {r['title']}" if r["title"] else ""), ""]
         if r["requests_deviating"]:
             lines += ["Request examples the request check does not accept (the example or the contract is wrong):", ""]
             for e in r["requests_deviating"]:
-                lines.append(f"* `{e['file']}` ({e['operation']}): " + "; ".join(e["deviations"]).replace("|", "\\|"))
+                lines.append(f"* `{e['file']}` ({e['operation']}): " + _md("; ".join(e["deviations"])))
+            lines.append("")
+        if r["answers_violating"]:
+            lines += ["Answer and callback examples the contract does not accept:", ""]
+            for e in r["answers_violating"]:
+                lines.append(f"* `{e['file']}` ({e['kind']}): " + _md(e["why"])
+                             + (f" (the index notes: {_md(e['note'])})" if e.get("note") else ""))
+            lines.append("")
+        if r["answers_not_checked"]:
+            lines += ["Answer and callback examples not checked:", ""]
+            for e in r["answers_not_checked"]:
+                lines.append(f"* `{e['file']}`: {_md(e['why'])}")
             lines.append("")
         if r["requests_not_sendable"]:
             lines += [f"{r['requests_not_sendable']} request examples are not requests to the provider "
@@ -290,13 +218,17 @@ def conformance_text(providers: Mapping[str, Any]) -> str:
     out = []
     for r in conformance_report(providers):
         ex = r["examples"]
+        ok = r["answers_matching"]
         head = (f"{r['provider']}: request examples accepted {r['requests_accepted']}/{ex['request']}, "
-                f"responses {ex['response']}, errors {ex['error']}, callbacks {ex['event']}")
+                f"matching the contract: responses {ok['response']}/{ex['response']}, errors {ok['error']}/"
+                f"{ex['error']}, callbacks {ok['event']}/{ex['event']}")
         if r.get("catalogued"):
             head += f"; operations {r['operations']} ({r['tested']} tested), callbacks {r['callbacks']}"
         out.append(head)
         for e in r["requests_deviating"]:
             out.append(f"  ! {e['file']}: {'; '.join(e['deviations'])}")
+        for e in r["answers_violating"]:
+            out.append(f"  ! {e['file']}: {_md(e['why'])}")
         for s in r.get("sections", []):
             out.append(f"  {'+' if s['tests'] else '-'} {s['section']:<10} {s['title'][:50]:<50} tests={len(s['tests'])}")
     return "\n".join(out) + "\n"

@@ -77,3 +77,14 @@ def test_conformance_doc_is_the_generated_report():
     path = Path(__file__).resolve().parents[2] / "docs" / "conformance.md"
     assert path.read_text(encoding="utf-8") == conformance_markdown(discover()), \
         "docs/conformance.md is stale: run python -m simulator.contracts"
+
+
+def test_report_counts_examples_by_the_contracts():
+    from simulator.conformance.report import provider_report
+
+    report = provider_report("mtt-business", discover()["mtt-business"])
+    assert report["examples"] == {"request": 10, "response": 10, "error": 0, "event": 10}
+    assert report["requests_accepted"] == 10 and report["answers_matching"]["event"] == 10
+    assert report["implemented"] == report["operations"] and report["tested"] <= report["operations"]
+    section = next(s for s in report["sections"] if s["section"] == "10.3.1")
+    assert section["tests"] and all(t.startswith("tests/providers/mtt_business/") for t in section["tests"])
