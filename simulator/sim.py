@@ -58,7 +58,7 @@ class Simulator:
         self._clock_mode = (mode, speed)
         self.bus = EventBus()
         self.engine = CallEngine(self.clock, self.bus, self.party_behaviour)
-        self.journal = Journal(self.clock.now, settings.journal_size)
+        self.journal = Journal(self.clock.now, settings.journal_size, settings.journal_bytes)
         self.faults = Faults(self.world.seed)
         self.delivery = Deliverer(self.clock, self.journal,
                                   lambda: self.world.callbacks.allow_hosts,
