@@ -18,8 +18,10 @@ import math
 import re
 import resource
 import shutil
+import os
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
@@ -74,15 +76,25 @@ def _percentile(hist: dict[int, int], pct: float) -> float:
 
 
 # ------------------------------------------------------------ pure Python
-def build_request(url: str, headers: list[str]) -> bytes:
+def build_request(url: str, headers: list[str], method: str = "GET", body: bytes = b"") -> bytes:
     parts = urlsplit(url)
     path = parts.path or "/"
     if parts.query:
         path += "?" + parts.query
-    lines = [f"GET {path} HTTP/1.1", f"Host: {parts.netloc}", "Connection: keep-alive",
+    lines = [f"{method} {path} HTTP/1.1", f"Host: {parts.netloc}", "Connection: keep-alive",
              "Accept: application/json", "User-Agent: telsim-bench"]
     lines += headers
-    return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
+    if body or method not in ("GET", "HEAD"):
+        lines.append(f"Content-Length: {len(body)}")
+    return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + body
+
+
+def wrk_script(method: str, body: bytes) -> str:
+    """A wrk Lua script sending ``method`` with ``body`` (every byte outside printable ASCII
+    as a decimal escape: Lua long strings would turn CR LF into LF)."""
+    def lua(data: bytes) -> str:
+        return "".join(chr(b) if 32 <= b < 127 and b not in (34, 92) else f"\\{b:03d}" for b in data)
+    return f'wrk.method = "{method}"\nwrk.body = "{lua(body)}"\n'
 
 
 class _Conn(asyncio.Protocol):
@@ -159,12 +171,12 @@ class _Run:
 
 
 async def _python_load(url: str, connections: int, duration: float, warmup: float,
-                       headers: list[str]) -> LoadResult:
+                       headers: list[str], method: str = "GET", body: bytes = b"") -> LoadResult:
     parts = urlsplit(url)
     loop = asyncio.get_running_loop()
     cpu0 = time.process_time()
     start = time.perf_counter()
-    run = _Run(build_request(url, headers), start + warmup, start + warmup + duration)
+    run = _Run(build_request(url, headers, method, body), start + warmup, start + warmup + duration)
     conns = []
     for _ in range(connections):
         _, proto = await loop.create_connection(lambda: _Conn(run), parts.hostname,
@@ -181,11 +193,15 @@ async def _python_load(url: str, connections: int, duration: float, warmup: floa
 
 
 def python_load(url: str, connections: int = 64, duration: float = 10.0, warmup: float = 1.0,
-                headers: list[str] | None = None, procs: int = 1) -> LoadResult:
+                headers: list[str] | None = None, procs: int = 1, method: str = "GET",
+                body: bytes = b"") -> LoadResult:
     """Pure-Python load; ``procs`` > 1 splits the connections over worker processes."""
     headers = headers or []
     if procs <= 1:
-        return asyncio.run(_python_load(url, connections, duration, warmup, headers)).finish()
+        return asyncio.run(_python_load(url, connections, duration, warmup, headers,
+                                        method, body)).finish()
+    if method != "GET" or body:
+        raise ValueError("--procs > 1 sends GET requests only")
     per = [connections // procs + (1 if i < connections % procs else 0) for i in range(procs)]
     workers = []
     for n in per:
@@ -241,10 +257,25 @@ def parse_wrk(output: str, url: str, connections: int, duration: float) -> LoadR
 
 
 def wrk_load(url: str, connections: int = 64, duration: float = 10.0, warmup: float = 1.0,
-             headers: list[str] | None = None, threads: int = 1) -> LoadResult:
+             headers: list[str] | None = None, threads: int = 1, method: str = "GET",
+             body: bytes = b"") -> LoadResult:
     base = ["wrk", f"-t{threads}", f"-c{connections}", "--latency", "--timeout", "5s"]
     for h in headers or []:
         base += ["-H", h]
+    script = None
+    if method != "GET" or body:
+        with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
+            f.write(wrk_script(method, body))
+            script = f.name
+        base += ["-s", script]
+    try:
+        return _wrk(base, url, connections, duration, warmup)
+    finally:
+        if script is not None:
+            os.unlink(script)
+
+
+def _wrk(base: list[str], url: str, connections: int, duration: float, warmup: float) -> LoadResult:
     if warmup > 0:
         subprocess.run(base + [f"-d{max(1, round(warmup))}s", url], capture_output=True,
                        text=True, timeout=warmup + 30)

@@ -87,7 +87,8 @@ def wait_healthy(port: int, proc: subprocess.Popen, limit: float = 20.0,
 class Server:
     """A server in its own process on a free loopback port."""
 
-    def __init__(self, argv: list[str], port: int, profile: str | None = None):
+    def __init__(self, argv: list[str], port: int, profile: str | None = None,
+                 quiet: bool = True):
         self.port = port
         self.log = tempfile.TemporaryFile()
         if profile:
@@ -97,7 +98,9 @@ class Server:
                 argv = ["-m", "simulator.cli"] + argv[1:]
             argv = [sys.executable, "-m", "cProfile", "-o", profile] + argv
         self.proc = subprocess.Popen(argv, stdout=self.log, stderr=subprocess.STDOUT,
-                                     cwd=str(ROOT), env={**os.environ, "SIM_ACCESS_LOG": "0"})
+                                     cwd=str(ROOT), env={**os.environ, "SIM_ACCESS_LOG": "0"} if quiet
+                                     else {k: v for k, v in os.environ.items()
+                                           if k != "SIM_ACCESS_LOG"})
         self.started = time.perf_counter()
 
     def __enter__(self) -> "Server":
@@ -125,11 +128,13 @@ class Server:
         return f"http://127.0.0.1:{self.port}{path}"
 
 
-def telsim_server(port: int, probe: bool, profile: str | None = None) -> Server:
-    args = ["serve", "--host", "127.0.0.1", "--port", str(port), "--quiet"]
+def telsim_server(port: int, probe: bool, profile: str | None = None,
+                  quiet: bool = True) -> Server:
+    """``telsim serve``; ``quiet=False`` is the user's default (access log on)."""
+    args = ["serve", "--host", "127.0.0.1", "--port", str(port)] + (["--quiet"] if quiet else [])
     if probe:
-        return Server([sys.executable, SERVERS, "probe", *args], port, profile)
-    return Server(telsim_command() + args, port, profile)
+        return Server([sys.executable, SERVERS, "probe", *args], port, profile, quiet)
+    return Server(telsim_command() + args, port, profile, quiet)
 
 
 LABEL_W = 58
@@ -146,21 +151,28 @@ def proc_cpu(pid: int) -> float | None:
 
 
 def print_header() -> None:
-    print(f"  {'target':<{LABEL_W}} {'tool':<9} {'req/s':>7} {'p50 ms':>7} {'p99 ms':>7} "
-          f"{'err':>4} {'srv CPU µs/req':>14} {'req/s per core':>14} {'gen CPU':>7}")
+    print(f"  {'target':<{LABEL_W}} {'tool':<6} {'req/s':>7} {'x bare':>6} {'x CPU':>6} "
+          f"{'p50 ms':>7} {'p99 ms':>7} {'err':>4} {'srv CPU µs/req':>14} {'req/s per core':>14} "
+          f"{'gen CPU':>7}")
 
 
 def print_row(r: dict) -> None:
     cpu = r.get("server_cpu_us_per_req")
     cap = r.get("capacity_rps_per_core")
     gen = r.get("client_cpu_util")
-    print(f"  {r['label']:<{LABEL_W}} {r['tool']:<9} {r['rps']:>7.0f} {r['p50_ms']:>7.2f} "
+    xb, xc = r.get("x_bare"), r.get("x_bare_cpu")
+    print(f"  {r['label']:<{LABEL_W}} {r['tool']:<6} {r['rps']:>7.0f} "
+          f"{'' if xb is None else f'{xb:.2f}':>6} {'' if xc is None else f'{xc:.2f}':>6} "
+          f"{r['p50_ms']:>7.2f} "
           f"{r['p99_ms']:>7.2f} {r['errors']:>4} {'-' if cpu is None else f'{cpu:.0f}':>14} "
           f"{'-' if cap is None else cap:>14} {'-' if gen is None else f'{gen:.2f}':>7}", flush=True)
 
 
 # --------------------------------------------------------------- (a) http
 def bench_http(args) -> dict:
+    from bench.http_targets import TARGETS, BaselineSpec, Target, selected
+    from simulator.providers.registry import discover
+
     tools = []
     if args.loadgen in ("wrk", "both") or (args.loadgen == "auto" and loadgen.have_wrk()):
         if not loadgen.have_wrk():
@@ -170,13 +182,13 @@ def bench_http(args) -> dict:
     if args.loadgen in ("python", "both") or not tools:
         tools.append("python")
 
-    def load(tool: str, url: str, headers: list[str], pid: int) -> dict:
+    def load(tool: str, url: str, t: Target, pid: int) -> dict:
         """Warm up, then measure; also the server's CPU time per request (from /proc), which
         a busy machine disturbs much less than requests/s."""
         if args.warmup > 0:
-            run(tool, url, headers, args.warmup)
+            run(tool, url, t, args.warmup)
         cpu0 = proc_cpu(pid)
-        r = run(tool, url, headers, args.duration)
+        r = run(tool, url, t, args.duration)
         cpu1 = proc_cpu(pid)
         out = r.to_json()
         if cpu0 is not None and cpu1 is not None and r.requests:
@@ -186,72 +198,118 @@ def bench_http(args) -> dict:
             out["capacity_rps_per_core"] = round(1e6 / us) if us > 0 else None
         return out
 
-    def run(tool: str, url: str, headers: list[str], duration: float) -> loadgen.LoadResult:
+    def run(tool: str, url: str, t: Target, duration: float) -> loadgen.LoadResult:
         if tool == "wrk":
-            return loadgen.wrk_load(url, args.connections, duration, 0, headers,
-                                    threads=args.wrk_threads)
-        return loadgen.python_load(url, args.connections, duration, 0, headers,
-                                   procs=args.load_procs)
+            return loadgen.wrk_load(url, args.connections, duration, 0, t.all_headers(),
+                                    threads=args.wrk_threads, method=t.method, body=t.body)
+        return loadgen.python_load(url, args.connections, duration, 0, t.all_headers(),
+                                   procs=args.load_procs, method=t.method, body=t.body)
 
-    # targets: (label, server kind, path, headers)
-    targets: list[tuple[str, str, str, list[str]]] = []
     if args.route:
-        targets.append((f"telsim {args.route}", "telsim", args.route, args.header))
+        targets = [Target(f"telsim {args.route}", args.route, tuple(args.header))]
     else:
-        targets.append(("telsim GET /_sim/clock (control)", "telsim", "/_sim/clock", []))
-        targets.append((f"telsim GET /{PROBE_SLUG}{PROBE_ROUTE} (auth, journal)", "probe",
-                        f"/{PROBE_SLUG}{PROBE_ROUTE}", [f"X-AUTH-TOKEN: {PROBE_TOKEN}"]))
-        from simulator.providers.registry import discover
-        if "mts-vpbx" in discover():
-            targets.append(("telsim GET /mts-vpbx/api/abonents", "telsim",
-                            "/mts-vpbx/api/abonents", [f"X-AUTH-TOKEN: {PROBE_TOKEN}"]))
-
+        targets = selected(set(discover()), set(args.http_groups.split(",")) if args.http_groups
+                           else None)
+        if args.match:
+            targets = [t for t in targets if any(m in t.path for m in args.match.split(","))]
+    # every server is started once; the telsim ones as users start them (access log on,
+    # written to a file here), "quiet" with --quiet, "probe" with the bench-probe provider
+    kinds = sorted({t.server for t in targets})
+    servers: dict[str, Server] = {}
+    baseline: Server | None = None
     rows: list[dict] = []
-    print_header()
-    for label, kind, path, headers in targets:
-        port = free_port()
-        prof = str(Path(args.profile) / f"server-{kind}.prof") if args.profile else None
-        with telsim_server(port, probe=kind == "probe", profile=prof) as srv:
-            hdrs = dict(h.split(":", 1) for h in headers)
-            status, body = get(srv.url(path), {k.strip(): v.strip() for k, v in hdrs.items()})
-            if status != 200:
-                print(f"  {label}: answered {status} {body[:200]!r}; measuring anyway")
+    try:
+        for kind in kinds:
+            port = free_port()
+            prof = str(Path(args.profile) / f"server-{kind}.prof") if args.profile else None
+            servers[kind] = telsim_server(port, probe=kind == "probe", profile=prof,
+                                          quiet=kind == "quiet").__enter__()
+        for t in targets:
+            if t.world_patch is not None:
+                _patch_world(servers[t.server], t.world_patch)
+        answers = [_answer(servers[t.server], t) for t in targets]
+        for t, (status, ctype, body) in zip(targets, answers):
+            if not 200 <= status < 300:
+                print(f"  {t.label}: answered {status} {body[:200]!r}; measuring anyway")
+        if not args.no_baseline:
+            specs = []
+            for i, (t, (status, ctype, body)) in enumerate(zip(targets, answers)):
+                try:
+                    json.loads(body)
+                    is_json = True
+                except ValueError:
+                    is_json = False
+                specs.append(BaselineSpec(t.method, f"/t{i}" + t.path.split("?")[0], t.parse,
+                                          status, ctype, body.hex(), is_json).to_json())
+            with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
+                json.dump(specs, f)
+                spec_file = f.name
+            port = free_port()
+            baseline = Server([sys.executable, SERVERS, "baseline", "--port", str(port),
+                               "--spec", spec_file], port).__enter__()
+            os.unlink(spec_file)
+        print_header()
+        for i, (t, (_, _, body)) in enumerate(zip(targets, answers)):
             for tool in tools:
-                row = {"label": label, **load(tool, srv.url(path), headers, srv.proc.pid)}
+                base_row = None
+                if baseline is not None:
+                    q = "?" + t.path.split("?", 1)[1] if "?" in t.path else ""
+                    base_row = {"label": f"  bare aiohttp, same {len(body)} B answer"
+                                         + (f", {t.parse} body" if t.parse != "none" else ""),
+                                "baseline": True,
+                                **load(tool, baseline.url(f"/t{i}" + t.path.split("?")[0] + q),
+                                       t, baseline.proc.pid)}
+                srv = servers[t.server]
+                row = {"label": t.label, "group": t.group, "method": t.method, "path": t.path,
+                       **load(tool, srv.url(t.path), t, srv.proc.pid)}
+                if base_row is not None:
+                    row["x_bare"] = round(row["rps"] / base_row["rps"], 2) if base_row["rps"] else None
+                    b_cpu, cpu = base_row.get("server_cpu_us_per_req"), row.get("server_cpu_us_per_req")
+                    row["x_bare_cpu"] = round(b_cpu / cpu, 2) if b_cpu and cpu else None
+                    row["baseline"] = base_row
                 rows.append(row)
                 print_row(row)
-        if prof:
-            print(f"  server profile: {prof}")
-        if args.no_baseline:
-            continue
-        # the baseline: a bare aiohttp handler returning the same JSON, no middleware
-        try:
-            json.loads(body)
-        except ValueError:
-            body = b"{}"
-        with tempfile.NamedTemporaryFile("wb", suffix=".json", delete=False) as f:
-            f.write(body)
-            body_file = f.name
-        try:
-            port = free_port()
-            with Server([sys.executable, SERVERS, "baseline", "--port", str(port), "--path",
-                         path.split("?")[0], "--json", body_file], port) as srv:
-                for tool in tools:
-                    row = {"label": f"  bare aiohttp handler, same {len(body)} B JSON",
-                           **load(tool, srv.url(path), [], srv.proc.pid)}
-                    rows.append(row)
-                    print_row(row)
-        finally:
-            os.unlink(body_file)
-    print("  req/s per core = 1 / (server CPU time per request): what one dedicated core would "
+                if base_row is not None:
+                    print_row(base_row)
+    finally:
+        for srv in [*servers.values(), *([baseline] if baseline is not None else [])]:
+            srv.stop()
+    if args.profile:
+        print(f"  server profiles: {args.profile}/server-*.prof")
+    print("  x bare = req/s over the bare handler's req/s measured just before it; x CPU = the "
+          "bare handler's server CPU per request over telsim's (1.00 = as cheap as bare aiohttp).\n"
+          "  req/s per core = 1 / (server CPU time per request): what one dedicated core would "
           "serve; it is much less disturbed than req/s by other work on the machine.\n"
           "  gen CPU = cores the load generator used itself; near 1.0 means the generator, not "
           "the server, set the pace.")
+    if any(t.world_patch for t in targets):
+        print("  ¹ MTT Business allows 5 requests a second (§6.7): the bench raises the world's "
+              "rps_limit first, or the load would be answered 429.")
     if "python" in tools:
         print("  note: the Python load generator runs on the same 2 cores as the server and "
               "understates it when it saturates its core (gen CPU ~1.0); wrk (C, much less CPU "
               "per request) is the number to compare with the target.")
-    return {"rows": rows, "connections": args.connections, "duration_s": args.duration}
+    return {"rows": rows, "connections": args.connections, "duration_s": args.duration,
+            "tools": tools}
+
+
+def _patch_world(srv: "Server", patch: dict) -> None:
+    req = urllib.request.Request(srv.url("/_sim/world"), data=json.dumps(patch).encode(),
+                                 headers={"Content-Type": "application/json"}, method="PATCH")
+    with urllib.request.urlopen(req, timeout=5) as resp:
+        resp.read()
+
+
+def _answer(srv: "Server", t) -> tuple[int, str, bytes]:
+    """One request as the load will send it: (status, media type, body)."""
+    hdrs = {k.strip(): v.strip() for k, v in (h.split(":", 1) for h in t.all_headers())}
+    req = urllib.request.Request(srv.url(t.path), data=t.body or None, headers=hdrs,
+                                 method=t.method)
+    try:
+        with urllib.request.urlopen(req, timeout=5) as resp:
+            return resp.status, resp.headers.get_content_type(), resp.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.headers.get_content_type(), exc.read()
 
 
 # ----------------------------------------------------- (b)(c) engine, memory
@@ -383,6 +441,10 @@ def main(argv: list[str] | None = None) -> int:
                    help="auto: wrk when installed, else the pure-Python generator")
     p.add_argument("--wrk-threads", type=int, default=1)
     p.add_argument("--no-baseline", action="store_true", help="skip the bare aiohttp baselines")
+    p.add_argument("--match", help="only HTTP targets whose path contains one of these "
+                                   "comma-separated strings")
+    p.add_argument("--http-groups", help="only these HTTP target groups: control,probe,provider,"
+                                         "access-log (default all; see bench/http_targets.py)")
     p.add_argument("--load-procs", type=int, default=1, help="Python generator processes")
     p.add_argument("--calls", type=int, help="calls for (b) (default 3000)")
     p.add_argument("--batch", type=int, default=100, help="calls started per simulated second")
@@ -392,7 +454,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--profile", metavar="DIR", help="write cProfile files (servers, calls) here")
     p.add_argument("--json", metavar="FILE", help="also write the results as JSON")
     args = p.parse_args(argv)
-    args.duration = args.duration or (3.0 if args.quick else 10.0)
+    args.duration = args.duration or (3.0 if args.quick else 5.0)
     args.calls = args.calls or (1000 if args.quick else 3000)
     args.records = args.records or 10_000
     args.startup_runs = args.startup_runs or (2 if args.quick else 5)

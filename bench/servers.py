@@ -4,6 +4,9 @@
         `telsim serve` (the same CLI entry point) with the bench-only provider registered
     python bench/servers.py baseline --port P --path /api/abonents --json FILE
         a bare aiohttp handler returning the same JSON (no middleware, no journal, no auth)
+    python bench/servers.py baseline --port P --spec FILE
+        one bare handler per route of FILE (bench/http_targets.py BaselineSpec as JSON): it
+        parses the request body as the real route must, then answers the same bytes
     python bench/servers.py sink
         a CallbackSink (simulator.testing) on a free loopback port; prints its base URL,
         runs until SIGTERM, then prints the number of requests it received
@@ -33,8 +36,16 @@ def _baseline(argv: list[str]) -> int:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--path", default="/")
-    parser.add_argument("--json", type=Path, required=True, help="the body to return, as JSON")
+    parser.add_argument("--json", type=Path, help="the body to return, as JSON")
+    parser.add_argument("--spec", type=Path, help="routes to serve (BaselineSpec list, JSON)")
     args = parser.parse_args(argv)
+    app = web.Application()
+    if args.spec is not None:
+        for spec in json.loads(args.spec.read_text(encoding="utf-8")):
+            app.router.add_route(spec["method"], spec["path"], _bare_handler(spec))
+        app.router.add_get("/_sim/health", _health)
+        web.run_app(app, host=args.host, port=args.port, access_log=None, print=None)
+        return 0
     data = json.loads(args.json.read_text(encoding="utf-8"))
 
     async def handler(request: web.Request) -> web.Response:
@@ -42,15 +53,38 @@ def _baseline(argv: list[str]) -> int:
         return web.Response(text=json.dumps(data, ensure_ascii=False),
                             content_type="application/json")
 
-    async def health(request: web.Request) -> web.Response:
-        return web.json_response({"status": "ok"})
-
-    app = web.Application()
     app.router.add_get(args.path, handler)
     if args.path != "/_sim/health":
-        app.router.add_get("/_sim/health", health)
+        app.router.add_get("/_sim/health", _health)
     web.run_app(app, host=args.host, port=args.port, access_log=None, print=None)
     return 0
+
+
+async def _health(request):
+    from aiohttp import web
+
+    return web.json_response({"status": "ok"})
+
+
+def _bare_handler(spec: dict):
+    """A handler doing the least a real one must: parse the body, serialise the answer."""
+    from aiohttp import web
+
+    body = bytes.fromhex(spec["body_hex"])
+    data = json.loads(body) if spec["json_body"] else None
+    parse, status, content_type = spec["parse"], spec["status"], spec["content_type"]
+
+    async def handler(request: web.Request) -> web.Response:
+        if parse == "json":
+            await request.json()
+        elif parse == "post":
+            await request.post()
+        elif parse == "read":
+            await request.read()
+        out = json.dumps(data, ensure_ascii=False).encode() if data is not None else body
+        return web.Response(body=out, status=status, content_type=content_type)
+
+    return handler
 
 
 def _sink(argv: list[str]) -> int:

@@ -14,19 +14,22 @@ from functools import partial
 from aiohttp import web
 from aiohttp.web_urldispatcher import Domain, MatchedSubAppResource
 
+from .accesslog import BufferedAccessLog, LoggingAccessLog
 from .catalogue import UNRECOGNISED
 from .control.routes import setup_control
 from .http import JOURNAL_KIND_KEY, TENANT_KEY, JsonBodyError, strip_prefix
+from .journal import clip
 from .providers.base import Provider
 from .settings import Settings
 from .sim import Simulator
 
-access_log = logging.getLogger("simulator.access")
 log = logging.getLogger("simulator")
+AccessLog = LoggingAccessLog | BufferedAccessLog
 
 SIM_KEY = web.AppKey("simulator", Simulator)
 PROVIDER_KEY = web.AppKey("provider", Provider)
 DROPPED = "dropped"  # the journal's error for a connection a fault rule dropped
+CLIP_OFF_LOOP = 256 * 1024  # bodies above this are clipped for the journal in a thread
 
 
 class ProviderHosts(Domain):
@@ -39,6 +42,37 @@ class ProviderHosts(Domain):
 
     def match_domain(self, host: str) -> bool:
         return host.lower().rsplit(":", 1)[0] in self.hosts
+
+
+class HostSubApp(MatchedSubAppResource):
+    """A provider's sub-app reached by its Host header. aiohttp tries every Host rule
+    resource in turn on every request before its path index; here the first of them
+    resolves every provider's hosts with one dict lookup (``table``: host -> sub-app) and
+    is the only one left in the router's list (see :func:`_one_host_lookup`)."""
+
+    def __init__(self, rule: ProviderHosts, app: web.Application,
+                 table: dict[str, web.Application]):
+        super().__init__(rule, app)
+        self._table = table
+        for host in rule.hosts:
+            table.setdefault(host, app)  # the first provider naming a host keeps it
+
+    async def resolve(self, request: web.Request):
+        host = request.headers.get("Host")
+        app = self._table.get(host.lower().rsplit(":", 1)[0]) if host else None
+        if app is None:
+            return None, set()
+        match_info = await app.router.resolve(request)
+        match_info.add_app(app)
+        if isinstance(match_info.http_exception, web.HTTPMethodNotAllowed):
+            return match_info, match_info.http_exception.allowed_methods
+        return match_info, set()
+
+
+def _one_host_lookup(app: web.Application) -> None:
+    matched = app.router._matched_sub_app_resources  # aiohttp's list of Host rule resources
+    hosts = [r for r in matched if isinstance(r, HostSubApp)]
+    matched[:] = [r for r in matched if not isinstance(r, HostSubApp)] + hosts[:1]
 
 
 def _provider_app(provider: Provider) -> web.Application:
@@ -69,51 +103,58 @@ async def _provider_errors(request: web.Request, handler):
         return provider.error_response(request, 500, "Internal Server Error")
 
 
-@web.middleware
-async def _observe(request: web.Request, handler):
-    """Access log, journal and faults for every provider request; JSON errors for the rest."""
-    apps = request.match_info.apps
-    provider = apps[-1].get(PROVIDER_KEY) if apps else None
-    if provider is None:
-        return await _control_errors(request, handler)
-    sim: Simulator = request.app[SIM_KEY]
-    started = time.perf_counter()
-    body = await request.read() if request.can_read_body else b""
-    inner_path = strip_prefix(request.path, provider.slug)
-    response = None
-    error = None
-    fault = None  # the id of the fault rule that answered instead of the provider
-    try:
-        if sim.faults:
-            rule = sim.faults.match(provider.slug, request.method, inner_path)
-            if rule is not None:
-                response, error = await _apply_fault(sim, provider, request, rule)
-                if response is not None:
-                    fault = rule.id
-        if response is None:
-            response = await handler(request)
-        return response
-    except web.HTTPException as exc:
-        response = exc
-        raise
-    except Exception as exc:
-        error = f"{type(exc).__name__}: {exc}"
-        raise
-    finally:
-        latency = (time.perf_counter() - started) * 1000
-        status = None if error == DROPPED else response.status if response is not None else 500
-        tenant = request.get(TENANT_KEY)
-        sim.journal.add(
-            "in", request.get(JOURNAL_KIND_KEY, UNRECOGNISED), provider.slug, tenant,
-            method=request.method, path=inner_path, query=request.query_string,
-            host=request.host, request_headers=request.headers,
-            request_body=body, status=status, error=error,
-            response_body=_response_body(response),
-            response_headers=response.headers if response is not None else None,
-            latency_ms=round(latency, 3), **({"fault": fault} if fault is not None else {}))
-        if sim.settings.access_log:
-            access_log.info("%s %s %s %s %s %.1fms", provider.slug, tenant or "-",
-                            request.method, request.path_qs, status or "dropped", latency)
+def _observer(sim: Simulator, access: "AccessLog"):
+    """The root middleware: access log, journal and faults for every provider request; JSON
+    errors for the rest. A closure, so that the request path looks nothing up by key."""
+    journal = sim.journal
+    settings = sim.settings
+    perf_counter = time.perf_counter
+
+    @web.middleware
+    async def observe(request: web.Request, handler):
+        apps = request.match_info.apps
+        provider = apps[-1].get(PROVIDER_KEY) if len(apps) > 1 else None
+        if provider is None:
+            return await _control_errors(request, handler)
+        started = perf_counter()
+        body = await request.read() if request.can_read_body else b""
+        slug = provider.slug
+        response = None
+        error = None
+        fault = None  # the id of the fault rule that answered instead of the provider
+        try:
+            if sim.faults:
+                rule = sim.faults.match(slug, request.method, strip_prefix(request.path, slug))
+                if rule is not None:
+                    response, error = await _apply_fault(sim, provider, request, rule)
+                    if response is not None:
+                        fault = rule.id
+            if response is None:
+                response = await handler(request)
+            return response
+        except web.HTTPException as exc:
+            response = exc
+            raise
+        except Exception as exc:
+            error = f"{type(exc).__name__}: {exc}"
+            raise
+        finally:
+            latency = (perf_counter() - started) * 1000
+            status = None if error == DROPPED else response.status if response is not None else 500
+            tenant = request.get(TENANT_KEY)
+            answer = _response_body(response)
+            if len(body) > CLIP_OFF_LOOP or (answer is not None and len(answer) > CLIP_OFF_LOOP):
+                # hashing MiBs for the journal's digest would stall the loop
+                body, answer = await asyncio.to_thread(lambda: (clip(body), clip(answer)))
+            journal.add_request(
+                slug, tenant, request.get(JOURNAL_KIND_KEY, UNRECOGNISED), request.method,
+                strip_prefix(request.path, slug), request.query_string, request.host,
+                request.headers, body, status, response.headers if response is not None else None,
+                answer, error, round(latency, 3), {"fault": fault} if fault is not None else {})
+            if settings.access_log:
+                access.write(slug, tenant, request.method, request.path_qs, status, latency)
+
+    return observe
 
 
 async def _control_errors(request: web.Request, handler):
@@ -180,17 +221,23 @@ async def _apply_fault(sim: Simulator, provider: Provider, request: web.Request,
     return web.Response(body=data, status=rule.status, headers=headers), None
 
 
-def create_app(settings: Settings | Simulator | None = None) -> web.Application:
+def create_app(settings: Settings | Simulator | None = None, *,
+               access_log: AccessLog | None = None) -> web.Application:
+    """``access_log``: where the access lines go (default: the ``simulator.access`` logger;
+    ``telsim serve`` passes a :class:`BufferedAccessLog`)."""
     sim = settings if isinstance(settings, Simulator) else Simulator(settings or Settings())
-    app = web.Application(middlewares=[_observe], client_max_size=32 * 1024 ** 2)
+    app = web.Application(middlewares=[_observer(sim, access_log or LoggingAccessLog())],
+                          client_max_size=32 * 1024 ** 2)
     app[SIM_KEY] = sim
     setup_control(app, sim)
+    hosts: dict[str, web.Application] = {}
     for slug, provider in sim.providers.items():
         app.add_subapp(f"/{slug}", _provider_app(provider))
         if provider.hosts:
             sub = _provider_app(provider)
             # aiohttp's add_domain() takes one host and matches the port too
-            app._add_subapp(partial(MatchedSubAppResource, ProviderHosts(provider.hosts), sub), sub)
+            app._add_subapp(partial(HostSubApp, ProviderHosts(provider.hosts), sub, hosts), sub)
+    _one_host_lookup(app)
 
     async def on_startup(_app: web.Application) -> None:
         await sim.start()

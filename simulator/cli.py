@@ -11,7 +11,7 @@ from pathlib import Path
 
 from aiohttp import web
 
-from .settings import Settings
+from .settings import Settings, parse_byte_size
 
 
 class _Parser(argparse.ArgumentParser):
@@ -41,6 +41,13 @@ def _port(text: str) -> int:
     return value
 
 
+def _byte_size(text: str) -> int:
+    try:
+        return parse_byte_size(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="telsim", description="Telephony provider simulator")
     parser.add_argument("--version", action="version", version=f"telsim {_version()}")
@@ -59,6 +66,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--strict", action="store_true",
                        help="flag requests that break the provider's documented format in the journal "
                             "(answered as usual; GET /_sim/journal?flagged=1)")
+    serve.add_argument("--journal-bytes", type=_byte_size, default=None,
+                       help="the journal's byte budget: kept bodies + 1 KiB an entry, oldest "
+                            "entries dropped first (default 64M; also SIM_JOURNAL_BYTES)")
 
     world = sub.add_parser("world", help="world file tools")
     wsub = world.add_subparsers(dest="world_command", required=True)
@@ -230,7 +240,8 @@ def _serve(args) -> int:
 
     try:
         settings = Settings.from_env(world=args.world, host=args.host, port=args.port,
-                                     speed=args.speed, seed=args.seed)
+                                     speed=args.speed, seed=args.seed,
+                                     journal_bytes=args.journal_bytes)
     except ValueError as exc:
         return _fail(str(exc))
     if args.manual_clock:
@@ -271,9 +282,12 @@ def _log_off_the_loop() -> None:
 
 
 async def _run(sim, settings: Settings) -> None:
+    from .accesslog import BufferedAccessLog
     from .app import create_app
 
-    app = create_app(sim)
+    access = BufferedAccessLog(sys.stderr)
+    app = create_app(sim, access_log=access)
+    app.on_cleanup.append(lambda _app: _close(access))
     runner = web.AppRunner(app, access_log=None, handle_signals=False)
     await runner.setup()
     site = web.TCPSite(runner, settings.host, settings.port, reuse_address=True)
@@ -302,6 +316,10 @@ async def _run(sim, settings: Settings) -> None:
     finally:
         print("telsim: stopping", flush=True)
         await runner.cleanup()
+
+
+async def _close(access) -> None:
+    access.close()
 
 
 if __name__ == "__main__":

@@ -12,9 +12,16 @@ record. Its JSON form (:meth:`JournalEntry.to_json`, also its read-only mapping 
 
 Bodies and headers are kept as the raw bytes / header objects on the hot path and turned
 into text and dicts the first time somebody reads the entry.
+
+The journal is bounded twice: by entries (``maxlen``, ``journal_size``) and by bytes
+(``max_bytes``, ``journal_bytes``: the bodies it keeps plus :data:`ENTRY_OVERHEAD` an
+entry), dropping the oldest entries first. A body longer than :data:`MAX_BODY` is kept as
+its first MAX_BODY bytes with its size and sha256 (:class:`ClippedBody`); its JSON form
+then also has ``request_body_size`` / ``request_body_sha256`` (``response_...`` alike).
 """
 from __future__ import annotations
 
+import hashlib
 import itertools
 import time
 from collections import Counter, deque
@@ -23,16 +30,63 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator
 
 MAX_BODY = 64 * 1024
+#: the default byte budget of a journal: kept bodies plus ENTRY_OVERHEAD per entry
+DEFAULT_MAX_BYTES = 64 * 1024 * 1024
+#: what an entry costs the budget besides its bodies (the record, its headers, its dict form)
+ENTRY_OVERHEAD = 1024
 
 #: journal directions: requests to the simulator, callbacks it sends, and notices it "sends"
 #: by channels no test can receive (e-mail or SMS to an administrator, voice-mail e-mail)
 DIRECTIONS: tuple[str, ...] = ("in", "out", "notice")
 
 
-def body_text(body: bytes | str | None) -> str | None:
+@dataclass(slots=True, frozen=True)
+class ClippedBody:
+    """A body longer than MAX_BODY as the journal keeps it."""
+
+    head: bytes   # its first MAX_BODY bytes
+    size: int     # its whole length in bytes
+    sha256: str   # of the whole body, hex
+
+
+def clip(body: Any) -> Any:
+    """``body`` as the journal keeps it: as it is up to MAX_BODY bytes, else a ClippedBody.
+    Hashing a body of several MiB takes milliseconds: async callers do it in a thread."""
+    if isinstance(body, str):
+        if len(body) <= MAX_BODY // 4:  # at most 4 UTF-8 bytes a character: short enough
+            return body
+        body = body.encode("utf-8", "surrogatepass")
+    if isinstance(body, (bytes, bytearray, memoryview)) and len(body) > MAX_BODY:
+        return ClippedBody(bytes(body[:MAX_BODY]), len(body), hashlib.sha256(body).hexdigest())
+    return body
+
+
+def _stored_size(body: Any) -> int:
+    if body is None:
+        return 0
+    if isinstance(body, ClippedBody):
+        return len(body.head)
+    return len(body)
+
+
+def _utf8_head(head: bytes) -> str | None:
+    """The text of a cut body; a character the cut split is left out."""
+    for end in range(len(head), max(len(head) - 4, -1), -1):
+        try:
+            return head[:end].decode("utf-8")
+        except UnicodeDecodeError as exc:
+            if exc.start < end - 4:  # not at the cut: the body is not UTF-8
+                return None
+    return None
+
+
+def body_text(body: bytes | str | ClippedBody | None) -> str | None:
     """Bodies as text for the journal (binary bodies are summarised, long ones cut)."""
     if body is None:
         return None
+    if isinstance(body, ClippedBody):
+        text = _utf8_head(body.head)
+        return f"<{body.size} bytes of binary data>" if text is None else text + "…"
     if isinstance(body, str):
         return body if len(body) <= MAX_BODY else body[:MAX_BODY] + "…"
     if not body:
@@ -45,6 +99,8 @@ def body_text(body: bytes | str | None) -> str | None:
 
 
 def _text(value: Any) -> Any:
+    if isinstance(value, ClippedBody):
+        return body_text(value)
     return body_text(bytes(value)) if isinstance(value, (bytes, bytearray, memoryview)) else value
 
 
@@ -61,10 +117,13 @@ class HttpRequest:
     query: str | None = None
     host: str | None = None
     headers: Any = None          # dict once read (CIMultiDict on the hot path)
-    body: Any = None             # text once read (bytes on the hot path)
+    body: Any = None             # text once read (bytes or a ClippedBody on the hot path)
+    clipped: ClippedBody | None = None  # set when the body was longer than MAX_BODY
 
     def materialize(self) -> None:
         self.headers = _headers(self.headers)
+        if isinstance(self.body, ClippedBody):
+            self.clipped = self.body
         self.body = _text(self.body)
 
 
@@ -75,9 +134,12 @@ class HttpResponse:
     status: int | None = None
     headers: Any = None
     body: Any = None
+    clipped: ClippedBody | None = None
 
     def materialize(self) -> None:
         self.headers = _headers(self.headers)
+        if isinstance(self.body, ClippedBody):
+            self.clipped = self.body
         self.body = _text(self.body)
 
 
@@ -107,6 +169,7 @@ class JournalEntry(Mapping):
     #: fields a provider adds to a notice (to, text, service ...)
     extra: dict[str, Any] = field(default_factory=dict)
     _json: dict | None = None
+    _cost: int = 0  # what the entry counts against the journal's byte budget
 
     @property
     def kind(self) -> str:
@@ -132,6 +195,10 @@ class JournalEntry(Mapping):
                    "response_headers": resp.headers, "response_body": resp.body,
                    "attempt": self.attempt, "error": self.error, "detail": self.detail,
                    "latency_ms": self.latency_ms}
+            for side, part in (("request", req), ("response", resp)):
+                if part.clipped is not None:
+                    out[f"{side}_body_size"] = part.clipped.size
+                    out[f"{side}_body_sha256"] = part.clipped.sha256
             for key, value in self.extra.items():
                 out.setdefault(key, value)
             self._json = out
@@ -160,9 +227,13 @@ class JournalEntry(Mapping):
 
 
 class Journal:
-    def __init__(self, now: Callable[[], float], maxlen: int = 20_000):
+    def __init__(self, now: Callable[[], float], maxlen: int = 20_000,
+                 max_bytes: int = DEFAULT_MAX_BYTES):
         self._now = now
-        self._entries: deque[JournalEntry] = deque(maxlen=maxlen)
+        self.maxlen = maxlen
+        self.max_bytes = max_bytes
+        self._bytes = 0
+        self._entries: deque[JournalEntry] = deque()
         self._ids = itertools.count(1)
         self._listeners: list[Callable[[JournalEntry], None]] = []
         self._counts: Counter[tuple[str | None, str]] = Counter()
@@ -171,6 +242,23 @@ class Journal:
         # ids keep growing across resets so that "since" cursors never see old ids again
         self._entries.clear()
         self._counts.clear()
+        self._bytes = 0
+
+    @property
+    def bytes(self) -> int:
+        """What the kept entries count against ``max_bytes``."""
+        return self._bytes
+
+    def _keep(self, entry: JournalEntry) -> None:
+        entry.request.body = body = clip(entry.request.body)
+        entry.response.body = answer = clip(entry.response.body)
+        entry._cost = ENTRY_OVERHEAD + _stored_size(body) + _stored_size(answer)
+        entries = self._entries
+        entries.append(entry)
+        self._bytes += entry._cost
+        # the newest entry is always kept, whatever it costs
+        while len(entries) > self.maxlen or (self._bytes > self.max_bytes and len(entries) > 1):
+            self._bytes -= entries.popleft()._cost
 
     def subscribe(self, listener: Callable[[JournalEntry], None]) -> Callable[[], None]:
         self._listeners.append(listener)
@@ -189,7 +277,25 @@ class Journal:
             HttpResponse(f.pop("status", None), f.pop("response_headers", None), f.pop("response_body", None)),
             f.pop("call_id", None), f.pop("attempt", None), f.pop("error", None), f.pop("latency_ms", None),
             f.pop("url", None), f.pop("params", None), f.pop("detail", None), f)
-        self._entries.append(entry)
+        return self._added(entry)
+
+    def add_request(self, provider: str, tenant: str | None, operation: str, method: str,
+                    path: str, query: str, host: str | None, request_headers: Any,
+                    request_body: Any, status: int | None, response_headers: Any,
+                    response_body: Any, error: str | None, latency_ms: float,
+                    extra: dict[str, Any]) -> JournalEntry:
+        """An inbound request (direction ``in``): :meth:`add` without the keyword parsing,
+        for the request path."""
+        entry = JournalEntry(
+            next(self._ids), "in", provider, tenant, operation, self._now(), time.time(),
+            HttpRequest(method, path, query, host, request_headers, request_body),
+            HttpResponse(status, response_headers, response_body), None, None, error,
+            latency_ms, None, None, None, extra)
+        return self._added(entry)
+
+    def _added(self, entry: JournalEntry) -> JournalEntry:
+        self._keep(entry)
+        direction, provider, kind = entry.direction, entry.provider, entry.operation
         # counts since reset: every request and notice, every callback once (its first attempt)
         if direction != "out" or (entry.attempt in (None, 1) and entry.error != "dropped"):
             self._counts[(provider, kind)] += 1

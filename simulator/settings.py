@@ -17,6 +17,7 @@ class Settings:
     manual_clock: bool = False
     seed: int | None = None
     journal_size: int = 20_000
+    journal_bytes: int = 64 * 1024 * 1024  # kept bodies + 1 KiB an entry (simulator.journal)
     access_log: bool = True
     strict: bool = False  # flag requests that break the documented format (simulator/conformance/strict.py)
 
@@ -34,12 +35,34 @@ class Settings:
         s.manual_clock = env.get("SIM_MANUAL_CLOCK", "") in ("1", "true", "yes")
         s.seed = _number(env, "SIM_SEED", int, None)
         s.journal_size = _number(env, "SIM_JOURNAL_SIZE", int, s.journal_size, 1)
+        if env.get("SIM_JOURNAL_BYTES"):
+            try:
+                s.journal_bytes = parse_byte_size(env["SIM_JOURNAL_BYTES"])
+            except ValueError as exc:
+                raise ValueError(f"SIM_JOURNAL_BYTES: {exc}") from None
         s.access_log = env.get("SIM_ACCESS_LOG", "1") not in ("0", "false", "no")
         s.strict = env.get("SIM_STRICT", "") in ("1", "true", "yes")
         for key, value in overrides.items():
             if value is not None:
                 setattr(s, key, value)
         return s
+
+
+_UNITS = {"": 1, "k": 1024, "m": 1024 ** 2, "g": 1024 ** 3}
+
+
+def parse_byte_size(text: str) -> int:
+    """``65536``, ``64k``, ``64M``, ``1G`` (binary units, an optional trailing ``B`` or
+    ``iB``) -> bytes; at least 64 KiB, at most 64 GiB."""
+    t = text.strip().lower().removesuffix("ib").removesuffix("b")
+    unit = t[-1:] if t[-1:] in ("k", "m", "g") else ""
+    number = t[:len(t) - len(unit)]
+    if not number.isascii() or not number.isdigit():
+        raise ValueError(f"not a size in bytes (e.g. 64M): {text!r}")
+    value = int(number) * _UNITS[unit]
+    if not 64 * 1024 <= value <= 64 * 1024 ** 3:
+        raise ValueError(f"must be between 64K and 64G: {text}")
+    return value
 
 
 def _number(env: Any, name: str, kind: type, default: Any, low: float | None = None,

@@ -59,7 +59,7 @@ class Simulator:
         self._clock_mode = (mode, speed)
         self.bus = EventBus()
         self.engine = CallEngine(self.clock, self.bus, self.party_behaviour)
-        self.journal = Journal(self.clock.now, settings.journal_size)
+        self.journal = Journal(self.clock.now, settings.journal_size, settings.journal_bytes)
         self.strict = StrictMode(self)  # the journal's first listener: flags before anyone reads
         self.faults = Faults(self.world.seed)
         self.delivery = Deliverer(self.clock, self.journal,

@@ -21,7 +21,7 @@ from . import operations
 from .auth import WWW_AUTHENTICATE, authenticate
 from .backend import Account, Backend
 from .errors import ApiError, bad_request, method_not_allowed, not_found
-from .links import links_member, wcf_json_dumps
+from .links import links_member, wcf_json_bytes
 from .soap.endpoint import SoapReply, service as soap_service
 from .soap.services import SoapCall
 from .validators import parse_limit, parse_start_id
@@ -41,7 +41,7 @@ def envelope(value: Any = None, status_code: int = 200, status_msg: str = "OK",
 
 def json_response(payload: dict, status: int, headers: Optional[dict] = None) -> web.Response:
     return web.Response(
-        body=wcf_json_dumps(payload).encode("utf-8"),
+        body=wcf_json_bytes(payload),
         status=status,
         content_type=JSON_CT,
         charset="utf-8",

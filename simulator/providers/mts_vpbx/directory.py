@@ -8,6 +8,8 @@ from typing import Any, Optional
 
 from . import errors as E
 from .errors import VpbxError
+from pydantic_core import to_json
+
 from .models import Abonent, Group
 from .validators import digits_key
 from .world import AbonentConfig, EnterpriseConfig
@@ -56,6 +58,7 @@ class Directory:
         for i, (gid, g) in enumerate(cfg.groups.items(), start=1):
             self.group_bwks[gid] = g.bwksId or f"{cfg.bwksId}G{i}"
         self.abonents: dict[int, AbonentState] = {}
+        self._abonents_json: bytes | None = None
         self.by_extension: dict[str, int] = {}
         self.by_phone: dict[str, int] = {}
         self.by_bwks: dict[str, int] = {}
@@ -84,6 +87,7 @@ class Directory:
             bwks = f"{group_bwks}A{a.userId}I@{self.cfg.domain}"
         st = AbonentState(cfg=a, bwksUserId=bwks, groupBwksId=group_bwks)
         self.abonents[a.userId] = st
+        self.directory_changed()
         if a.extension:
             self.by_extension[a.extension] = a.userId
         if a.phoneNumber:
@@ -120,6 +124,17 @@ class Directory:
         else:
             found = list(self.abonents.values())
         return [self.abonent_view(s) for s in found]
+
+    def abonents_json(self) -> bytes:
+        """The JSON of GET /api/abonents without filters, serialised once per change of the
+        directory (every call renders the same list: 1 µs instead of a model per abonent)."""
+        if self._abonents_json is None:
+            self._abonents_json = to_json(self.list_abonents())
+        return self._abonents_json
+
+    def directory_changed(self) -> None:
+        """Drop what was serialised from the directory (call after any change of it)."""
+        self._abonents_json = None
 
     def find_abonent_by_number(self, number: str) -> Optional[AbonentState]:
         uid = self.by_extension.get(number)

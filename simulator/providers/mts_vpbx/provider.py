@@ -99,6 +99,7 @@ class MtsVpbx(Provider):
             ent = self.backend.by_bwks_id[key]
             cfg = d.new[key]
             ent.cfg = cfg
+            ent.directory_changed()
             for kind in SERVICE_KINDS:
                 new_svc = getattr(cfg, kind)
                 # only the fields the patch changed: the rest may have been set through the API

@@ -155,7 +155,10 @@ class Routes:
     # ---------------------------------------------------------- 4.4, 4.10
     async def abonents(self, request, ent):
         q = request.query
-        return ok(ent.list_abonents(q.get("phoneNumber") or None, q.get("extension") or None))
+        phone, extension = q.get("phoneNumber") or None, q.get("extension") or None
+        if phone is None and extension is None:
+            return web.Response(body=ent.abonents_json(), content_type="application/json")
+        return ok(ent.list_abonents(phone, extension))
 
     async def groups(self, request, ent):
         return ok(list(ent.groups.values()))

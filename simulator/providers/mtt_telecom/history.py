@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import math
 from datetime import datetime
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from ...jsonrpc import MethodSet, Param
@@ -102,6 +103,7 @@ def _window(ctx, t0: float, t1: float) -> tuple[float, float]:
     return max(t0, split), t1
 
 
+@lru_cache(maxsize=64)  # a world setting, read on every history request
 def _archive_split(day: str) -> float:
     return datetime.strptime(day, "%Y-%m-%d").replace(tzinfo=MSK).timestamp()
 

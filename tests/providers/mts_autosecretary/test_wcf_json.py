@@ -1,0 +1,32 @@
+"""The answers' JSON: pydantic-core's serialiser gives the bytes of the WCF-style json.dumps."""
+import json
+
+from hypothesis import given, settings, strategies as st
+
+from simulator.providers.mts_autosecretary.links import wcf_json_bytes, wcf_json_dumps
+
+# every character but lone surrogates (no UTF-8 answer can carry them, with either encoder)
+text = st.text(st.characters(exclude_categories=("Cs",)), max_size=20)
+# floats of the range where both write the same digits (the service answers none at all)
+floats = st.floats(allow_nan=False, allow_infinity=False).filter(lambda f: f == 0 or abs(f) >= 1e-4)
+values = st.recursive(
+    st.none() | st.booleans() | st.integers() | floats | text | st.sampled_from(["/", "a/b", "\\/", "</x>"]),
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(text, children, max_size=4),
+    max_leaves=10,
+)
+
+
+@settings(max_examples=100, deadline=None)
+@given(values)
+def test_the_same_bytes_as_the_json_module(value):
+    assert wcf_json_bytes(value) == wcf_json_dumps(value).encode("utf-8")
+
+
+def test_the_document_example_and_escapes():
+    payload = {"status_code": 200, "status_msg": "OK",
+               "links": {"next": "https://aa.mts.ru/api/v1/cdr/byid?phone=4954071111&start_id=1&limit=2"},
+               "value": [{"description": "тест \"кавычки\" \\ \n\t\x00\x1f\x7f\u2028", "ab_ext_enabled": False,
+                          "channels": 1, "ext": None}]}
+    data = wcf_json_bytes(payload)
+    assert data == wcf_json_dumps(payload).encode("utf-8")
+    assert b'"next":"https:\\/\\/aa.mts.ru\\/api\\/v1' in data and json.loads(data) == payload
