@@ -21,17 +21,23 @@ Mode = Literal["real", "accelerated", "manual"]
 
 
 class TimerHandle:
-    __slots__ = ("when", "seq", "fn", "args", "cancelled")
+    __slots__ = ("when", "seq", "fn", "args", "cancelled", "_clock")
 
-    def __init__(self, when: float, seq: int, fn: Callable[..., Any], args: tuple):
+    def __init__(self, when: float, seq: int, fn: Callable[..., Any], args: tuple,
+                 clock: "VirtualClock | None" = None):
         self.when = when
         self.seq = seq
         self.fn = fn
         self.args = args
         self.cancelled = False
+        self._clock = clock  # while queued: the clock counts the timers still pending
 
     def cancel(self) -> None:
-        self.cancelled = True
+        if not self.cancelled:
+            self.cancelled = True
+            if self._clock is not None:
+                self._clock._pending -= 1
+                self._clock = None
 
     def __lt__(self, other: "TimerHandle") -> bool:
         return (self.when, self.seq) < (other.when, other.seq)
@@ -40,7 +46,9 @@ class TimerHandle:
 class VirtualClock:
     def __init__(self, start: float, mode: Mode = "manual", speed: float = 1.0):
         self._start = start
-        self._heap: list[TimerHandle] = []
+        # (when, seq, handle): tuples compare in C, a handle's __lt__ would be a Python call
+        self._heap: list[tuple[float, int, TimerHandle]] = []
+        self._pending = 0  # queued timers not cancelled (describe() must not scan the heap)
         self._seq = itertools.count()
         self._inflight: set[asyncio.Future] = set()
         self._runner: asyncio.Task | None = None
@@ -58,9 +66,11 @@ class VirtualClock:
     def reset(self, start: float | None = None, mode: Mode | None = None,
               speed: float | None = None) -> None:
         """Back to the start time with no timers (used by POST /_sim/reset)."""
-        for handle in self._heap:
+        for _, _, handle in self._heap:
             handle.cancelled = True
+            handle._clock = None
         self._heap = []
+        self._pending = 0
         if start is not None:
             self._start = start
         self._sim_base = self._start
@@ -104,15 +114,18 @@ class VirtualClock:
             "now": self.datetime().isoformat(),
             "epoch": round(self.now(), 6),
             "start": datetime.fromtimestamp(self._start, tz=timezone.utc).isoformat(),
-            "pending_timers": sum(1 for h in self._heap if not h.cancelled),
+            "pending_timers": self._pending,
             "next_due": self.next_due(),  # epoch of the next timer: clients step a manual clock by it
         }
 
     # ----------------------------------------------------------------- timers
     def call_at(self, when: float, fn: Callable[..., Any], *args: Any) -> TimerHandle:
-        handle = TimerHandle(when, next(self._seq), fn, args)
-        heapq.heappush(self._heap, handle)
-        if self._heap[0] is handle:
+        seq = next(self._seq)
+        handle = TimerHandle(when, seq, fn, args, self)
+        heap = self._heap
+        heapq.heappush(heap, (when, seq, handle))
+        self._pending += 1
+        if heap[0][2] is handle:
             self._poke()
             if self.mode == "manual" and not self._advancing and when <= self._sim_base:
                 # due now: runs at once, without waiting for time to be advanced
@@ -127,9 +140,9 @@ class VirtualClock:
             return
         while True:
             self._drop_cancelled()
-            if not self._heap or self._heap[0].when > self.now():
+            if not self._heap or self._heap[0][0] > self.now():
                 return
-            self._fire(heapq.heappop(self._heap))
+            self._fire(self._pop())
 
     def call_later(self, delay: float, fn: Callable[..., Any], *args: Any) -> TimerHandle:
         return self.call_at(self.now() + max(0.0, delay), fn, *args)
@@ -162,11 +175,20 @@ class VirtualClock:
 
     def next_due(self) -> float | None:
         self._drop_cancelled()
-        return self._heap[0].when if self._heap else None
+        return self._heap[0][0] if self._heap else None
 
     def _drop_cancelled(self) -> None:
-        while self._heap and self._heap[0].cancelled:
-            heapq.heappop(self._heap)
+        heap = self._heap
+        while heap and heap[0][2].cancelled:
+            heapq.heappop(heap)
+
+    def _pop(self) -> TimerHandle:
+        """The head of the heap, no longer pending (it fires now or was cancelled)."""
+        handle = heapq.heappop(self._heap)[2]
+        if handle._clock is not None:
+            handle._clock = None
+            self._pending -= 1
+        return handle
 
     def _fire(self, handle: TimerHandle) -> None:
         try:
@@ -221,14 +243,15 @@ class VirtualClock:
             await self.settle()
             while True:
                 self._drop_cancelled()
-                if not self._heap or self._heap[0].when > target:
+                heap = self._heap
+                if not heap or heap[0][0] > target:
                     break
                 # every timer of one simulated instant fires, then the loop settles once:
                 # callbacks they cause are queued in firing order either way
-                instant = self._heap[0].when
+                instant = heap[0][0]
                 self._sim_base = max(self._sim_base, instant)
-                while self._heap and self._heap[0].when == instant:
-                    handle = heapq.heappop(self._heap)
+                while heap and heap[0][0] == instant:
+                    handle = self._pop()
                     if not handle.cancelled:
                         self._fire(handle)
                         fired += 1
@@ -267,9 +290,9 @@ class VirtualClock:
             self._drop_cancelled()
             delay: float | None = None
             if self.mode != "manual" and self._heap and not self._advancing:
-                delay = (self._heap[0].when - self.now()) / self.speed
+                delay = (self._heap[0][0] - self.now()) / self.speed
                 if delay <= 0:
-                    self._fire(heapq.heappop(self._heap))
+                    self._fire(self._pop())
                     await asyncio.sleep(0)
                     continue
             try:

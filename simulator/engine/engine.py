@@ -320,7 +320,9 @@ class CallEngine(CallFeatures):
         if leg is not None:
             entry["leg"] = leg.id
         if data:
-            entry.update({k: v for k, v in data.items() if k != "record"})
+            entry.update(data)
+            if "record" in data:
+                del entry["record"]
         call.timeline.append(entry)
         self.bus.publish(Event(kind, now, call.provider, call.tenant, call.id,
                                leg.id if leg else None, data or {}))

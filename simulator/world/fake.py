@@ -4,8 +4,10 @@ from __future__ import annotations
 import hashlib
 import random
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-from faker import Faker
+if TYPE_CHECKING:
+    from faker import Faker
 
 
 def stable_seed(*parts: object) -> int:
@@ -15,11 +17,13 @@ def stable_seed(*parts: object) -> int:
 
 
 @lru_cache(maxsize=4)
-def _faker(locale: str) -> Faker:
+def _faker(locale: str) -> "Faker":
+    from faker import Faker  # 0.1 s of imports (its locale scan): only once a world needs names
+
     return Faker(locale)
 
 
-def faker_for(*parts: object, locale: str = "ru_RU") -> Faker:
+def faker_for(*parts: object, locale: str = "ru_RU") -> "Faker":
     """The shared Faker for ``locale``, re-seeded from ``parts`` (e.g. world seed, slug,
     tenant). Use it at once: the next call re-seeds it."""
     fake = _faker(locale)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+import importlib
 import logging
+import sys
 from typing import Any
 
 from aiohttp import web
@@ -22,11 +25,11 @@ from .catalogue import CATALOGUE, ROUTE
 from .errors import ApiError
 from .events import EventAdapter
 from .routes import SLUG, Api, error_response
-from .soap.endpoint import client_fault
 from .timefmt import to_msk
 from .world import AutosecretarySection, build_backend
 
 RECORD_KEEP_DAYS = 30
+_SOAP = f"{__package__}.soap.endpoint"
 
 log = logging.getLogger(__name__)
 
@@ -148,6 +151,10 @@ class MtsAutosecretaryProvider(Provider):
     async def startup(self) -> None:
         if self._unsubscribe is None:
             self._unsubscribe = self.sim.bus.subscribe(EventAdapter(self), provider=self.slug)
+        if _SOAP not in sys.modules:
+            # the SOAP stack loads off the loop once the server runs, so neither start-up nor
+            # the first SOAP request waits for it (the request path imports it when it must)
+            asyncio.get_running_loop().run_in_executor(None, importlib.import_module, _SOAP)
 
     async def shutdown(self) -> None:
         if self._unsubscribe is not None:
@@ -167,6 +174,7 @@ class MtsAutosecretaryProvider(Provider):
 
     def error_response(self, request: web.Request, status: int, message: str) -> web.StreamResponse:
         if ".svc" in request.path.lower():
+            from .soap.endpoint import client_fault  # spyne and lxml load on the first SOAP request
             return Api._reply(client_fault(status, message))
         return error_response(ApiError(status, message))
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import json
 from datetime import datetime
-from typing import Any, Awaitable, Callable, Optional
+from typing import TYPE_CHECKING, Any, Awaitable, Callable, Optional
 
 from aiohttp import web
 
@@ -22,9 +22,11 @@ from .auth import WWW_AUTHENTICATE, authenticate
 from .backend import Account, Backend
 from .errors import ApiError, bad_request, method_not_allowed, not_found
 from .links import links_member, wcf_json_bytes
-from .soap.endpoint import SoapReply, service as soap_service
-from .soap.services import SoapCall
 from .validators import parse_limit, parse_start_id
+
+if TYPE_CHECKING:
+    from .soap.endpoint import SoapReply
+    from .soap.services import SoapCall
 
 SLUG = "mts-autosecretary"
 JSON_CT = "application/json"
@@ -202,6 +204,11 @@ class Api:
     # ------------------------------------------------------------------ SOAP
 
     async def _soap(self, request: web.Request, key: str) -> web.StreamResponse:
+        # the SOAP stack (spyne, lxml, the WSDL) loads on the first SOAP request: a third of
+        # the start-up time otherwise, for a twin most users never call
+        from .soap.endpoint import SoapReply, service as soap_service
+        from .soap.services import SoapCall
+
         name = "un" if key.startswith("/api/v1/un.svc") else "cdr"
         endpoint = soap_service(name)
         address = f"{provider_root(request)}/api/v1/{name}.svc"
@@ -231,7 +238,7 @@ class Api:
         return self._reply(reply)
 
     @staticmethod
-    def _reply(reply: SoapReply) -> web.Response:
+    def _reply(reply: "SoapReply") -> web.Response:
         ctype, _, params = reply.content_type.partition(";")
         charset = None
         if "charset=" in params:

@@ -4,7 +4,10 @@ sb-api.mtt.ru, SMS on msapi.mtt.ru. Routes come from the catalogue (catalogue.py
 lists every module."""
 from __future__ import annotations
 
+import asyncio
+import importlib
 import logging
+import sys
 from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
@@ -70,6 +73,10 @@ class MttTelecomProvider(Provider):
     async def startup(self) -> None:
         if self._unsubscribe is None:
             self._unsubscribe = self.sim.bus.subscribe(self._on_event, self.slug)
+        if "faker" not in sys.modules:
+            # the SMS histories' Faker loads off the loop once the server runs (sms.py makes
+            # them on first use), so neither start-up nor the first SMS request waits for it
+            asyncio.get_running_loop().run_in_executor(None, importlib.import_module, "faker")
 
     async def shutdown(self) -> None:
         if self._unsubscribe is not None:

@@ -51,7 +51,10 @@ FILTERS = ("message_sid", "number", "external_number", "number_sid", "direction"
 class SmsApi:
     def __init__(self, provider):
         self.p = provider
-        self.accounts: dict[str, SmsAccount] = {}  # every spelling of an accountSID
+        self._accounts: dict[str, SmsAccount] = {}  # every spelling of an accountSID
+        # histories generated on first use, in reset order (the same ids as generated at once):
+        # the generator's Faker costs a fifth of the start-up and most runs send no SMS
+        self._pending: list[tuple[SmsAccount, int, int]] = []
         self._timers: list = []
         self._rng = rng_for(0, "mtt-telecom", "sms")
 
@@ -62,19 +65,28 @@ class SmsApi:
         self._timers = []
         seed = getattr(self.p.sim.world, "seed", 0)
         self._rng = rng_for(seed, "mtt-telecom", "sms")
-        self.accounts = {}
+        self._accounts = {}
+        self._pending = []
         now = int(self.p.sim.clock.now())
         for tid, tenant in self._tenants():
             for sid, cfg in tenant.msapi.items():
                 acc = SmsAccount(sid, tid, cfg)
-                self._generate(acc, seed, now)
+                self._pending.append((acc, seed, now))
                 for name in (sid, *cfg.aliases):
-                    self.accounts[name] = acc
+                    self._accounts[name] = acc
+
+    @property
+    def accounts(self) -> dict[str, SmsAccount]:
+        if self._pending:
+            pending, self._pending = self._pending, []
+            for acc, seed, now in pending:
+                self._generate(acc, seed, now)
+        return self._accounts
 
     def world_changed(self) -> None:
         """New credentials, numbers or event URLs apply at once; the history stays."""
         old = {acc.sid: acc for acc in self.accounts.values()}
-        self.accounts = {}
+        self._accounts = {}
         seed = getattr(self.p.sim.world, "seed", 0)
         for tid, tenant in self._tenants():
             for sid, cfg in tenant.msapi.items():
@@ -84,7 +96,7 @@ class SmsApi:
                     self._generate(acc, seed, int(self.p.sim.clock.now()))
                 acc.tenant, acc.cfg = tid, cfg
                 for name in (sid, *cfg.aliases):
-                    self.accounts[name] = acc
+                    self._accounts[name] = acc
 
     def _tenants(self):
         return list(self.p.state.world.tenants.items())

@@ -1,0 +1,303 @@
+"""A lean HTTP/1.1 client for callbacks to plain ``http://`` targets.
+
+aiohttp's client costs about a third of a call lifecycle's CPU (request and response
+objects, timers, tracing hooks, the connector's bookkeeping). Callbacks need far less: one
+request at a time per keep-alive connection, a small body out and a small answer back. This
+client writes the request aiohttp would write (the same headers in the same order, the same
+``User-Agent``) and reads the answer with the framing HTTP/1.1 allows (Content-Length,
+chunked, or up to the close), decompressing gzip and deflate as aiohttp does.
+
+The deliverer uses it only where it gives the same result as aiohttp: anything else (https,
+credentials in the URL, a GET with a body, framing headers set by the caller, a connection
+that cannot be opened) goes through aiohttp, so errors read the same in the journal.
+"""
+from __future__ import annotations
+
+import asyncio
+import sys
+import zlib
+from typing import Any
+
+import aiohttp
+from yarl import URL
+
+USER_AGENT = f"Python/{sys.version_info[0]}.{sys.version_info[1]} aiohttp/{aiohttp.__version__}"
+MAX_HEAD = 64 * 1024  # aiohttp's own limit is 8 KiB per line and 32 KiB of headers
+MAX_BODY = 32 * 1024 * 1024
+IDLE_PER_TARGET = 8
+_DEFAULTS = (("Accept", "*/*"), ("Accept-Encoding", "gzip, deflate"), ("User-Agent", USER_AGENT))
+#: headers this client must write itself; a caller setting one goes through aiohttp
+_FRAMING = frozenset({"content-length", "transfer-encoding", "connection", "cookie", "expect"})
+_NO_BODY_STATUS = frozenset({204, 304})
+
+
+class ResponseError(Exception):
+    """The answer could not be read as HTTP/1.1 (the journal's error names it)."""
+
+
+class Disconnected(Exception):
+    """The server closed the connection before the answer was complete."""
+
+
+class Response:
+    __slots__ = ("status", "headers", "body")
+
+    def __init__(self, status: int, headers: dict[str, str], body: bytes):
+        self.status = status
+        self.headers = headers
+        self.body = body
+
+
+def prepare(method: str, url: str, headers: dict[str, str], body: bytes | None,
+            params: dict[str, str] | None) -> tuple[tuple[str, int], bytes] | None:
+    """The target and the request bytes, or None when aiohttp must send this one."""
+    try:
+        u = URL(url)
+    except (ValueError, TypeError):
+        return None
+    if u.scheme != "http" or not u.host or u.user is not None or u.password is not None:
+        return None
+    if (body is None) != (method in ("GET", "HEAD")):
+        return None
+    lower = {k.lower() for k in headers}
+    if lower & _FRAMING or "host" in lower:
+        return None
+    if params:
+        u = u.extend_query(params)
+    target = u.raw_path_qs or "/"
+    lines = [f"{method} {target} HTTP/1.1", f"Host: {u.host_port_subcomponent}"]
+    lines.extend(f"{k}: {v}" for k, v in headers.items())
+    lines.extend(f"{k}: {v}" for k, v in _DEFAULTS if k.lower() not in lower)
+    if body is not None:
+        lines.append(f"Content-Length: {len(body)}")
+        if "content-type" not in lower:
+            lines.append("Content-Type: application/octet-stream")
+    for line in lines:
+        if "\r" in line or "\n" in line:
+            return None  # aiohttp refuses these with its own error
+    head = ("\r\n".join(lines) + "\r\n\r\n").encode("utf-8")
+    return (u.raw_host or u.host, u.port or 80), head + body if body else head
+
+
+class _Connection(asyncio.Protocol):
+    """One keep-alive connection; one request at a time."""
+
+    def __init__(self) -> None:
+        self.transport: asyncio.Transport | None = None
+        self.closed = False
+        self.reused = False
+        self._buf = bytearray()
+        self._waiter: asyncio.Future | None = None
+        self._method = "GET"
+        self._received = False
+
+    # ---------------------------------------------------------- protocol
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self.transport = transport  # type: ignore[assignment]
+
+    def data_received(self, data: bytes) -> None:
+        self._buf += data
+        self._received = True
+        if len(self._buf) > MAX_HEAD + MAX_BODY:
+            self._finish(ResponseError("the answer is larger than 32 MiB"))
+            return
+        self._try_parse()
+
+    def eof_received(self) -> bool:
+        return False  # close the transport; connection_lost follows
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self.closed = True
+        if self._waiter is not None and not self._waiter.done():
+            if not self._try_parse(eof=True):
+                self._finish(Disconnected(self._received))
+
+    # ---------------------------------------------------------- request
+    async def exchange(self, method: str, data: bytes) -> Response:
+        assert self.transport is not None
+        self._method = method
+        self._buf.clear()
+        self._received = False
+        self._waiter = asyncio.get_running_loop().create_future()
+        self.transport.write(data)
+        try:
+            return await self._waiter
+        finally:
+            self._waiter = None
+
+    def close(self) -> None:
+        self.closed = True
+        if self.transport is not None:
+            self.transport.close()
+
+    def _finish(self, result: Any) -> None:
+        waiter = self._waiter
+        if waiter is None or waiter.done():
+            return
+        if isinstance(result, BaseException):
+            self.close()
+            waiter.set_exception(result)
+        else:
+            waiter.set_result(result)
+
+    def _try_parse(self, eof: bool = False) -> bool:
+        """Complete the waiter once the buffer holds a whole answer; True if it did."""
+        buf = self._buf
+        while True:
+            end = buf.find(b"\r\n\r\n")
+            if end < 0:
+                if len(buf) > MAX_HEAD:
+                    self._finish(ResponseError("the answer's headers are too large"))
+                    return True
+                return False
+            try:
+                status, version, headers, keep = _parse_head(bytes(buf[:end]))
+            except ResponseError as exc:
+                self._finish(exc)
+                return True
+            if 100 <= status < 200:
+                del buf[:end + 4]  # 100 Continue and friends: the answer follows
+                continue
+            break
+        start = end + 4
+        # as dict(aiohttp's headers): the first value of a name, in its first spelling
+        first: dict[str, str] = {}
+        lower: dict[str, str] = {}
+        for k, v in headers:
+            kl = k.lower()
+            if kl not in lower:
+                lower[kl] = v
+                first[k] = v
+        if self._method == "HEAD" or status in _NO_BODY_STATUS:
+            body, rest = b"", start
+        elif "chunked" in lower.get("transfer-encoding", "").lower():
+            got = _dechunk(buf, start)
+            if got is None:
+                if eof:
+                    self._finish(Disconnected(True))
+                    return True
+                return False
+            if isinstance(got, ResponseError):
+                self._finish(got)
+                return True
+            body, rest = got
+        elif "content-length" in lower:
+            try:
+                length = int(lower["content-length"])
+                if length < 0:
+                    raise ValueError
+            except ValueError:
+                self._finish(ResponseError("invalid Content-Length"))
+                return True
+            if len(buf) - start < length:
+                if eof:
+                    self._finish(Disconnected(True))
+                    return True
+                return False
+            body, rest = bytes(buf[start:start + length]), start + length
+        else:
+            if not eof:
+                return False  # the answer runs to the close
+            body, rest, keep = bytes(buf[start:]), len(buf), False
+        encoding = lower.get("content-encoding", "").strip().lower()
+        if body and encoding in ("gzip", "deflate"):
+            try:
+                body = _decompress(body, encoding)
+            except zlib.error as exc:
+                self._finish(ResponseError(f"can not decode content-encoding: {encoding} ({exc})"))
+                return True
+        del buf[:rest]
+        if not keep or buf:
+            self.close()  # asked to close, or bytes nobody asked for: not reusable
+        self._finish(Response(status, first, body))
+        return True
+
+
+def _parse_head(head: bytes) -> tuple[int, str, list[tuple[str, str]], bool]:
+    text = head.decode("utf-8", "surrogateescape")
+    status_line, _, rest = text.partition("\r\n")
+    parts = status_line.split(" ", 2)
+    if len(parts) < 2 or not parts[0].startswith("HTTP/1.") or len(parts[1]) != 3 or not parts[1].isdigit():
+        raise ResponseError(f"invalid status line {status_line[:100]!r}")
+    version = parts[0]
+    headers: list[tuple[str, str]] = []
+    for line in rest.split("\r\n") if rest else ():
+        name, sep, value = line.partition(":")
+        if not sep or not name or name != name.strip():
+            raise ResponseError(f"invalid header line {line[:100]!r}")
+        headers.append((name, value.strip(" \t")))
+    conn = ""
+    for k, v in headers:
+        if len(k) == 10 and k.lower() == "connection":
+            conn = v.lower()
+            break
+    keep = "keep-alive" in conn if version == "HTTP/1.0" else "close" not in conn
+    return int(parts[1]), version, headers, keep
+
+
+def _dechunk(buf: bytearray, pos: int) -> tuple[bytes, int] | ResponseError | None:
+    out = bytearray()
+    while True:
+        eol = buf.find(b"\r\n", pos)
+        if eol < 0:
+            return None
+        size_text = bytes(buf[pos:eol]).split(b";", 1)[0].strip()
+        try:
+            size = int(size_text, 16)
+        except ValueError:
+            return ResponseError("invalid chunk size")
+        pos = eol + 2
+        if size == 0:
+            while True:  # trailers up to the empty line
+                eol = buf.find(b"\r\n", pos)
+                if eol < 0:
+                    return None
+                if eol == pos:
+                    return bytes(out), eol + 2
+                pos = eol + 2
+        if len(buf) < pos + size + 2:
+            return None
+        out += buf[pos:pos + size]
+        pos += size + 2
+
+
+def _decompress(body: bytes, encoding: str) -> bytes:
+    if encoding == "gzip":
+        return zlib.decompress(body, 16 + zlib.MAX_WBITS)
+    try:
+        return zlib.decompress(body)
+    except zlib.error:
+        return zlib.decompress(body, -zlib.MAX_WBITS)  # raw deflate, as aiohttp accepts
+
+
+class Pool:
+    """Idle keep-alive connections per (host, port)."""
+
+    def __init__(self) -> None:
+        self._idle: dict[tuple[str, int], list[_Connection]] = {}
+
+    async def open(self, target: tuple[str, int]) -> _Connection:
+        """An idle connection to ``target`` or a new one (OSError when it cannot be opened)."""
+        idle = self._idle.get(target)
+        while idle:
+            conn = idle.pop()
+            if not conn.closed:
+                conn.reused = True
+                return conn
+        _, conn = await asyncio.get_running_loop().create_connection(_Connection, *target)
+        return conn
+
+    def release(self, target: tuple[str, int], conn: _Connection) -> None:
+        if conn.closed:
+            return
+        idle = self._idle.setdefault(target, [])
+        if len(idle) >= IDLE_PER_TARGET:
+            conn.close()
+        else:
+            idle.append(conn)
+
+    def close(self) -> None:
+        for idle in self._idle.values():
+            for conn in idle:
+                conn.close()
+        self._idle.clear()
