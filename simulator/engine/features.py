@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 from typing import TYPE_CHECKING, Any
 
-from .behaviour import Cause
+from .behaviour import Cause, PartyBehaviour
 from .bus import EventType as E
 from .calls import Call, Leg, LegState
 
