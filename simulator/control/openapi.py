@@ -172,7 +172,8 @@ def openapi_document() -> dict:
                            q("operation", "the operation's catalogue name"),
                            q("kind", "the older name of operation"), q("tenant", "tenant id"),
                            q("call_id", "engine call id"), q("since", "entries after this id", "integer"),
-                           q("limit", "at most this many (the newest)", "integer")],
+                           {**q("limit", "at most this many (the newest)", "integer"),
+                            "schema": {"type": "integer", "minimum": 0}}],
             "responses": {"200": _json({"type": "array", "items": _ref("JournalEntry")}), "400": ERROR}}},
         "/_sim/faults": {
             "get": {"summary": "fault rules", "responses": {"200": _json({"type": "array", "items": _ref("FaultRule")})}},
