@@ -7,6 +7,7 @@ import base64
 
 import pytest
 
+from simulator.testing.contracts import check_contracts
 from simulator.testing.threaded import ThreadedSimulator
 
 #: the 5 requests per second of MTT Business (§6.7, wall clock) would refuse a fuzzer
@@ -29,5 +30,8 @@ AUTH = {
 
 @pytest.fixture(scope="module")
 def server():
+    """A simulator for a module's tests; at the end every journal entry of every provider
+    against its catalogue and contract, as the autouse check does for ``simulator``."""
     with ThreadedSimulator(patch=NO_RATE_LIMIT) as running:
         yield running
+        check_contracts(running.harness)

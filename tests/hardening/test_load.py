@@ -67,7 +67,7 @@ def messages(entries: list[dict]) -> list[list[dict]]:
     return out
 
 
-async def test_mtt_business_200_calls_each_notification_delivered_once_or_retried(simulator, callback_sink):
+async def test_mtt_business_100_calls_each_notification_delivered_once_or_retried(simulator, callback_sink):
     slug, sever = "mtt-business", "67821426"
     world = simulator.sim.world_section(slug)
     simulator.patch_world({"providers": {slug: {"tenants": {sever: {"integrations": {

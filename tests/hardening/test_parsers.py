@@ -7,13 +7,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 from typing import Any
+from xml.sax.saxutils import escape
 
 import pytest
 import requests
 import yaml
-from xml.sax.saxutils import escape
 from hypothesis import HealthCheck, given, settings, strategies as st
-
 
 from simulator.jsonrpc import JsonRpcError, MethodSet, Param, Server
 from simulator.providers.beeline_cloudcc.xmlmsg import XmlError, parse as parse_xml
