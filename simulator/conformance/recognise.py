@@ -153,7 +153,8 @@ def select(ops: list[Operation], method: str, path: str, query: str | None,
         root, inner = _xml_names(raw)
     action = header(headers, "SOAPAction").strip().strip('"').rsplit("/", 1)[-1]
     for op in ops:
-        score = _rest_name(op, method, path, q)
+        # a route whose operations are selected by their own names (one catch-all route)
+        score = _rest_name(op, method, path, q) if op.selector == op.name else None
         if score is not None:
             scored.append((score, op))
         elif op.transport == "soap" and " " in op.name and method.upper() == "POST":

@@ -19,7 +19,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from ..catalogue import UNRECOGNISED
 from ..journal import Journal, JournalEntry
@@ -74,7 +74,12 @@ def from_har(path: Path) -> list[RawRequest]:
         headers = _headers(req.get("headers"))
         post = req.get("postData") or {}
         text = post.get("text") or ""
-        body = base64.b64decode(text) if post.get("encoding") == "base64" else text.encode("utf-8")
+        if not text and isinstance(post.get("params"), list):  # a form given as its fields
+            text = urlencode([(p.get("name", ""), p.get("value", "")) for p in post["params"] if isinstance(p, dict)])
+        try:
+            body = base64.b64decode(text) if post.get("encoding") == "base64" else text.encode("utf-8")
+        except ValueError:
+            raise TrafficError(f"{path}: log.entries[{i}] postData is not base64") from None
         if post.get("mimeType") and not any(k.lower() == "content-type" for k in headers):
             headers["Content-Type"] = post["mimeType"]
         out.append(RawRequest(str(req.get("method", "GET")).upper(), path_, query,
@@ -110,9 +115,9 @@ def from_record(item: dict, source: str) -> RawRequest:
     if item.get("direction") not in (None, "in"):
         raise TrafficError(f"{source}: not a request to a provider (direction {item['direction']!r})")
     headers = _headers(item.get("headers", item.get("request_headers")))
-    if "url" in item and isinstance(item["url"], str) and "://" in item["url"]:
+    if isinstance(item.get("url"), str) and ("://" in item["url"] or item["url"].startswith("/")):
         host, path, query = _split(item["url"])
-        host = _host(headers) or host
+        host = _host(headers) or host or item.get("host")
     elif isinstance(item.get("path"), str):
         host, path, query = item.get("host") or _host(headers), item["path"], item.get("query") or ""
     else:

@@ -247,3 +247,18 @@ def test_validate_a_running_simulator(telsim_server, capsys):
     assert main(["validate", "--simulator", base]) == 1
     out = capsys.readouterr().out
     assert "unknown-field at query page" in out and "section 4.4" in out
+
+
+def test_har_form_params_and_relative_urls(tmp_path):
+    fields = (EXAMPLES / "mtt-business/examples/8.2-token.request.form").read_text(encoding="utf-8").strip()
+    params = [dict(zip(("name", "value"), pair.split("=", 1))) for pair in fields.split("&")]
+    har = {"log": {"entries": [{"request": {
+        "method": "POST", "url": "https://oauth.mtt.ru/oauth/token", "headers": [],
+        "postData": {"mimeType": "application/x-www-form-urlencoded", "params": params}}}]}}
+    path = tmp_path / "oauth.har"
+    path.write_text(json.dumps(har), encoding="utf-8")
+    (checked,) = check_requests(from_har(path))
+    assert checked.operation == "POST /oauth/token grant_type=authorization_code" and checked.deviations == []
+    lines = _jsonl(tmp_path, {"method": "GET", "url": "/mts-vpbx/api/abonents?page=1", "headers": TOKEN})
+    (checked,) = check_requests(from_jsonl(lines))
+    assert [d.where for d in checked.deviations] == ["query page"]
