@@ -173,7 +173,7 @@ def select(ops: list[Operation], method: str, path: str, query: str | None,
     if "jsonrpc" in transports:
         try:
             call = json.loads(raw)
-        except ValueError:
+        except (ValueError, RecursionError):
             call = None
         if isinstance(call, dict) and call.get("method") in by_selector:
             return by_selector[call["method"]]
@@ -194,7 +194,7 @@ def _multipart_command(content_type: str, body: bytes) -> str | None:
         if (part.name or "").strip().lower().replace(" ", "_") == "api_form":
             try:
                 form = json.loads(part.data)
-            except ValueError:
+            except (ValueError, RecursionError):
                 return None
             return form.get("Command") if isinstance(form, dict) else None
     return None
