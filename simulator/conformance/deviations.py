@@ -69,23 +69,46 @@ def pointer(base: str, path: Any) -> str:
     return "/".join([base, *parts]) if parts else base
 
 
+_VALIDATORS: dict[tuple[int, int, int], tuple[Any, Any, Any]] = {}
+
+
+def _validator(schema: dict, components: dict | None, registry: Any) -> Any:
+    """One jsonschema validator per schema of a contract document (building one crawls the
+    document's components: most of the cost of a check)."""
+    from jsonschema import Draft202012Validator, FormatChecker
+
+    key = (id(schema), id(components), id(registry))
+    found = _VALIDATORS.get(key)
+    if found is not None and found[0] is schema and found[1] is components:
+        return found[2]
+    if len(_VALIDATORS) >= 2048:
+        _VALIDATORS.clear()
+    root = {**schema, "components": components} if components is not None else schema
+    kw = {"registry": registry} if registry is not None else {}
+    validator = Draft202012Validator(root, format_checker=FormatChecker(), **kw)
+    _VALIDATORS[key] = (schema, components, validator)  # the objects kept: their ids stay theirs
+    return validator
+
+
 def schema_deviations(schema: dict, instance: Any, where: str = "body", *,
                       resolve: Callable[[Any], Any] | None = None, registry: Any = None,
-                      limit: int = 20) -> list[Deviation]:
+                      components: dict | None = None, limit: int = 20) -> list[Deviation]:
     """``instance`` against ``schema`` (draft 2020-12, formats checked), as deviations;
-    ``resolve`` follows the document's local ``$ref`` for the undocumented-field walk."""
-    from jsonschema import Draft202012Validator, FormatChecker
+    ``components``: the document's, for its ``#/components/...`` references; ``resolve``
+    follows the document's local ``$ref`` for the undocumented-field walk."""
     from jsonschema.exceptions import best_match
 
-    kw = {"registry": registry} if registry is not None else {}
-    validator = Draft202012Validator(schema, format_checker=FormatChecker(), **kw)
+    validator = _validator(schema, components, registry)
     out: list[Deviation] = []
-    for error in validator.iter_errors(instance):
-        if error.validator in ("anyOf", "oneOf") and error.context:
-            error = best_match(error.context)
-        out.append(_from_error(error, where))
-        if len(out) >= limit:
-            return out
+    try:
+        for error in validator.iter_errors(instance):
+            if error.validator in ("anyOf", "oneOf") and error.context:
+                error = best_match(error.context)
+            out.append(_from_error(error, where))
+            if len(out) >= limit:
+                return out
+    except RecursionError:
+        return [Deviation("not-parseable", "the value is nested too deeply to check", where)]
     known = {(d.rule, d.where) for d in out}
     for path, name in undocumented_fields(schema, instance, resolve or (lambda node: node)):
         place = pointer(where, [*path, name])

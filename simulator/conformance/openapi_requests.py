@@ -91,7 +91,7 @@ def request_deviations(contract: "OpenApiContract", method: str, path: str, quer
         schema = p.get("schema")
         if schema and where in ("query", "path"):
             value = coerce(schema, present[key], resolve)
-            out.extend(schema_deviations({**schema, "components": components}, value, f"{where} {name}",
+            out.extend(schema_deviations(schema, value, f"{where} {name}", components=components,
                                          resolve=resolve))
     for name, _ in given:
         if name not in listed_query:
@@ -128,7 +128,7 @@ def _body_deviations(contract: "OpenApiContract", op: dict, hdrs: dict[str, str]
     if media.endswith("json"):
         try:
             instance = json.loads(raw)
-        except ValueError as exc:
+        except (ValueError, RecursionError) as exc:
             return [Deviation("not-parseable", f"the body is not JSON: {exc}", "body")]
     elif media == "application/x-www-form-urlencoded":
         try:
@@ -148,7 +148,7 @@ def _body_deviations(contract: "OpenApiContract", op: dict, hdrs: dict[str, str]
         instance = _typed_fields(schema, fields, resolve)
     else:
         return []
-    return schema_deviations({**schema, "components": components}, instance, "body", resolve=resolve)
+    return schema_deviations(schema, instance, "body", resolve=resolve, components=components)
 
 
 def _typed_fields(schema: Any, fields: dict[str, str], resolve) -> dict[str, Any]:

@@ -177,7 +177,7 @@ class OpenRpcContract:
 
         try:
             request = json.loads(body or b"")
-        except ValueError as exc:
+        except (ValueError, RecursionError) as exc:
             return [Deviation("not-parseable", f"the body is not JSON: {exc}", "body")]
         if isinstance(request, list):
             if not request:
@@ -240,8 +240,8 @@ class OpenRpcContract:
         for p in declared:
             if p["name"] in given:
                 if "schema" in p:
-                    out.extend(schema_deviations({**p["schema"], "components": components}, given[p["name"]],
-                                                 f"{where}/{p['name']}", resolve=self._resolve_schema))
+                    out.extend(schema_deviations(p["schema"], given[p["name"]], f"{where}/{p['name']}",
+                                                 components=components, resolve=self._resolve_schema))
             elif p.get("required"):
                 out.append(Deviation("missing-field", f"the required param {p['name']!r} is missing",
                                      f"{where}/{p['name']}"))

@@ -153,7 +153,8 @@ def select(ops: list[Operation], method: str, path: str, query: str | None,
         root, inner = _xml_names(raw)
     action = header(headers, "SOAPAction").strip().strip('"').rsplit("/", 1)[-1]
     for op in ops:
-        score = _rest_name(op, method, path, q)
+        # a route whose operations are selected by their own names (one catch-all route)
+        score = _rest_name(op, method, path, q) if op.selector == op.name else None
         if score is not None:
             scored.append((score, op))
         elif op.transport == "soap" and " " in op.name and method.upper() == "POST":
@@ -172,7 +173,7 @@ def select(ops: list[Operation], method: str, path: str, query: str | None,
     if "jsonrpc" in transports:
         try:
             call = json.loads(raw)
-        except ValueError:
+        except (ValueError, RecursionError):
             call = None
         if isinstance(call, dict) and call.get("method") in by_selector:
             return by_selector[call["method"]]
@@ -193,7 +194,7 @@ def _multipart_command(content_type: str, body: bytes) -> str | None:
         if (part.name or "").strip().lower().replace(" ", "_") == "api_form":
             try:
                 form = json.loads(part.data)
-            except ValueError:
+            except (ValueError, RecursionError):
                 return None
             return form.get("Command") if isinstance(form, dict) else None
     return None

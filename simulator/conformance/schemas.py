@@ -92,7 +92,7 @@ class JsonSchemaValidator:
             return [Deviation("multipart-layout", f"no {self.form_part!r} part", "body")]
         try:
             form = json.loads(forms[0].data)
-        except ValueError as exc:
+        except (ValueError, RecursionError) as exc:
             return [Deviation("not-parseable", f"{self.form_part} is not JSON: {exc}", f"part {self.form_part}")]
         command_name = getattr(spec, "selector", None) or (form.get("Command") if isinstance(form, dict) else None)
         out = []

@@ -24,6 +24,8 @@ from .xsd import local_name, parse_xml
 SOAP_NS = ("http://schemas.xmlsoap.org/soap/envelope/", "http://www.w3.org/2003/05/soap-envelope")
 #: WS-MetadataExchange answers carry the WSDL and schemas themselves, not a service message
 MEX_NS = "http://schemas.xmlsoap.org/ws/2004/09/mex"
+#: a metadata exchange request names one of these (its action or its body's namespace)
+METADATA_MARKS = ("http://schemas.xmlsoap.org/ws/2004/09/transfer/Get", MEX_NS)
 _XSD_REF = re.compile(r"([\w.-]+\.svc)\?xsd=(xsd\d+)$")
 _SERVICE = re.compile(r"/([\w.-]+\.svc)$")
 
@@ -112,6 +114,9 @@ class SoapValidator:
         if entry.direction != "in" or req.method != "POST" or service is None:
             return None
         headers = dict(req.headers or {})
+        raw = req.body.encode("utf-8") if isinstance(req.body, str) else (req.body or b"")
+        if any(m.encode() in raw or m in header(headers, "Content-Type") for m in METADATA_MARKS):
+            return []  # WS-MetadataExchange (GetMetadata, WS-Transfer Get): the WSDL, not a message
         out = []
         ctype = header(headers, "Content-Type").split(";", 1)[0].strip().lower()
         if ctype != "text/xml":
@@ -143,7 +148,10 @@ class SoapValidator:
         if action in by_action and by_action[action] != name:
             out.append(Deviation("soap-action", f"SOAPAction names {by_action[action]}, the Body holds {name}",
                                  "header SOAPAction"))
-        doc = etree.fromstring(etree.tostring(message))
+        try:
+            doc = etree.fromstring(etree.tostring(message))
+        except etree.XMLSyntaxError as exc:  # an entity the document never declared, ...
+            return out + [Deviation("not-parseable", f"the Body's element cannot be read: {exc}", "Body")]
         return out + xml_deviations(self.services[service], doc, service)
 
     def check_entry(self, entry: Any, spec: Any = None) -> bool:

@@ -56,6 +56,7 @@ def test_the_transport_registry_is_open(tmp_path):
 
     (tmp_path / "p").mkdir()
     (tmp_path / "p" / "openrpc.json").write_text("{}")
+    registered = TRANSPORTS.get("jsonrpc")  # the core's OpenRPC validator: restored after the test
     register_transport("jsonrpc", Rpc)
     try:
         c = Contract.from_files("p", contracts=tmp_path, catalogue=Catalogue(
@@ -65,7 +66,10 @@ def test_the_transport_registry_is_open(tmp_path):
         with pytest.raises(ContractViolation, match="journal #1 in 'getX'.*not JSON-RPC"):
             c.check(entry(operation="getX", status=200, response_body='{"id": 1}'))
     finally:
-        del TRANSPORTS["jsonrpc"]
+        if registered is None:
+            del TRANSPORTS["jsonrpc"]
+        else:
+            TRANSPORTS["jsonrpc"] = registered
 
 
 # ---------------------------------------------------------------------- REST (OpenAPI)

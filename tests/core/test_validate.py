@@ -247,3 +247,40 @@ def test_validate_a_running_simulator(telsim_server, capsys):
     assert main(["validate", "--simulator", base]) == 1
     out = capsys.readouterr().out
     assert "unknown-field at query page" in out and "section 4.4" in out
+
+
+def test_har_form_params_and_relative_urls(tmp_path):
+    fields = (EXAMPLES / "mtt-business/examples/8.2-token.request.form").read_text(encoding="utf-8").strip()
+    params = [dict(zip(("name", "value"), pair.split("=", 1))) for pair in fields.split("&")]
+    har = {"log": {"entries": [{"request": {
+        "method": "POST", "url": "https://oauth.mtt.ru/oauth/token", "headers": [],
+        "postData": {"mimeType": "application/x-www-form-urlencoded", "params": params}}}]}}
+    path = tmp_path / "oauth.har"
+    path.write_text(json.dumps(har), encoding="utf-8")
+    (checked,) = check_requests(from_har(path))
+    assert checked.operation == "POST /oauth/token grant_type=authorization_code" and checked.deviations == []
+    lines = _jsonl(tmp_path, {"method": "GET", "url": "/mts-vpbx/api/abonents?page=1", "headers": TOKEN})
+    (checked,) = check_requests(from_jsonl(lines))
+    assert [d.where for d in checked.deviations] == ["query page"]
+
+
+def test_soap_metadata_exchange_is_not_a_service_message():
+    envelope = ('<s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope" '
+                'xmlns:a="http://www.w3.org/2005/08/addressing"><s:Header>'
+                '<a:Action>http://schemas.xmlsoap.org/ws/2004/09/transfer/Get</a:Action></s:Header>'
+                '<s:Body/></s:Envelope>').encode()
+    _, found = rules("POST", "/mts-autosecretary/api/v1/un.svc", body=envelope,
+                     headers={"Content-Type": "application/soap+xml; charset=utf-8"})
+    assert [r for r, _ in found if r != "unknown-operation"] == []
+
+
+def test_hostile_bodies_are_deviations_not_crashes():
+    deep = b"[" * 5000 + b"]" * 5000
+    _, found = rules("PUT", "/mts-autosecretary/api/v1/un", body=deep, host="aa.mts.ru", headers=JSON)
+    assert ("not-parseable", "body") in found
+    _, found = rules("POST", "/mtt-telecom/index.php", body=deep, headers=JSON)
+    assert ("not-parseable", "body") in found
+    entity = envelope('<GetUN xmlns="http://tempuri.org/"><phone>&x;</phone></GetUN>')
+    _, found = rules("POST", "/mts-autosecretary/api/v1/un.svc", body=b'<!DOCTYPE s [<!ENTITY x "1">]>' + entity,
+                     headers=SOAP)
+    assert found and all(rule in ("not-parseable", "xml-schema", "wrong-format") for rule, _ in found)
