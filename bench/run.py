@@ -5,11 +5,12 @@
     .venv/bin/python bench/run.py --only http --route /mts-vpbx/api/abonents \\
         --header 'X-AUTH-TOKEN: 215ef687-e898-419d-810c-2864efc0b1d0'
 
-(a) http     requests/s and p50/p99 latency of GET JSON routes under 64 keep-alive
-             connections for 10 s, against a separate `telsim serve` process on loopback:
-             the control route GET /_sim/clock, a provider-style route with auth and the
-             journal on (the bench-probe provider, bench/probe.py, or --route), and a bare
-             aiohttp handler returning the same JSON as a baseline.
+(a) http     requests/s, server CPU per request and p50/p99 latency under 64 keep-alive
+             connections for 5 s a target, against `telsim serve` as users start it (access
+             log on, journal on) in its own process on loopback: GET /_sim/clock, the
+             bench-probe route, every provider's read route and a write route
+             (bench/http_targets.py; or --route), each right after a bare aiohttp handler that
+             parses the same body and returns the same bytes: "x bare" is the same-run ratio.
 (b) calls    full call lifecycles per second through the engine (in-process, manual clock),
              with 4 callbacks per call delivered to a loopback CallbackSink; and without.
 (c) memory   tracemalloc: memory per 10,000 finished call records.
@@ -105,7 +106,7 @@ class Server:
 
     def __enter__(self) -> "Server":
         try:
-            self.ready = wait_healthy(self.port, self.proc)
+            self.ready = wait_healthy(self.port, self.proc, limit=60.0)  # a loaded machine
         except Exception:
             self.stop()
             raise

@@ -73,6 +73,7 @@ def _dict(headers: Any) -> dict[str, str]:
 
 
 def _text(body: Any) -> str:
+    body = getattr(body, "head", body)  # a journal ClippedBody: its first bytes
     if isinstance(body, (bytes, bytearray, memoryview)):
         return bytes(body[:400]).decode("utf-8", "replace")
     return body or ""
