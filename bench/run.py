@@ -430,9 +430,9 @@ def bench_scale(args) -> dict:
 
     r = sb.scale(calls=100 if args.quick else 200, n=100 if args.quick else 200)
     small, large = r["worlds"]
-    print(f"  worlds: 1× = default ({small['finished_calls']} finished calls, {small['journal']} "
-          f"journal entries); {r['factor']}× = history, X214 abonents and finished calls ×{r['factor']} "
-          f"({large['finished_calls']} calls, {large['journal']} entries)")
+    print(f"  worlds: 1× = default world + {small['finished_calls']} finished calls; {r['factor']}× = "
+          f"generated history, X214 abonents and finished calls ×{r['factor']} "
+          f"({large['finished_calls']} calls); best of 5 alternating rounds")
     print(f"  {'route':<52} {'µs at 1×':>9} {'µs at 10×':>9} {'slope':>6} {'answer ×':>8}")
     for row in r["rows"]:
         flag = "" if row["slope"] is None or row["slope"] < 1.5 or (row["answer_growth"] or 1) > 1.5 \
