@@ -17,6 +17,8 @@ import time
 import tracemalloc
 from typing import Any
 
+import aiohttp
+
 from pathlib import Path
 
 from bench.probe import SLUG, TOKEN
@@ -179,6 +181,124 @@ async def lifecycles(n_calls: int = 2000, batch: int = 100, step: float = 1.0,
                     "callbacks_per_s": round(attempts / wall, 1) if wall else None,
                     "journal_out_entries": len(sim.journal.query(direction="out"))})
     return out
+
+
+VPBX_CALLED = "+79160001735"  # X214's abonent 1735, subscribed to API CRM events in the default world
+
+
+def _vpbx_request(i: int) -> CallRequest:
+    return CallRequest.model_validate({
+        "provider": "mts-vpbx", "direction": "inbound", "from": f"+7916100{i % 10000:04d}",
+        "to": VPBX_CALLED, "script": {VPBX_CALLED: {"answer_after": ANSWER_AFTER, "hangup_after": TALK}}})
+
+
+async def vpbx_lifecycles(n_calls: int = 2000, batch: int = 100, wall_limit: float = 120.0,
+                          sink_process: bool = True, profile: str | None = None) -> dict:
+    """A real provider's lifecycle: MTS VPBX inbound calls to a subscribed abonent with API
+    CRM switched on, so the provider itself renders and sends its 4.7 events (CALL_RECEIVED,
+    CALL_ANSWERED, CALL_RELEASED: 3 a call) with its retry policy and error counter, and
+    writes its 4.5 history record."""
+    sim = new_simulator()
+    await sim.start()
+    sink: Any = _SinkProcess() if sink_process else await CallbackSink().start()
+    sim.patch_world({"providers": {"mts-vpbx": {"enterprises": {"X214": {
+        "apicrm": {"active": True, "callbackUrl": sink.url("/crm"), "clientApiKey": "123"}}}}}})
+    await sim.clock.advance(0)  # the activation's CHECK_ALIVE goes before the measured loop
+    provider = sim.providers["mts-vpbx"]
+    sent_before = sim.delivery.sent
+    expected = 3 * n_calls
+
+    def done() -> bool:
+        return not sim.engine.calls and sim.delivery.sent - sent_before >= expected \
+            and sim.delivery.pending() == 0
+
+    profiler = None
+    if profile:
+        import cProfile
+        profiler = cProfile.Profile()
+        profiler.enable()
+    start_total = sim.engine.records_total
+    t0 = time.perf_counter()
+    cpu0 = time.process_time()
+    started = 0
+    completed = False
+    try:
+        for _ in range(n_calls // batch + 1000):
+            for _ in range(min(batch, n_calls - started)):
+                await provider.start_call(_vpbx_request(started))
+                started += 1
+            await sim.clock.advance(1.0)
+            if started >= n_calls and done():
+                completed = True
+                break
+            if time.perf_counter() - t0 > wall_limit:
+                break
+        wall, cpu = time.perf_counter() - t0, time.process_time() - cpu0
+    finally:
+        if profiler is not None:
+            profiler.disable()
+            profiler.dump_stats(profile)
+        await sim.stop()
+        await sink.stop()
+    finished = sim.engine.records_total - start_total
+    attempts = sim.delivery.sent - sent_before
+    return {"calls": n_calls, "finished": finished, "completed": completed, "wall_s": round(wall, 3),
+            "lifecycles_per_s": round(finished / wall, 1) if wall else None, "callbacks": True,
+            "cpu_s": round(cpu, 3), "cpu_us_per_lifecycle": round(cpu / finished * 1e6) if finished else None,
+            "delivery_attempts": attempts, "callbacks_per_s": round(attempts / wall, 1) if wall else None,
+            "callbacks_received": sink.received if sink_process else len(sink.requests),
+            "sink": "separate process" if sink_process else "in-process"}
+
+
+async def bare_sender(n: int = 4000, sink_process: bool = True) -> dict:
+    """The same-run baseline of the callback runs: a bare aiohttp client posting ``n`` JSON
+    bodies of a callback's size one after another to the same kind of sink, nothing else."""
+    sink: Any = _SinkProcess() if sink_process else await CallbackSink().start()
+    body = json.dumps({"event": "CALL_ANSWERED", "call_id": "call-000001", "leg_id": "call-000001-L2",
+                       "time": 1.0e9, "tenant": "acme", "data": {"number": "+74952000001",
+                                                                 "role": "dialled"}}).encode()
+    url = sink.url("/hook")
+    try:
+        async with aiohttp.ClientSession() as session:
+            t0, cpu0 = time.perf_counter(), time.process_time()
+            for _ in range(n):
+                async with session.post(url, data=body, headers={"Content-Type": "application/json",
+                                                                 "X-AUTH-TOKEN": TOKEN}) as r:
+                    await r.read()
+            wall, cpu = time.perf_counter() - t0, time.process_time() - cpu0
+    finally:
+        await sink.stop()
+    return {"posts": n, "wall_s": round(wall, 3), "posts_per_s": round(n / wall, 1),
+            "cpu_us_per_post": round(cpu / n * 1e6, 1)}
+
+
+async def engine_costs(n: int = 20_000) -> dict:
+    """The engine's own cost: µs of CPU per timer (schedule + fire, no work in it) and per
+    bare call (create, dial, answer, hang up, record; no provider, no subscriber)."""
+    from simulator.engine import CallEngine, EventBus, VirtualClock
+
+    clock = VirtualClock(0.0, "manual")
+    noop = lambda: None  # noqa: E731
+    gc.collect()
+    cpu0 = time.process_time()
+    for i in range(n):
+        clock.call_later(i % 50, noop)
+    await clock.advance(60)
+    per_timer = (time.process_time() - cpu0) / n
+    engine = CallEngine(clock, EventBus())
+    cpu0 = time.process_time()
+    for i in range(n):
+        call = engine.create_call(None, None, "inbound", "+79161000000", "+74950000000",
+                                  script={"+74950000000": {"answer_after": 2, "hangup_after": 3}})
+        engine.add_origin(call, "+79161000000")
+        engine.dial(call, "+74950000000")
+        if i % 500 == 499:
+            await clock.advance(1)
+    await clock.advance(10)
+    per_call = (time.process_time() - cpu0) / n
+    return {"timers": n, "cpu_us_per_timer": round(per_timer * 1e6, 2),
+            "calls": n, "cpu_us_per_bare_call": round(per_call * 1e6, 1),
+            "finished": engine.records_total}
 
 
 async def memory(n_calls: int = 10_000, batch: int = 500, wall_limit: float = 300.0) -> dict:

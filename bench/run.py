@@ -12,12 +12,16 @@
              (bench/http_targets.py; or --route), each right after a bare aiohttp handler that
              parses the same body and returns the same bytes: "x bare" is the same-run ratio.
 (b) calls    full call lifecycles per second through the engine (in-process, manual clock),
-             with 4 callbacks per call delivered to a loopback CallbackSink; and without.
+             with 4 callbacks per call delivered to a loopback CallbackSink (in this process
+             or its own); without callbacks; MTS VPBX calls with its own API CRM events; a
+             bare aiohttp sender as the same-run baseline; the engine's cost per timer/call.
 (c) memory   tracemalloc: memory per 10,000 finished call records.
-(d) startup  `telsim serve` start to the first answered GET /_sim/health.
+(d) startup  `telsim serve` start to the first answered GET /_sim/health (and a bare aiohttp
+             server's, the same-run baseline).
+(e) scale    routes' cost in the default world and in one 10× larger (bench/scale_bench.py).
 
-Targets (2-core machine): 10,000 req/s for a GET provider route with auth and journal on;
-1,000 call lifecycles/s with callbacks; start-up under 1 s. See docs/performance.md.
+The run ends with one table: every figure, its same-run baseline, the ratio and the target
+(issue 13). See docs/performance.md.
 """
 from __future__ import annotations
 
@@ -42,7 +46,25 @@ from bench import loadgen  # noqa: E402
 from bench.probe import ROUTE as PROBE_ROUTE, SLUG as PROBE_SLUG, TOKEN as PROBE_TOKEN  # noqa: E402
 
 SERVERS = str(ROOT / "bench" / "servers.py")
-SECTIONS = ("http", "calls", "memory", "startup")
+SECTIONS = ("http", "calls", "memory", "startup", "scale")
+#: the one table printed at the end: (figure, value, unit, baseline label, baseline value, target)
+SUMMARY: list[tuple[str, float | None, str, str, float | None, str]] = []
+
+
+def summarise(figure: str, value: float | None, unit: str, baseline: str = "",
+              base_value: float | None = None, target: str = "") -> None:
+    SUMMARY.append((figure, value, unit, baseline, base_value, target))
+
+
+def print_summary() -> None:
+    print(f"\nsummary (every figure of this run, its same-run baseline and the ratio)")
+    print(f"  {'figure':<52} {'value':>10} {'unit':<14} {'same-run baseline':<34} {'value':>10} "
+          f"{'ratio':>6}  target")
+    for figure, value, unit, baseline, base_value, target in SUMMARY:
+        ratio = f"{value / base_value:.2f}" if value and base_value else "-"
+        v = "-" if value is None else f"{value:,.1f}" if value < 100 else f"{value:,.0f}"
+        b = "" if base_value is None else f"{base_value:,.1f}" if base_value < 100 else f"{base_value:,.0f}"
+        print(f"  {figure:<52} {v:>10} {unit:<14} {baseline:<34} {b:>10} {ratio:>6}  {target}")
 
 
 # ------------------------------------------------------------------ helpers
@@ -339,8 +361,39 @@ def bench_calls(args) -> dict:
                                  profile=prof if key == "with_callbacks" else None))
         out[key] = r
         show(name, r)
+    # smaller runs for the real provider and the baseline keep `make bench` under 3 minutes
+    r = eb.run(eb.vpbx_lifecycles(min(args.calls, 1500), batch=args.batch, wall_limit=args.wall_limit))
+    out["vpbx_sink_process"] = r
+    print(f"  {'MTS VPBX, API CRM events (3 a call), own process':<44} {r['finished']:>5}/{r['calls']} "
+          f"calls in {r['wall_s']:6.2f} s = {r['lifecycles_per_s']:6.0f} lifecycles/s, "
+          f"{r['callbacks_per_s']:5.0f} callbacks/s ({r['callbacks_received']} received incl. CHECK_ALIVE); "
+          f"CPU {r['cpu_us_per_lifecycle']} µs/lifecycle", flush=True)
+    bare = eb.run(eb.bare_sender(4 * min(args.calls, 1500)))
+    out["bare_sender"] = bare
+    print(f"  same-run baseline: bare aiohttp client, {bare['posts']} sequential POSTs to a sink in its "
+          f"own process: {bare['posts_per_s']:.0f} POSTs/s (= {bare['posts_per_s'] / 4:.0f} "
+          f"\"lifecycles\"/s of 4), CPU {bare['cpu_us_per_post']} µs/POST", flush=True)
+    costs = eb.run(eb.engine_costs())
+    out["engine_costs"] = costs
+    print(f"  engine cost: {costs['cpu_us_per_timer']} µs CPU per timer (schedule + fire), "
+          f"{costs['cpu_us_per_bare_call']} µs per bare call (create, ring, answer, hang up, record; "
+          f"no provider)", flush=True)
     if prof:
         print(f"  profile of the first run: {prof}")
+    lc = lambda key: out[key]["lifecycles_per_s"]  # noqa: E731
+    bare_lc = bare["posts_per_s"] / 4
+    summarise("lifecycles/s, 4 callbacks, sink in own process", lc("with_callbacks_sink_process"),
+              "lifecycles/s", "bare sender, 4 POSTs each", bare_lc, ">= 1,000")
+    summarise("lifecycles/s, 4 callbacks, sink in-process", lc("with_callbacks"), "lifecycles/s",
+              "bare sender, 4 POSTs each", bare_lc, "")
+    summarise("lifecycles/s, MTS VPBX API CRM (3 callbacks)", lc("vpbx_sink_process"), "lifecycles/s",
+              "bare sender, 3 POSTs each", bare["posts_per_s"] / 3, "")
+    summarise("lifecycles/s, no callbacks", lc("engine_only"), "lifecycles/s", "", None, ">= 5,000")
+    summarise("CPU per lifecycle, 4 callbacks, sink own process",
+              out["with_callbacks_sink_process"]["cpu_us_per_lifecycle"], "µs",
+              "bare sender: 4 POSTs' CPU", bare["cpu_us_per_post"] * 4, "")
+    summarise("engine CPU per timer", costs["cpu_us_per_timer"], "µs", "", None, "")
+    summarise("engine CPU per bare call", costs["cpu_us_per_bare_call"], "µs", "", None, "")
     return out
 
 
@@ -366,6 +419,8 @@ def bench_memory(args) -> dict:
               f"{m['status']}) -> {m['bytes_per_entry'] * m['journal_size'] / 2**20:.0f} MiB at "
               f"the default cap of {m['journal_size']} entries")
     r["journal"] = j
+    summarise("memory per 10,000 finished call records", r["records_per_10k_mib"], "MiB", "", None,
+              "<= 10 MiB")
     return r
 
 
@@ -395,6 +450,20 @@ def bench_startup(args) -> dict:
             runs.append(ready - srv.started)
         finally:
             srv.stop()
+    bare = []  # same-run baseline: a bare aiohttp server's start to its first answer
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
+        f.write('{"status": "ok"}')
+    try:
+        for _ in range(args.startup_runs):
+            port = free_port()
+            srv = Server([sys.executable, SERVERS, "baseline", "--port", str(port), "--path",
+                          "/_sim/health", "--json", f.name], port)
+            try:
+                bare.append(wait_healthy(port, srv.proc) - srv.started)
+            finally:
+                srv.stop()
+    finally:
+        os.unlink(f.name)
     t = time.perf_counter()
     subprocess.run([sys.executable, "-c", "pass"], check=True, timeout=30)
     interp = time.perf_counter() - t
@@ -405,9 +474,36 @@ def bench_startup(args) -> dict:
     print(f"  of which: interpreter {interp:.3f} s, imports {phases['import_s']:.3f} s, "
           f"Simulator(default world) {phases['simulator_s']:.3f} s, create_app "
           f"{phases['create_app_s']:.3f} s (measured in a separate process)")
-    return {"runs_s": [round(x, 3) for x in runs], "median_s": round(statistics.median(runs), 3),
+    print(f"  same-run baseline: bare aiohttp server -> first answer: "
+          + ", ".join(f"{x:.3f}" for x in bare) + f" s (median {statistics.median(bare):.3f} s)")
+    summarise("start-up to the first answered request", statistics.median(runs), "s",
+              "bare aiohttp server", statistics.median(bare), "< 0.5 s")
+    return {"bare_runs_s": [round(x, 3) for x in bare],"runs_s": [round(x, 3) for x in runs], "median_s": round(statistics.median(runs), 3),
             "interpreter_s": round(interp, 3),
             **{k: round(v, 3) for k, v in phases.items()}}
+
+
+# --------------------------------------------------------------- (e) scale
+def bench_scale(args) -> dict:
+    from bench import scale_bench as sb
+
+    r = sb.scale(calls=100 if args.quick else 200, n=100 if args.quick else 200)
+    small, large = r["worlds"]
+    print(f"  worlds: 1× = default world + {small['finished_calls']} finished calls; {r['factor']}× = "
+          f"generated history, X214 abonents and finished calls ×{r['factor']} "
+          f"({large['finished_calls']} calls); best of 5 alternating rounds")
+    print(f"  {'route':<52} {'µs at 1×':>9} {'µs at 10×':>9} {'slope':>6} {'answer ×':>8}")
+    for row in r["rows"]:
+        flag = "" if row["slope"] is None or row["slope"] < 1.5 or (row["answer_growth"] or 1) > 1.5 \
+            else "  <- grows with the world"
+        print(f"  {row['route']:<52} {row['us_1x']:>9.0f} {row['us_10x']:>9.0f} {row['slope']:>6.2f} "
+              f"{row['answer_growth']:>8.2f}{flag}")
+        if (row["answer_growth"] or 1) <= 1.5:
+            summarise(f"scale slope {row['route']}"[:52], row["us_10x"], "µs at 10×", "the same at 1×",
+                      row["us_1x"], "≈ 1 (flat)")
+    print("  µs = CPU per request of this process (client and server): the client's share is the "
+          "same in both worlds")
+    return r
 
 
 # ------------------------------------------------------------------ main
@@ -486,8 +582,12 @@ def main(argv: list[str] | None = None) -> int:
     if "startup" in only:
         print(f"\n(d) start-up: {args.startup_runs} runs")
         results["startup"] = bench_startup(args)
-    print("\ntargets: 10,000 req/s GET provider route with auth+journal; 1,000 lifecycles/s "
-          "with callbacks; start-up < 1 s")
+    if "scale" in only:
+        print(f"\n(e) scale: the same routes in the default world and a world 10× larger")
+        results["scale"] = bench_scale(args)
+    print_summary()
+    results["summary"] = [dict(zip(("figure", "value", "unit", "baseline", "baseline_value", "target"), row))
+                          for row in SUMMARY]
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=2, ensure_ascii=False))
     return 0

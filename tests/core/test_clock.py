@@ -103,3 +103,21 @@ async def test_mode_switch_and_describe():
 async def test_negative_advance_is_refused():
     with pytest.raises(ValueError):
         await VirtualClock(START, "manual").advance(-1)
+
+
+async def test_pending_timers_counts_queued_timers_without_cancelled_or_fired_ones():
+    clock = VirtualClock(START, "manual")
+    handles = [clock.call_later(i, lambda: None) for i in range(1, 11)]
+    assert clock.describe()["pending_timers"] == 10
+    handles[0].cancel()
+    handles[0].cancel()  # twice: counted once
+    handles[9].cancel()
+    assert clock.describe()["pending_timers"] == 8
+    assert await clock.advance(5) == 4  # 2..5; 1 was cancelled
+    handles[2].cancel()  # already fired: no change
+    assert clock.describe()["pending_timers"] == 4
+    assert clock.next_due() == START + 6
+    clock.reset()
+    assert clock.describe()["pending_timers"] == 0 and clock.next_due() is None
+    handles[6].cancel()  # cancelled by the reset already
+    assert clock.describe()["pending_timers"] == 0

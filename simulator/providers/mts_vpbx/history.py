@@ -39,10 +39,14 @@ class _Index:
         else:
             bisect.insort(self.entries, entry)
 
-    def window(self, date_from: Optional[int], date_to: Optional[int]) -> list[_Entry]:
+    def bounds(self, date_from: Optional[int], date_to: Optional[int]) -> tuple[int, int]:
         lo = 0 if date_from is None else bisect.bisect_left(self.entries, _Entry(date_from, -1, None))  # type: ignore[arg-type]
         hi = len(self.entries) if date_to is None else bisect.bisect_right(
             self.entries, _Entry(date_to, 1 << 62, None))  # type: ignore[arg-type]
+        return lo, hi
+
+    def window(self, date_from: Optional[int], date_to: Optional[int]) -> list[_Entry]:
+        lo, hi = self.bounds(date_from, date_to)
         return self.entries[lo:hi]
 
 
@@ -80,6 +84,14 @@ class HistoryStore:
         date_from, date_to = to_ms(q.dateFrom), to_ms(q.dateTo)
         called = digits_key(q.calledNumber) if q.calledNumber else None
         calling = digits_key(q.callingNumber) if q.callingNumber else None
+        start = q.page * q.size
+        if not (q.direction or q.status or called is not None or calling is not None):
+            # no filter but the dates: the page is a slice of the index, whatever its size
+            lo, hi = index.bounds(date_from, date_to)
+            total = hi - lo
+            page = index.entries[min(hi, lo + start):min(hi, lo + start + q.size)]
+            return CallHistoryPage(content=[e.record for e in page], totalElements=total,
+                                   totalPages=math.ceil(total / q.size) if total else 0)
         matched = []
         for e in index.window(date_from, date_to):
             r = e.record
@@ -93,7 +105,6 @@ class HistoryStore:
                 continue
             matched.append(r)
         total = len(matched)
-        start = q.page * q.size
         return CallHistoryPage(content=matched[start:start + q.size], totalElements=total,
                                totalPages=math.ceil(total / q.size) if total else 0)
 

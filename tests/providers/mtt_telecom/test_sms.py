@@ -238,3 +238,17 @@ async def test_control_actions_are_listed(simulator):
     status, body = await send(simulator, "POST", "/_sim/providers/mtt-telecom/actions/sms.inbound",
                               json={"account_sid": "accnothing", "from": "79587643270", "to": "79587625012"})
     assert status == 404
+
+
+async def test_the_seeded_history_does_not_depend_on_when_it_is_first_read(simulator):
+    """Histories are generated on first use (start-up does not pay for Faker), with the reset's
+    time and in reset order: the same messages, ids and times however late they are read."""
+    from simulator.providers.mtt_telecom import sms
+
+    provider = simulator.sim.providers["mtt-telecom"]
+    first = sms.api(provider).snapshot()
+    provider.reset()
+    await simulator.advance(3600)
+    late = sms.api(provider)
+    assert late.accounts[SMS_SID2].sid == SMS_SID2  # another account read first
+    assert late.snapshot() == first and any(first.values())
