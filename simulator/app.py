@@ -20,6 +20,7 @@ from .http import JOURNAL_KIND_KEY, TENANT_KEY, JsonBodyError, strip_prefix
 from .providers.base import Provider
 from .settings import Settings
 from .sim import Simulator
+from .transport import body_guard, refused
 
 access_log = logging.getLogger("simulator.access")
 log = logging.getLogger("simulator")
@@ -52,6 +53,9 @@ def _provider_app(provider: Provider) -> web.Application:
 async def _provider_errors(request: web.Request, handler):
     """Routing failures and unexpected exceptions in the provider's own error format."""
     provider = request.config_dict[PROVIDER_KEY]
+    refusal = refused(request)  # a body over the limits (simulator/transport.py)
+    if refusal is not None:
+        return refusal
     try:
         return await handler(request)
     except web.HTTPException as exc:
@@ -78,7 +82,7 @@ async def _observe(request: web.Request, handler):
         return await _control_errors(request, handler)
     sim: Simulator = request.app[SIM_KEY]
     started = time.perf_counter()
-    body = await request.read() if request.can_read_body else b""
+    body = await request.read()  # read and cached by the body guard (simulator/transport.py)
     inner_path = strip_prefix(request.path, provider.slug)
     response = None
     error = None
@@ -180,9 +184,15 @@ async def _apply_fault(sim: Simulator, provider: Provider, request: web.Request,
     return web.Response(body=data, status=rule.status, headers=headers), None
 
 
+def _provider_of(request: web.Request) -> Provider | None:
+    apps = request.match_info.apps
+    return apps[-1].get(PROVIDER_KEY) if apps else None
+
+
 def create_app(settings: Settings | Simulator | None = None) -> web.Application:
     sim = settings if isinstance(settings, Simulator) else Simulator(settings or Settings())
-    app = web.Application(middlewares=[_observe], client_max_size=32 * 1024 ** 2)
+    app = web.Application(middlewares=[body_guard(sim, _provider_of), _observe],
+                          client_max_size=32 * 1024 ** 2)
     app[SIM_KEY] = sim
     setup_control(app, sim)
     for slug, provider in sim.providers.items():

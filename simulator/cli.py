@@ -207,9 +207,10 @@ def _log_off_the_loop() -> None:
 
 async def _run(sim, settings: Settings) -> None:
     from .app import create_app
+    from .transport import TransportRunner
 
     app = create_app(sim)
-    runner = web.AppRunner(app, access_log=None, handle_signals=False)
+    runner = TransportRunner(app, sim, handle_signals=False)
     await runner.setup()
     site = web.TCPSite(runner, settings.host, settings.port, reuse_address=True)
     try:
