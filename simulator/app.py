@@ -22,6 +22,7 @@ from .journal import clip
 from .providers.base import Provider
 from .settings import Settings
 from .sim import Simulator
+from .transport import body_guard, refused
 
 log = logging.getLogger("simulator")
 AccessLog = LoggingAccessLog | BufferedAccessLog
@@ -86,6 +87,9 @@ def _provider_app(provider: Provider) -> web.Application:
 async def _provider_errors(request: web.Request, handler):
     """Routing failures and unexpected exceptions in the provider's own error format."""
     provider = request.config_dict[PROVIDER_KEY]
+    refusal = refused(request)  # a body over the limits (simulator/transport.py)
+    if refusal is not None:
+        return refusal
     try:
         return await handler(request)
     except web.HTTPException as exc:
@@ -117,7 +121,8 @@ def _observer(sim: Simulator, access: "AccessLog"):
         if provider is None:
             return await _control_errors(request, handler)
         started = perf_counter()
-        body = await request.read() if request.can_read_body else b""
+        # read and cached under the limits by the body guard (simulator/transport.py)
+        body = await request.read()
         slug = provider.slug
         response = None
         error = None
@@ -221,12 +226,18 @@ async def _apply_fault(sim: Simulator, provider: Provider, request: web.Request,
     return web.Response(body=data, status=rule.status, headers=headers), None
 
 
+def _provider_of(request: web.Request) -> Provider | None:
+    apps = request.match_info.apps
+    return apps[-1].get(PROVIDER_KEY) if len(apps) > 1 else None
+
+
 def create_app(settings: Settings | Simulator | None = None, *,
                access_log: AccessLog | None = None) -> web.Application:
     """``access_log``: where the access lines go (default: the ``simulator.access`` logger;
     ``telsim serve`` passes a :class:`BufferedAccessLog`)."""
     sim = settings if isinstance(settings, Simulator) else Simulator(settings or Settings())
-    app = web.Application(middlewares=[_observer(sim, access_log or LoggingAccessLog())],
+    app = web.Application(middlewares=[body_guard(sim, _provider_of),
+                                       _observer(sim, access_log or LoggingAccessLog())],
                           client_max_size=32 * 1024 ** 2)
     app[SIM_KEY] = sim
     setup_control(app, sim)

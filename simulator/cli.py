@@ -289,11 +289,12 @@ def _log_off_the_loop() -> None:
 async def _run(sim, settings: Settings) -> None:
     from .accesslog import BufferedAccessLog
     from .app import create_app
+    from .transport import TransportRunner
 
     access = BufferedAccessLog(sys.stderr)
     app = create_app(sim, access_log=access)
     app.on_cleanup.append(lambda _app: _close(access))
-    runner = web.AppRunner(app, access_log=None, handle_signals=False)
+    runner = TransportRunner(app, sim, handle_signals=False)
     await runner.setup()
     site = web.TCPSite(runner, settings.host, settings.port, reuse_address=True)
     try:

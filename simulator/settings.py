@@ -20,6 +20,11 @@ class Settings:
     journal_bytes: int = 64 * 1024 * 1024  # kept bodies + 1 KiB an entry (simulator.journal)
     access_log: bool = True
     strict: bool = False  # flag requests that break the documented format (simulator/conformance/strict.py)
+    # HTTP transport (simulator/transport.py, docs/core-api.md "Transport"); 0 turns a timeout off
+    header_timeout: float = 10.0  # s from a request's first byte to the end of its headers
+    body_timeout: float = 60.0  # s from the end of the headers to the end of the body
+    idle_timeout: float = 75.0  # s a kept-alive connection may wait for its next request
+    max_body_size: int = 32 * 1024 ** 2  # bytes; a cap over every provider's own limit
 
     @classmethod
     def from_env(cls, **overrides: Any) -> "Settings":
@@ -42,6 +47,10 @@ class Settings:
                 raise ValueError(f"SIM_JOURNAL_BYTES: {exc}") from None
         s.access_log = env.get("SIM_ACCESS_LOG", "1") not in ("0", "false", "no")
         s.strict = env.get("SIM_STRICT", "") in ("1", "true", "yes")
+        s.header_timeout = _number(env, "SIM_HEADER_TIMEOUT", float, s.header_timeout, 0, 3600)
+        s.body_timeout = _number(env, "SIM_BODY_TIMEOUT", float, s.body_timeout, 0, 3600)
+        s.idle_timeout = _number(env, "SIM_IDLE_TIMEOUT", float, s.idle_timeout, 0, 86400)
+        s.max_body_size = _number(env, "SIM_MAX_BODY_SIZE", int, s.max_body_size, 1, 1024 ** 3)
         for key, value in overrides.items():
             if value is not None:
                 setattr(s, key, value)

@@ -133,6 +133,8 @@ class Contract:
             return False
         if entry.extra.get("fault") is not None or entry.error == "dropped":
             return False
+        if entry.direction == "in" and _refused_by_transport(entry):
+            return False
         return entry.direction == "out" or entry.response.status is not None
 
     def check(self, entry: "JournalEntry") -> bool:
@@ -183,6 +185,16 @@ class Contract:
         """Check every entry of this provider; the number checked. Raises on the first
         violation (its message names the entry)."""
         return sum(1 for entry in entries if self.check(entry))
+
+
+def _refused_by_transport(entry: "JournalEntry") -> bool:
+    """A body the core's transport refused (too large, too slow, an unknown encoding) before
+    any operation ran: the documents define no such answer, the provider's error format is
+    all there is to keep (tests/core/test_limits.py checks it)."""
+    from ..catalogue import UNRECOGNISED
+    from ..limits import REFUSAL_STATUSES
+
+    return entry.operation == UNRECOGNISED and entry.response.status in REFUSAL_STATUSES
 
 
 # ------------------------------------------------------------------ helpers for validators

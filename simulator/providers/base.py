@@ -50,6 +50,11 @@ class Provider:
     #: actions the control API runs for this provider (POST /_sim/providers/{slug}/actions/{name}):
     #: {name: what it does}, e.g. minting an OAuth code for a test that drives no login form
     control_actions: ClassVar[Mapping[str, str]] = {}
+    #: the largest request body, in bytes as sent and as decoded, before its 413 in the
+    #: provider's format (simulator/limits.py; ``Settings.max_body_size`` caps it)
+    max_body_size: ClassVar[int] = 32 * 1024 ** 2
+    #: the most parts a multipart/form-data body may have (simulator.http.read_multipart)
+    max_form_parts: ClassVar[int] = 100
 
     def __init__(self, sim: "Simulator"):
         self.sim = sim

@@ -11,6 +11,7 @@ from aiohttp import web
 from ..app import create_app
 from ..engine.calls import Call
 from ..settings import Settings
+from ..transport import TransportRunner
 from ..sim import CallRequest, Simulator
 from ..world import DEFAULT_WORLD, read_world_file
 from ..world.store import merge_patch
@@ -45,7 +46,8 @@ class SimulatorHarness:
         self.session: aiohttp.ClientSession | None = None
 
     async def start(self) -> "SimulatorHarness":
-        self._runner, self.base_url = await serve_on_loopback(self.app)
+        runner = TransportRunner(self.app, self.sim, shutdown_timeout=1.0)
+        self._runner, self.base_url = await serve_on_loopback(self.app, runner)
         self.session = aiohttp.ClientSession()
         return self
 

@@ -37,10 +37,12 @@ class Scripted:
     times: int | None = None  # answer like this for the next N requests only
 
 
-async def serve_on_loopback(app: web.Application) -> tuple[web.AppRunner, str]:
-    """Serve ``app`` on a free loopback port: (the runner to clean up, the base URL)."""
+async def serve_on_loopback(app: web.Application,
+                            runner: web.AppRunner | None = None) -> tuple[web.AppRunner, str]:
+    """Serve ``app`` on a free loopback port (with ``runner``, made for ``app``, if given):
+    (the runner to clean up, the base URL)."""
     # a handler a test scripted to stall must not hold the teardown for aiohttp's default 60 s
-    runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
+    runner = runner or web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
     await site.start()

@@ -5,15 +5,15 @@ from __future__ import annotations
 
 import re
 
-from simulator.http import FormPart, MultipartError, boundary_of as core_boundary, parse_multipart
+from simulator.http import (FormPart, MultipartError, TooManyParts, boundary_of as core_boundary,
+                            parse_multipart, parse_multipart_async)
 
 from .errors import INCORRECT_FORM, NO_FORM_PART, BeelineError
 
 _BOUNDARY_CHARS = re.compile(r"^[0-9A-Za-z'()+_,\-./:=? ]{1,70}$")
 # 4.15.2 writes ``form-data; name="vfile",filename="filename"``: the core parser reads no
-# filename from that, so it is taken from the raw header line.
-_COMMA_FILENAME = re.compile(
-    rb'(?im)^content-disposition:[^\r\n]*?name="?([^";,\r\n]+)"?\s*,\s*filename="?([^";\r\n]*)"?')
+# filename from that, so it is taken from the part's Content-Disposition as sent.
+_COMMA_FILENAME = re.compile(r'(?i)name="?([^";,]+)"?\s*,\s*filename="?([^";]*)"?')
 
 
 def boundary_of(content_type: str | None) -> str:
@@ -24,23 +24,47 @@ def boundary_of(content_type: str | None) -> str:
     return boundary
 
 
-def read_form(content_type: str | None, body: bytes) -> list[FormPart]:
+# a form is api_form and at most a few files (4.15); more parts than this are 413.1
+MAX_PARTS = 50
+
+
+def read_form(content_type: str | None, body: bytes, max_parts: int = MAX_PARTS) -> list[FormPart]:
     """The form parts of an /api/request body."""
-    boundary = boundary_of(content_type)
-    if b"--" + boundary.encode("ascii") not in body:
-        raise BeelineError("400.8", NO_FORM_PART)
+    _has_delimiter(content_type, body)
     try:
-        parts = parse_multipart(content_type or "", body)
-    except MultipartError:
-        raise BeelineError("400.8", INCORRECT_FORM) from None
+        parts = parse_multipart(content_type or "", body, max_parts)
+    except MultipartError as exc:
+        raise _form_error(exc) from None
+    return _named(parts)
+
+
+async def read_form_async(content_type: str | None, body: bytes, max_parts: int = MAX_PARTS) -> list[FormPart]:
+    """:func:`read_form`, parsed in a worker thread when the body is large."""
+    _has_delimiter(content_type, body)
+    try:
+        parts = await parse_multipart_async(content_type or "", body, max_parts)
+    except MultipartError as exc:
+        raise _form_error(exc) from None
+    return _named(parts)
+
+
+def _has_delimiter(content_type: str | None, body: bytes) -> None:
+    if b"--" + boundary_of(content_type).encode("ascii") not in body:
+        raise BeelineError("400.8", NO_FORM_PART)
+
+
+def _form_error(exc: MultipartError) -> BeelineError:
+    return BeelineError("413.1") if isinstance(exc, TooManyParts) else BeelineError("400.8", INCORRECT_FORM)
+
+
+def _named(parts: list[FormPart]) -> list[FormPart]:
     if not parts:
         raise BeelineError("400.8", NO_FORM_PART)
-    if any(p.filename is None for p in parts):
-        comma = {m.group(1).decode("latin-1"): m.group(2).decode("utf-8", "replace")
-                 for m in _COMMA_FILENAME.finditer(body)}
-        for part in parts:
-            if part.filename is None and part.name in comma:
-                part.filename = comma[part.name]
+    for part in parts:
+        if part.filename is None:
+            comma = _COMMA_FILENAME.search(part.headers.get("Content-Disposition", ""))
+            if comma is not None and comma.group(1) == part.name:
+                part.filename = comma.group(2)
     return parts
 
 

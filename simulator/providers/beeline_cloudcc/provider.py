@@ -11,7 +11,7 @@ from simulator.providers.base import Provider
 from simulator.providers.registry import register
 from simulator.world import section_diff
 
-from . import xmlmsg
+from . import multipart, xmlmsg
 from .backend import Backend, CallRecord
 from .errors import ERROR_TABLE, BeelineError
 from .catalogue import CATALOGUE
@@ -35,6 +35,7 @@ class BeelineCloudccProvider(Provider):
     hosts = ("cloudcc.beeline.ru",)
     section_model = BeelineWorld
     catalogue = CATALOGUE
+    max_form_parts = multipart.MAX_PARTS
 
     def __init__(self, sim) -> None:
         super().__init__(sim)
@@ -99,7 +100,8 @@ class BeelineCloudccProvider(Provider):
 
     def error_response(self, request: web.Request, status: int, message: str) -> web.StreamResponse:
         if _is_offline(request):
-            code = {400: "400.2", 404: "404.112", 405: "400.7", 413: "413.1"}.get(status, "500.2")
+            code = {400: "400.2", 404: "404.112", 405: "400.7", 408: "400.8", 413: "413.1",
+                    414: "404.112", 415: "400.7"}.get(status, "500.2")
             return json_error(self, BeelineError(code))
         return xml_response(xmlmsg.error_info(message), status)
 

@@ -94,7 +94,7 @@ class Handlers:
             body = await request.read()
             if len(body) > tenant.limits.max_body_bytes:
                 raise BeelineError("413.1")
-            parts = multipart.read_form(content_type, body)
+            parts = await multipart.read_form_async(content_type, body, self.p.max_form_parts)
             form_part = multipart.find(parts, "api_form")
             if form_part is None:
                 raise BeelineError("400.8", NO_FORM_PART)

@@ -1,0 +1,149 @@
+"""Request bodies read under limits, once, before any handler runs.
+
+:func:`read_body` streams the body off the connection and stops as soon as it passes the
+provider's size limit, counted on the bytes as sent (``Content-Length`` is checked before a
+byte is read) and again after ``Content-Encoding`` is undone (inflated step by step, never
+more than :data:`INFLATE_STEP` bytes at once), within the body read timeout. The bytes it
+keeps are what ``request.read()/text()/json()`` return afterwards; a body it refuses is
+answered by a :class:`BodyRefused` (status and reason), which the caller renders in the
+provider's own error format (see :func:`simulator.transport.error_response`).
+"""
+from __future__ import annotations
+
+import asyncio
+import zlib
+from dataclasses import dataclass
+
+from aiohttp import web
+
+#: the statuses of a refused body (400 is left out: providers answer it for their own reasons)
+REFUSAL_STATUSES = frozenset({408, 413, 415})
+DEFAULT_MAX_BODY = 32 * 1024 ** 2  # the cap of every provider and the control API
+INFLATE_STEP = 256 * 1024  # the most one decompression step may produce
+# what the core can undo (RFC 9110 8.4.1); anything else is 415
+_WBITS = {"gzip": 16 + zlib.MAX_WBITS, "x-gzip": 16 + zlib.MAX_WBITS, "deflate": zlib.MAX_WBITS}
+
+
+@dataclass(frozen=True)
+class BodyRefused(Exception):
+    status: int  # 400 unreadable, 408 too slow, 413 too large, 415 unknown encoding
+    reason: str
+
+
+@dataclass(frozen=True)
+class BodyLimits:
+    max_size: int = DEFAULT_MAX_BODY  # bytes, as sent and as decoded
+    timeout: float | None = 60.0  # seconds for the whole body once the headers are in
+
+
+async def read_body(request: web.BaseRequest, limits: BodyLimits) -> bytes:
+    """The decoded body of ``request`` (cached: later ``request.read()`` calls return it);
+    raises :class:`BodyRefused`."""
+    cached = getattr(request, "_read_bytes", None)
+    if cached is not None:
+        return cached
+    if not request.can_read_body:
+        body = b""
+    else:
+        length = request.content_length
+        if length is not None and length > limits.max_size:
+            raise BodyRefused(413, _too_large(limits.max_size))
+        decoder = _decoder(request)
+        try:
+            async with asyncio.timeout(limits.timeout):
+                body = await _read(request, limits.max_size, decoder)
+        except TimeoutError:
+            raise BodyRefused(408, f"the request body did not arrive within {limits.timeout:g} s") from None
+        except (BodyRefused, ConnectionError, asyncio.CancelledError):
+            raise
+        except (web.HTTPException, zlib.error) as exc:
+            raise BodyRefused(400, f"the request body cannot be read: {_first_line(exc)}") from None
+        except Exception as exc:  # aiohttp's payload errors (broken chunking, a reset stream)
+            raise BodyRefused(400, f"the request body cannot be read: {_first_line(exc)}") from None
+    request._read_bytes = body  # aiohttp's cache of read(); text()/json() read from it
+    return body
+
+
+async def _read(request: web.BaseRequest, limit: int, decoder) -> bytes:
+    body = bytearray()
+    sent = 0
+    content = request.content
+    while True:
+        chunk = await content.readany()
+        if not chunk:
+            break
+        sent += len(chunk)
+        if sent > limit:
+            raise BodyRefused(413, _too_large(limit))
+        if decoder is None:
+            body += chunk
+        else:
+            _inflate(decoder, chunk, body, limit)
+        if len(body) > limit:
+            raise BodyRefused(413, _too_large(limit))
+    if decoder is not None:
+        if not decoder.eof:
+            raise BodyRefused(400, "the request body cannot be read: truncated compressed data")
+        body += decoder.flush()
+    return bytes(body)
+
+
+def _inflate(decoder, chunk: bytes, body: bytearray, limit: int) -> None:
+    """Inflate ``chunk`` into ``body`` in bounded steps, stopping past ``limit``."""
+    data = chunk
+    while True:
+        out = decoder.decompress(data, INFLATE_STEP)
+        body += out
+        if len(body) > limit or decoder.eof:
+            return
+        data = decoder.unconsumed_tail
+        if not data and len(out) < INFLATE_STEP:
+            return  # all input used and no output pending
+
+
+def _decoder(request: web.BaseRequest):
+    """A decompressor for the body's Content-Encoding, or None when the bytes are the body
+    (no encoding, ``identity``, or a server that already decoded them)."""
+    encoding = request.headers.get("Content-Encoding", "").strip().lower()
+    if not encoding or encoding == "identity":
+        return None
+    if not getattr(request.protocol, "raw_bodies", False):
+        return None  # aiohttp's own runner inflated it already
+    wbits = _WBITS.get(encoding)
+    if wbits is None:
+        raise BodyRefused(415, f"Content-Encoding {encoding!r} is not supported (gzip, deflate)")
+    return _Deflate() if encoding == "deflate" else zlib.decompressobj(wbits)
+
+
+class _Deflate:
+    """``deflate`` as RFC 9110 says (zlib-wrapped) or as some clients send it (raw)."""
+
+    def __init__(self) -> None:
+        self._obj = None
+
+    def decompress(self, data: bytes, max_length: int) -> bytes:
+        if self._obj is None:
+            if not data:
+                return b""
+            self._obj = zlib.decompressobj(zlib.MAX_WBITS if data[0] & 0x0F == 8 else -zlib.MAX_WBITS)
+        return self._obj.decompress(data, max_length)
+
+    @property
+    def unconsumed_tail(self) -> bytes:
+        return self._obj.unconsumed_tail if self._obj is not None else b""
+
+    @property
+    def eof(self) -> bool:
+        return self._obj is not None and self._obj.eof
+
+    def flush(self) -> bytes:
+        return self._obj.flush() if self._obj is not None else b""
+
+
+def _too_large(limit: int) -> str:
+    return f"the request body is larger than {limit} bytes"
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(getattr(exc, "message", None) or exc or type(exc).__name__)
+    return text.split("\n", 1)[0].rstrip(": ")[:200]

@@ -1,0 +1,237 @@
+"""The HTTP transport: how connections are served before (and around) the application.
+
+* :class:`TransportRunner` serves an app with :class:`TransportHandler`, aiohttp's
+  connection protocol plus a header read timeout, an idle (keep-alive) timeout, raw request
+  bodies (:mod:`simulator.limits` decodes them under the size limit) and HTTP-layer errors
+  (a request line or header over 8,190 bytes, more than 128 headers, bad bytes in the path,
+  a bad Content-Length / Transfer-Encoding, a request too slow to arrive) answered in the
+  error format of the provider the request line names, with one log line each.
+* :func:`body_guard` is the outermost middleware: it reads every body under the provider's
+  limits (:mod:`simulator.limits`) and answers a refused one in the provider's format.
+* :func:`error_response` renders a status and reason as a provider (or the control API) does.
+"""
+from __future__ import annotations
+
+import logging
+import re
+from typing import TYPE_CHECKING, Any, Callable
+from urllib.parse import quote
+
+from aiohttp import web, web_protocol, web_server
+from aiohttp.http_exceptions import BadHttpMethod, LineTooLong
+from aiohttp.streams import EMPTY_PAYLOAD
+
+from .limits import DEFAULT_MAX_BODY, BodyLimits, BodyRefused, read_body
+
+if TYPE_CHECKING:
+    from .providers.base import Provider
+    from .sim import Simulator
+
+log = logging.getLogger("simulator.transport")
+
+_RequestKey = getattr(web, "RequestKey", None)
+#: the answer to a body the guard refused; the provider's error middleware sends it
+REFUSED_KEY = _RequestKey("body_refused", web.StreamResponse) if _RequestKey else "body_refused"
+#: the connection is closed once the answer is out (a body that cannot be trusted or waited for)
+_CLOSE_KEY = _RequestKey("close_after", bool) if _RequestKey else "close_after"
+HEAD_KEPT = 4096  # bytes of a request's head kept to name its provider when it fails to parse
+_HOST_LINE = re.compile(rb"\r?\nhost:[ \t]*([^\r\n]*)", re.IGNORECASE)
+
+
+# ----------------------------------------------------------------------- error format
+def error_response(provider: "Provider | None", request: web.BaseRequest, status: int,
+                   reason: str) -> web.StreamResponse:
+    """``status`` with ``reason`` in the provider's error format; the control API's JSON
+    ``{"error": ...}`` when no provider is named."""
+    if provider is not None:
+        try:
+            return provider.error_response(request, status, reason)
+        except Exception:  # a provider that cannot render for this request: log it, stay JSON
+            log.exception("%s could not render a %d error", provider.slug, status)
+    return web.json_response({"error": reason}, status=status)
+
+
+# ---------------------------------------------------------------------- body guard
+def body_guard(sim: "Simulator", provider_of: Callable[[web.Request], "Provider | None"]):
+    """The middleware that reads each body under its limits (see :mod:`simulator.limits`).
+    A provider's refusal is handed on in ``request[REFUSED_KEY]`` so that the journal and
+    fault rules still see the request; the provider's error middleware answers it."""
+    settings = sim.settings
+
+    @web.middleware
+    async def guard(request: web.Request, handler):
+        provider = provider_of(request)
+        limit = min(settings.max_body_size, getattr(provider, "max_body_size", DEFAULT_MAX_BODY))
+        try:
+            await read_body(request, BodyLimits(limit, settings.body_timeout or None))
+        except BodyRefused as refused:
+            request._read_bytes = b""  # the handler (if any) sees an empty body, never a stream
+            answer = error_response(provider, request, refused.status, refused.reason)
+            if refused.status in (400, 408):
+                request[_CLOSE_KEY] = True
+            if provider is None:
+                return answer
+            request[REFUSED_KEY] = answer
+        return await handler(request)
+
+    return guard
+
+
+def refused(request: web.Request) -> web.StreamResponse | None:
+    """The answer to a refused body, for the provider's error middleware."""
+    return request.get(REFUSED_KEY)
+
+
+# ------------------------------------------------------------------ the connection
+class TransportHandler(web_protocol.RequestHandler):
+    """aiohttp's HTTP/1.1 connection with the simulator's timeouts and error format."""
+
+    raw_bodies = True  # the parser leaves Content-Encoding to simulator.limits
+
+    def __init__(self, manager: "TransportServer", **kwargs: Any) -> None:
+        super().__init__(manager, **kwargs)
+        self._transport_cfg = manager.transport
+        self._head = b""  # the start of the request being received, until its headers are in
+        self._in_head = True  # the next bytes belong to a request's head
+        self._head_timer = None
+        self._timed_out = False
+        self._last_payload = None  # the body of the latest request whose headers came in
+
+    # ---------------------------------------------------------- header timeout
+    def data_received(self, data: bytes) -> None:
+        if self._timed_out:
+            return
+        if not self._in_head and self._last_payload is not None and self._last_payload.is_eof():
+            self._in_head, self._head = True, b""  # the latest body is complete: a new request
+        if self._in_head and data:
+            if len(self._head) < HEAD_KEPT:
+                self._head += data[:HEAD_KEPT - len(self._head)]
+            timeout = self._transport_cfg.settings.header_timeout
+            if self._head_timer is None and timeout:
+                self._head_timer = self._loop.call_later(timeout, self._header_timed_out)
+        count = self._request_count
+        super().data_received(data)
+        if self._request_count != count and self._messages:  # a request's headers are complete
+            self._last_payload = self._messages[-1][1]
+            self._in_head = False
+            self._cancel_head_timer()
+
+    def _header_timed_out(self) -> None:
+        self._head_timer = None
+        if self.transport is None or not self._in_head or self._force_close:
+            return
+        self._timed_out = True  # later bytes are ignored; the 408 closes the connection
+        timeout = self._transport_cfg.settings.header_timeout
+        err = web_protocol._ErrInfo(status=408, exc=None,
+                                    message=f"the request headers did not arrive within {timeout:g} s")
+        self._messages.append((err, EMPTY_PAYLOAD))
+        if self._waiter is not None and not self._waiter.done():
+            self._waiter.set_result(None)
+
+    def _cancel_head_timer(self) -> None:
+        if self._head_timer is not None:
+            self._head_timer.cancel()
+            self._head_timer = None
+
+    def connection_lost(self, exc: BaseException | None) -> None:
+        self._cancel_head_timer()
+        super().connection_lost(exc)
+
+    async def finish_response(self, request, resp, start_time):
+        result = await super().finish_response(request, resp, start_time)
+        if request.get(_CLOSE_KEY):
+            self.force_close()
+        return result
+
+    # ------------------------------------------------------------ HTTP-layer errors
+    def handle_error(self, request: web.BaseRequest, status: int = 500,
+                     exc: BaseException | None = None, message: str | None = None) -> web.StreamResponse:
+        if request.writer.output_size > 0:  # some of an answer went out already
+            raise ConnectionError("Response is sent already, cannot send another response")
+        if status >= 500:
+            self.logger.exception("Error handling request from %s", request.remote, exc_info=exc)
+            reason = "Internal Server Error"
+        else:
+            status, reason = _client_error(status, exc, message, self._head)
+            log.info("client error %d from %s: %s [%s]", status, request.remote, reason,
+                     _request_line(self._head))
+        provider, shown = self._transport_cfg.provider_of_head(request, self._head)
+        resp = error_response(provider, shown, status, reason)
+        resp.force_close()
+        return resp
+
+
+def _client_error(status: int, exc: BaseException | None, message: str | None,
+                  head: bytes) -> tuple[int, str]:
+    if isinstance(exc, BadHttpMethod):
+        return status, "Bad Request: not an HTTP/1.x request"
+    if isinstance(exc, LineTooLong):
+        if b"\n" not in head:  # the request line itself never ended
+            return 414, "URI Too Long: the request line is longer than 8190 bytes"
+        return 400, "Bad Request: a request header is longer than 8190 bytes"
+    text = (message or str(exc or "") or "Bad Request").split("\n", 1)[0].rstrip(": ")
+    return status, text[:200]
+
+
+def _request_line(head: bytes) -> str:
+    line = head.split(b"\n", 1)[0].rstrip(b"\r")
+    return line[:120].decode("latin-1").encode("unicode_escape").decode("ascii")
+
+
+class TransportServer(web_server.Server):
+    """aiohttp's connection factory, making :class:`TransportHandler` connections."""
+
+    def __init__(self, handler, *, transport: "_Transport", **kwargs: Any) -> None:
+        super().__init__(handler, **kwargs)
+        self.transport = transport
+
+    def __call__(self) -> TransportHandler:
+        return TransportHandler(self, loop=self._loop, **self._kwargs)
+
+
+class TransportRunner(web.AppRunner):
+    """``web.AppRunner`` for the simulator's app: its connections are :class:`TransportHandler`."""
+
+    def __init__(self, app: web.Application, sim: "Simulator", **kwargs: Any) -> None:
+        self._transport = _Transport(sim)
+        kwargs.setdefault("access_log", None)
+        idle = sim.settings.idle_timeout
+        super().__init__(app, keepalive_timeout=idle if idle > 0 else 3630,
+                         auto_decompress=False, **kwargs)
+
+    async def _make_server(self) -> web_server.Server:
+        server = await super()._make_server()
+        return TransportServer(server.request_handler, request_factory=server.request_factory,
+                               handler_cancellation=server.handler_cancellation,
+                               loop=server._loop, transport=self._transport, **server._kwargs)
+
+
+class _Transport:
+    """What a connection needs to know: the settings, and which provider a path names."""
+
+    def __init__(self, sim: "Simulator") -> None:
+        self.settings = sim.settings  # read on each use: a test may shorten a timeout
+        self.by_slug = dict(sim.providers)
+        self.by_host = {h.lower(): p for p in sim.providers.values() for h in p.hosts}
+
+    def provider_of_head(self, request: web.BaseRequest,
+                         head: bytes) -> tuple["Provider | None", web.BaseRequest]:
+        """The provider a request's head names by its path prefix or Host (None: the control
+        API's format), and a request with that method, path and Host for its error format."""
+        line = head.split(b"\n", 1)[0].rstrip(b"\r").split(b" ")
+        method = line[0].decode("latin-1") if line[0].isalpha() and len(line[0]) <= 20 else "GET"
+        target = line[1] if len(line) > 1 else b"/"
+        if b"://" in target[:12]:  # absolute form: http://host/path
+            target = b"/" + target.split(b"/", 3)[-1] if target.count(b"/") >= 3 else b"/"
+        path = quote(target.split(b"?", 1)[0][:2048], safe="/%:@!$&'()*+,;=-._~")
+        match = _HOST_LINE.search(head)
+        host = match.group(1).strip().decode("latin-1") if match else ""
+        segment = path.split("/", 2)[1] if path.startswith("/") and "/" in path else ""
+        provider = self.by_slug.get(segment)
+        if provider is None:
+            provider = self.by_host.get(host.lower().rsplit(":", 1)[0])
+        try:
+            shown = request.clone(method=method, rel_url=path or "/", headers={"Host": host} if host else {})
+        except Exception:
+            shown = request
+        return provider, shown
