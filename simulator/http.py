@@ -283,6 +283,16 @@ def strip_prefix(path: str, slug: str) -> str:
     return path
 
 
+def routed_allow(request: web.BaseRequest) -> str | None:
+    """The ``Allow`` header of the router's 405 for ``request``, or None (also for a request the
+    router never saw: the transport's answers to requests that could not be parsed)."""
+    try:
+        routing = request.match_info.http_exception  # type: ignore[attr-defined]
+    except (AttributeError, AssertionError):
+        return None
+    return routing.headers.get("Allow") if routing is not None else None
+
+
 def came_by_prefix(request: web.Request, slug: str) -> bool:
     """True when the client reached the provider as ``/<slug>/...`` (not by Host)."""
     prefix = f"/{slug}"

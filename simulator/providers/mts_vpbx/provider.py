@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any, Optional
 from aiohttp import web
 
 from ...engine import Call
-from ...http import strip_prefix
+from ...http import routed_allow, strip_prefix
 from ...world import changed_fields, section_diff
 from ..base import Provider
 from ..registry import register
@@ -154,10 +154,10 @@ class MtsVpbx(Provider):
         elif status == 405:
             message = f"Request method '{request.method}' not supported"
         response = self.json(error_body(status, message, path, self.sim.clock.now()), status=status)
-        routing = request.match_info.http_exception
-        if status == 405 and routing is not None and routing.headers.get("Allow"):
+        allow = routed_allow(request) if status == 405 else None
+        if allow:
             # Spring answers HttpRequestMethodNotSupportedException with the methods the path has
-            response.headers["Allow"] = routing.headers["Allow"]
+            response.headers["Allow"] = allow
         return response
 
     # ---------------------------------------------------------------- calls

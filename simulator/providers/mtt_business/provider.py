@@ -8,6 +8,7 @@ from aiohttp import web
 from pydantic import BaseModel, ConfigDict
 
 from ...conformance import Contract
+from ...http import routed_allow
 from ..base import Provider
 from ..registry import register
 from .calls import CallRegistry
@@ -161,8 +162,7 @@ class MttBusinessProvider(Provider):
             message = f"no method {request.path.rsplit('/', 1)[-1]!r}" if message == "Not Found" else message
         elif status == 405:
             message = f"method {request.method} is not allowed here"
-            routed = request.match_info.http_exception
-            allow = routed.headers.get("Allow") if routed is not None else None
+            allow = routed_allow(request)
             headers = {"Allow": allow} if allow else None  # a 405 names the methods (RFC 9110 15.5.6)
         return api_error_response(ApiError(status, message, headers=headers))
 

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, Awaitable, Callable, Optional
 from aiohttp import web
 from pydantic import BaseModel, ValidationError
 
-from simulator.http import set_tenant
+from ....http import JsonBodyError, loads_json, set_tenant
 
 from ..errors import ApiError, api_error_response
 from ..models import trim_keys
@@ -61,8 +61,8 @@ def _describe(exc: ValidationError) -> str:
 async def read_params(request: web.Request, model: type[BaseModel]) -> Any:
     raw = await request.read()
     try:
-        data = json.loads(raw) if raw.strip() else None
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        data = loads_json(raw) if raw.strip() else None
+    except JsonBodyError as exc:
         raise ApiError(400, f"the body is not JSON: {exc}") from None
     if not isinstance(data, dict) or not isinstance(data.get("params"), dict):
         raise ApiError(400, 'the body must be a JSON object {"params": {...}}')
