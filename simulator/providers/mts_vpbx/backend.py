@@ -17,6 +17,7 @@ from .schedule import Schedules, ScheduleState
 from .services import ServiceKind, Services, ServiceState
 from .subscriptions import SUBSCRIPTION_LIFETIME, Subscriptions, SubscriptionState
 from .validators import digits_key
+from ...digits import parse_int
 from ...world.fake import rng_for
 from .world import EnterpriseConfig, MtsVpbxWorld
 
