@@ -16,7 +16,7 @@ RULE = {"startTime": "08:00", "endTime": "18:00", "allDayEvent": False, "monday"
 @pytest.mark.parametrize("field,rule", [("workDaysRules", RULE), ("holidaysRules", {"startDate": "01-01-2027"}),
                                         ("excludedDaysRules", {"startDate": "02-01-2027"})])
 async def test_a_schedule_of_many_rules_is_refused_before_parsing(simulator, api, field, rule):
-    body = {"name": "huge", field: [rule] * 10_000}
+    body = {"name": "huge", field: [rule] * 1_000}
     status, err = await api("POST", "/api/schedules/abonent/1735", json=body)
     assert status == 400 and f"at most {MAX_SCHEDULE_RULES}" in err["message"]
     status, _ = await api("POST", "/api/schedules/abonent/1735",
