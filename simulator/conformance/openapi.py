@@ -50,7 +50,10 @@ class OpenApiContract:
                 for _, template in self._routes if "{" in template]
 
     def operation(self, method: str, path: str) -> tuple[str | None, dict | None]:
-        for routes in (self._routes, self._loose_routes):
+        # dot segments reach a handler only inside an encoded id (clients and the server resolve
+        # literal ones), so only such a path may let a parameter span slashes
+        dotted = any(part in (".", "..") for part in path.split("/"))
+        for routes in (self._routes, self._loose_routes) if dotted else (self._routes,):
             for rx, template in routes:
                 if rx.match(path):
                     op = self.document["paths"][template].get(method.lower())
