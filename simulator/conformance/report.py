@@ -15,7 +15,6 @@ test fails when that file is stale.
 """
 from __future__ import annotations
 
-import ast
 import json
 import re
 from functools import lru_cache
@@ -41,30 +40,27 @@ def _strings(source: str) -> set[str]:
     return {_FIELD.sub("x", m.group(2)) for m in _STRING.finditer(source)}
 
 
-def _functions(body: list) -> list:
-    out = []
-    for node in body:
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name.startswith("test_"):
-            out.append(node)
-        elif isinstance(node, ast.ClassDef):
-            out.extend(_functions(node.body))
-    return out
+_DEF = re.compile(r"^([ \t]*)(?:async[ \t]+)?def[ \t]+(test_\w+)", re.M)
+_LINE = re.compile(r"^([ \t]*)[^\s)\]}#]", re.M)
 
 
 @lru_cache(maxsize=16)
 def test_strings(directory: Path) -> dict[str, set[str]]:
-    """{"file.py::test_name": the strings the test function holds}."""
+    """{"file.py::test_name": the strings the test function holds}. A function runs to the
+    next line of code indented as much or less (read by indentation, not parsed: the report
+    reads every test file of a provider)."""
     out: dict[str, set[str]] = {}
     for path in sorted(directory.rglob("test_*.py")):
         try:
             text = path.read_text(encoding="utf-8")
-            tree = ast.parse(text)
-        except (SyntaxError, UnicodeDecodeError):
+        except (OSError, UnicodeDecodeError):
             continue
-        lines = text.splitlines()
         rel = path.relative_to(REPO).as_posix()
-        for node in _functions(tree.body):
-            out[f"{rel}::{node.name}"] = _strings("\n".join(lines[node.lineno - 1:node.end_lineno]))
+        lines = [(m.start(), len(m.group(1))) for m in _LINE.finditer(text)]
+        for m in _DEF.finditer(text):
+            indent, body = len(m.group(1)), text.index("\n", m.start()) if "\n" in text[m.start():] else len(text)
+            end = next((pos for pos, depth in lines if pos > body and depth <= indent), len(text))
+            out[f"{rel}::{m.group(2)}"] = _strings(text[m.start():end])
     return out
 
 
