@@ -16,7 +16,7 @@ values = st.recursive(
 )
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=50, deadline=None)
 @given(values)
 def test_the_same_bytes_as_the_json_module(value):
     assert wcf_json_bytes(value) == wcf_json_dumps(value).encode("utf-8")

@@ -18,7 +18,7 @@ dmy = st.builds(lambda d, m, y, h, mi, s: f"{d}.{m}.{y:04d} {h}:{mi}:{s}", two, 
 iso = st.builds(lambda y, m, d, h, mi, s: f"{y:04d}-{m}-{d} {h}:{mi}:{s}", st.integers(0, 9999), two, two, two, two, two)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=60, deadline=None)
 @given(dmy, iso, st.sampled_from(["", " ", "\t"]))
 def test_fast_path_equals_strptime(a, b, pad):
     assert parse(pad + a + pad, DMY) == by_strptime(a, DMY)
