@@ -8,8 +8,10 @@ import zlib
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from simulator.delivery import Callback, http1
+from simulator.delivery import Callback, Deliverer, http1
 from simulator.delivery.policy import RetryPolicy
+from simulator.engine.clock import VirtualClock
+from simulator.journal import Journal
 
 pytestmark = pytest.mark.telsim_no_contract
 
@@ -109,6 +111,15 @@ def same(lean, aio):
 
 
 @pytest.fixture
+async def deliverer():
+    """The deliverer alone (no Simulator to build): a manual clock and a journal of its own."""
+    clock = VirtualClock(1_700_000_000.0, "manual")
+    d = Deliverer(clock, Journal(clock.now), lambda: [], lambda: 5.0)
+    yield d
+    await d.stop()
+
+
+@pytest.fixture
 async def raw():
     server = await RawServer().start()
     yield server
@@ -122,27 +133,27 @@ async def raw():
     {"auth": ("user", "пароль"), "headers": {"accept": "text/plain", "Content-Type": "text/xml"}},
     {"method": "PUT", "body": b""},
 ])
-async def test_the_request_bytes_are_aiohttps(simulator, raw, kw):
-    lean, aio, lean_req, aio_req = await both(simulator.sim.delivery, raw, callback(raw.port, **kw))
+async def test_the_request_bytes_are_aiohttps(deliverer, raw, kw):
+    lean, aio, lean_req, aio_req = await both(deliverer, raw, callback(raw.port, **kw))
     same(lean, aio)
     assert lean_req == aio_req
 
 
 @pytest.mark.parametrize("name", sorted(ANSWERS))
-async def test_every_framing_reads_as_aiohttp_reads_it(simulator, raw, name):
+async def test_every_framing_reads_as_aiohttp_reads_it(deliverer, raw, name):
     raw.close_after = name in CLOSING
-    lean, aio, _, _ = await both(simulator.sim.delivery, raw, callback(raw.port), ANSWERS[name])
+    lean, aio, _, _ = await both(deliverer, raw, callback(raw.port), ANSWERS[name])
     same(lean, aio)
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(name=st.sampled_from(sorted(ANSWERS)), cuts=st.lists(st.integers(0, 400), max_size=6))
-async def test_an_answer_in_any_pieces_reads_the_same(simulator, raw, name, cuts):
+async def test_an_answer_in_any_pieces_reads_the_same(deliverer, raw, name, cuts):
     whole = ANSWERS[name]
     points = sorted({c % (len(whole) + 1) for c in cuts} | {0, len(whole)})
     pieces = [whole[a:b] for a, b in zip(points, points[1:]) if b > a]
     raw.close_after = name in CLOSING
-    lean, aio, _, _ = await both(simulator.sim.delivery, raw, callback(raw.port), whole, pieces)
+    lean, aio, _, _ = await both(deliverer, raw, callback(raw.port), whole, pieces)
     same(lean, aio)
 
 
@@ -153,16 +164,16 @@ async def test_an_answer_in_any_pieces_reads_the_same(simulator, raw, name, cuts
     (b"HTTP/1.1 200 OK\r\nContent-Length: x\r\n\r\n", "ClientResponseError"),
     (b"HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: 3\r\n\r\nabc", "ClientResponseError"),
 ])
-async def test_broken_answers_are_failed_attempts_named_as_aiohttp_names_them(simulator, raw, answer, error):
+async def test_broken_answers_are_failed_attempts_named_as_aiohttp_names_them(deliverer, raw, answer, error):
     raw.close_after = True
-    lean, aio, _, _ = await both(simulator.sim.delivery, raw, callback(raw.port), answer)
+    lean, aio, _, _ = await both(deliverer, raw, callback(raw.port), answer)
     assert not lean.ok and lean.status is None and lean.error.startswith(error)
     assert not aio.ok and aio.status is None
     assert aio.error.split(":")[0] == error or error == "ClientResponseError" and aio.error.startswith("ClientPayloadError")
 
 
-async def test_connections_are_kept_alive_and_reused(simulator, raw):
-    d = simulator.sim.delivery
+async def test_connections_are_kept_alive_and_reused(deliverer, raw):
+    d = deliverer
     for _ in range(5):
         result = await d._lean(callback(raw.port), 1, {"X-AUTH-TOKEN": "t"}, b"{}", 5.0)
         assert result.ok
@@ -171,10 +182,10 @@ async def test_connections_are_kept_alive_and_reused(simulator, raw):
     assert len(idle) == 1 and idle[0].reused
 
 
-async def test_a_closed_target_falls_back_to_aiohttps_wording(simulator, raw):
+async def test_a_closed_target_falls_back_to_aiohttps_wording(deliverer, raw):
     port = raw.port
     await raw.stop()
-    d = simulator.sim.delivery
+    d = deliverer
     assert await d._lean(callback(port), 1, {}, b"{}", 5.0) is None  # aiohttp tries and words it
     result = await d.request(callback(port))
     assert not result.ok and result.error.startswith("ClientConnectorError: Cannot connect to host")
