@@ -34,6 +34,7 @@ _RequestKey = getattr(web, "RequestKey", None)
 REFUSED_KEY = _RequestKey("body_refused", web.StreamResponse) if _RequestKey else "body_refused"
 #: the connection is closed once the answer is out (a body that cannot be trusted or waited for)
 _CLOSE_KEY = _RequestKey("close_after", bool) if _RequestKey else "close_after"
+IDLE_OFF = 3630.0  # aiohttp's own keep-alive timeout, for idle_timeout = 0
 HEAD_KEPT = 4096  # bytes of a request's head kept to name its provider when it fails to parse
 _HOST_LINE = re.compile(rb"\r?\nhost:[ \t]*([^\r\n]*)", re.IGNORECASE)
 
@@ -91,6 +92,8 @@ class TransportHandler(web_protocol.RequestHandler):
     def __init__(self, manager: "TransportServer", **kwargs: Any) -> None:
         super().__init__(manager, **kwargs)
         self._transport_cfg = manager.transport
+        idle = manager.transport.settings.idle_timeout  # per connection: a test may shorten it
+        self._keepalive_timeout = idle if idle > 0 else IDLE_OFF
         self._head = b""  # the start of the request being received, until its headers are in
         self._in_head = True  # the next bytes belong to a request's head
         self._head_timer = None
@@ -195,9 +198,7 @@ class TransportRunner(web.AppRunner):
     def __init__(self, app: web.Application, sim: "Simulator", **kwargs: Any) -> None:
         self._transport = _Transport(sim)
         kwargs.setdefault("access_log", None)
-        idle = sim.settings.idle_timeout
-        super().__init__(app, keepalive_timeout=idle if idle > 0 else 3630,
-                         auto_decompress=False, **kwargs)
+        super().__init__(app, auto_decompress=False, **kwargs)
 
     async def _make_server(self) -> web_server.Server:
         server = await super()._make_server()

@@ -9,8 +9,6 @@ import logging
 
 import pytest
 
-from simulator.testing.harness import SimulatorHarness
-
 PROVIDERS = ["mts-vpbx", "beeline-cloudcc", "mts-autosecretary", "mtt-business", "mtt-telecom"]
 WAIT = 5.0  # the most a test waits for an answer the server sends at once (a bound, not a sleep)
 
@@ -162,18 +160,13 @@ async def test_a_body_that_does_not_arrive_in_time_gets_408_in_the_providers_for
     assert simulator.journal(provider="mtt-business")[-1]["status"] == 408
 
 
-async def test_an_idle_connection_is_closed_after_the_idle_timeout():
-    harness = SimulatorHarness()
-    harness.sim.settings.idle_timeout = 0.2
-    await harness.start()
+async def test_an_idle_connection_is_closed_after_the_idle_timeout(simulator):
+    simulator.sim.settings.idle_timeout = 0.2
+    reader, writer = await asyncio.open_connection("127.0.0.1", port_of(simulator))
     try:
-        reader, writer = await asyncio.open_connection("127.0.0.1", port_of(harness))
-        try:
-            assert await asyncio.wait_for(reader.read(), WAIT) == b""  # closed without a word
-        finally:
-            writer.close()
+        assert await asyncio.wait_for(reader.read(), WAIT) == b""  # closed without a word
     finally:
-        await harness.stop()
+        writer.close()
 
 
 async def test_a_zero_timeout_turns_the_header_timeout_off(simulator):
