@@ -165,3 +165,28 @@ async def test_mtt_telecom_50_smart_calls_each_event_delivered_once_or_retried(s
         event = {k: v[0] for k, v in parse_qs(request.text).items()}
         by_id[event["id"]].append(event["event"])
     assert by_id == {mess_id: [f"o_{b}", f"h_{b}_16_5"] for mess_id in ids}
+
+
+async def test_mtt_telecom_25_callbacks_each_progress_event_sent_once(simulator, callback_sink):
+    """CallBack progress events have no retries (one GET each): a failed one stays failed, journaled."""
+    slug = "mtt-telecom"
+    callback_sink.respond("/cb/event.php", handler=failing_every(7))
+    host = callback_sink.base_url.removeprefix("http://") + "/cb"
+    ids = []
+    for n in range(CALLS // 8):  # side A answers after 3 s, B after 4 s and hangs up 45 s later
+        rpc = {"jsonrpc": "2.0", "id": n, "method": "makeCallBackCallFollowme",
+               "params": {"customer_name": "88314050000000", "b_number": "+79157775533", "callBackURL": host}}
+        async with simulator.request("POST", simulator.url(slug, "/index.php"), json=rpc,
+                                     headers=AUTH[slug]) as resp:
+            ids.append((await resp.json())["result"]["callBackCall_id"])
+        await simulator.advance(8 * SPACING)
+
+    sent = [e for e in simulator.callbacks(provider=slug) if "/cb/event.php" in e["url"]]
+    received = callback_sink.received("/cb/event.php")
+    assert len(sent) == len(received) and all(e["attempt"] == 1 for e in sent)
+    assert [e["status"] for e in sent] == [500 if n % 7 == 0 else 200 for n in range(1, len(sent) + 1)]
+    by_id: dict[str, list[str]] = defaultdict(list)
+    for request in received:
+        by_id[request.query["id"]].append(request.query["event"])
+    documented = ["start_side_A", "pickup_side_A", "start_side_B", "start_talk", "end_side_B", "end_side_A"]
+    assert by_id == {cid: documented for cid in ids}
