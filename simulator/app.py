@@ -22,7 +22,7 @@ from .journal import clip
 from .providers.base import Provider
 from .settings import Settings
 from .sim import Simulator
-from .transport import body_guard, refused
+from .transport import body_guard, expect_handler, refused, use_expect_handler
 
 log = logging.getLogger("simulator")
 AccessLog = LoggingAccessLog | BufferedAccessLog
@@ -76,10 +76,11 @@ def _one_host_lookup(app: web.Application) -> None:
     matched[:] = [r for r in matched if not isinstance(r, HostSubApp)] + hosts[:1]
 
 
-def _provider_app(provider: Provider) -> web.Application:
+def _provider_app(provider: Provider, expect) -> web.Application:
     app = web.Application(middlewares=[_provider_errors], client_max_size=32 * 1024 ** 2)
     app[PROVIDER_KEY] = provider
     provider.setup_routes(app)
+    use_expect_handler(app, expect)
     return app
 
 
@@ -241,11 +242,13 @@ def create_app(settings: Settings | Simulator | None = None, *,
                           client_max_size=32 * 1024 ** 2)
     app[SIM_KEY] = sim
     setup_control(app, sim)
+    expect = expect_handler(sim, _provider_of)
+    use_expect_handler(app, expect)
     hosts: dict[str, web.Application] = {}
     for slug, provider in sim.providers.items():
-        app.add_subapp(f"/{slug}", _provider_app(provider))
+        app.add_subapp(f"/{slug}", _provider_app(provider, expect))
         if provider.hosts:
-            sub = _provider_app(provider)
+            sub = _provider_app(provider, expect)
             # aiohttp's add_domain() takes one host and matches the port too
             app._add_subapp(partial(HostSubApp, ProviderHosts(provider.hosts), sub, hosts), sub)
     _one_host_lookup(app)

@@ -8,7 +8,7 @@ import random
 import re
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictFloat, StrictInt, field_validator, model_validator
 
 _HEADER_NAME = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")  # an RFC 9110 token
 _HEADER_VALUE = re.compile(r"^[^\x00-\x08\x0a-\x1f\x7f]*$")  # no control characters but tab
@@ -18,22 +18,22 @@ _READ_ONLY = {"readOnly": True}
 class FaultRule(BaseModel):
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
-    id: int | None = Field(None, json_schema_extra=_READ_ONLY)
+    id: StrictInt | None = Field(None, json_schema_extra=_READ_ONLY)
     provider: str | None = Field(None, description="provider slug; none = every provider")
     method: str = Field("*", description="HTTP method or *")
     path: str = Field("*", description="glob on the path inside the provider, e.g. /api/*")
     action: Literal["delay", "respond", "drop", "native"]
-    delay: float = Field(0, ge=0, description="simulated seconds (action delay)")
-    status: int = Field(500, ge=200, le=599)
+    delay: StrictFloat = Field(0, ge=0, description="simulated seconds (action delay)")
+    status: StrictInt = Field(500, ge=200, le=599)
     body: Any = None
     content_type: str | None = None
     headers: dict[str, str] = Field(default_factory=dict)
     native: str | None = Field(None, pattern=r"^[45][0-9][0-9]",
                                description="provider error code rendered natively (action native); "
                                "starts with its HTTP status, e.g. 503 or 500.1")
-    times: int | None = Field(None, ge=1, description="apply to the next N matches only")
-    probability: float | None = Field(None, gt=0, le=1)
-    hits: int = Field(0, json_schema_extra=_READ_ONLY)
+    times: StrictInt | None = Field(None, ge=1, description="apply to the next N matches only")
+    probability: StrictFloat | None = Field(None, gt=0, le=1)
+    hits: StrictInt = Field(0, json_schema_extra=_READ_ONLY)
 
     @field_validator("headers")
     @classmethod

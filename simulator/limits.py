@@ -20,6 +20,7 @@ from aiohttp import web
 REFUSAL_STATUSES = frozenset({408, 413, 415})
 DEFAULT_MAX_BODY = 32 * 1024 ** 2  # the cap of every provider and the control API
 INFLATE_STEP = 256 * 1024  # the most one decompression step may produce
+MAX_GZIP_MEMBERS = 1024  # concatenated gzip members in one body
 # what the core can undo (RFC 9110 8.4.1); anything else is 415
 _WBITS = {"gzip": 16 + zlib.MAX_WBITS, "x-gzip": 16 + zlib.MAX_WBITS, "deflate": zlib.MAX_WBITS}
 
@@ -112,7 +113,40 @@ def _decoder(request: web.BaseRequest):
     wbits = _WBITS.get(encoding)
     if wbits is None:
         raise BodyRefused(415, f"Content-Encoding {encoding!r} is not supported (gzip, deflate)")
-    return _Deflate() if encoding == "deflate" else zlib.decompressobj(wbits)
+    return _Deflate() if encoding == "deflate" else _Gzip()
+
+
+class _Gzip:
+    """gzip / x-gzip with every member decoded, as ``gzip -d`` does (RFC 1952 2.2: a file is
+    a series of members; clients that compress in pieces send several). At most
+    :data:`MAX_GZIP_MEMBERS`: each costs a decompressor, and 32 MiB of empty ones would hold
+    the loop for seconds."""
+
+    def __init__(self) -> None:
+        self._obj = zlib.decompressobj(_WBITS["gzip"])
+        self.members = 1
+
+    def decompress(self, data: bytes, max_length: int) -> bytes:
+        if self._obj.eof:
+            if not data:
+                return b""
+            self.members += 1
+            if self.members > MAX_GZIP_MEMBERS:
+                raise BodyRefused(400, f"the request body has more than {MAX_GZIP_MEMBERS} gzip members")
+            self._obj = zlib.decompressobj(_WBITS["gzip"])
+        return self._obj.decompress(data, max_length)
+
+    @property
+    def unconsumed_tail(self) -> bytes:
+        # past a member's end the rest of the input is the next member's start
+        return self._obj.unused_data if self._obj.eof else self._obj.unconsumed_tail
+
+    @property
+    def eof(self) -> bool:
+        return self._obj.eof and not self._obj.unused_data
+
+    def flush(self) -> bytes:
+        return self._obj.flush()
 
 
 class _Deflate:

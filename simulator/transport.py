@@ -17,7 +17,7 @@ import re
 from typing import TYPE_CHECKING, Any, Callable
 from urllib.parse import quote
 
-from aiohttp import web, web_protocol, web_server
+from aiohttp import HttpVersion11, hdrs, web, web_protocol, web_server
 from aiohttp.http_exceptions import BadHttpMethod, LineTooLong
 from aiohttp.streams import EMPTY_PAYLOAD
 
@@ -62,7 +62,7 @@ def body_guard(sim: "Simulator", provider_of: Callable[[web.Request], "Provider 
     @web.middleware
     async def guard(request: web.Request, handler):
         provider = provider_of(request)
-        limit = min(settings.max_body_size, getattr(provider, "max_body_size", DEFAULT_MAX_BODY))
+        limit = body_limit(sim, provider)
         try:
             await read_body(request, BodyLimits(limit, settings.body_timeout or None))
         except BodyRefused as refused:
@@ -76,6 +76,46 @@ def body_guard(sim: "Simulator", provider_of: Callable[[web.Request], "Provider 
         return await handler(request)
 
     return guard
+
+
+def body_limit(sim: "Simulator", provider: "Provider | None") -> int:
+    """The most bytes a request to ``provider`` (None: the control API) may carry."""
+    return min(sim.settings.max_body_size, getattr(provider, "max_body_size", DEFAULT_MAX_BODY))
+
+
+def expect_handler(sim: "Simulator", provider_of: Callable[[web.Request], "Provider | None"]):
+    """The ``Expect`` handler of every route (aiohttp runs it before any middleware). A body
+    announced over the limit gets no "100 Continue": the guard's 413 is the answer, the client
+    never sends the body (RFC 9110 10.1.1), and the connection closes after it, since the
+    unsent body cannot be told from the next request. An expectation other than
+    ``100-continue`` is 417 in the provider's format."""
+
+    async def expect(request: web.Request) -> web.StreamResponse | None:
+        if request.version != HttpVersion11:
+            return None  # HTTP/1.0 has no 100 Continue (aiohttp ignores it too)
+        provider = provider_of(request)
+        value = request.headers.get(hdrs.EXPECT, "")
+        if value.strip().lower() != "100-continue":
+            request[_CLOSE_KEY] = True
+            return error_response(provider, request, 417,
+                                  f"Expectation Failed: unknown Expect {value[:60]!r}")
+        length = request.content_length
+        if length is not None and length > body_limit(sim, provider):
+            request[_CLOSE_KEY] = True
+            return None
+        await request.writer.write(b"HTTP/1.1 100 Continue\r\n\r\n")
+        request.writer.output_size = 0  # the interim answer is not the start of the answer
+        return None
+
+    return expect
+
+
+def use_expect_handler(app: web.Application, handler) -> None:
+    """Give every route of ``app`` the ``Expect`` handler. aiohttp takes one per
+    ``add_route(expect_handler=...)`` only; the providers add their routes in many places,
+    so it is set once here, after they are all in (``ResourceRoute._expect_handler``)."""
+    for route in app.router.routes():
+        route._expect_handler = handler
 
 
 def refused(request: web.Request) -> web.StreamResponse | None:

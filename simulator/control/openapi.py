@@ -201,7 +201,10 @@ def openapi_document() -> dict:
         "openapi": "3.1.0",
         "info": {"title": "telsim control API", "version": "1",
                  "description": "Control the telephony provider simulator: world, clock, calls, "
-                                "journal, faults."},
+                                "journal, faults. Numbers and booleans in bodies are strict: a JSON "
+                                "number where a number is meant (true, false and \"30\" are 422), a "
+                                "JSON boolean where a flag is meant; integers in query strings and "
+                                "paths are ASCII digits."},
         "servers": [{"url": "http://127.0.0.1:8080"}],
         "paths": paths,
         "components": {"schemas": schemas},

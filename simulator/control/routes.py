@@ -8,6 +8,7 @@ from typing import Any, Literal
 from aiohttp import web
 from pydantic import BaseModel, ConfigDict, Field, StrictFloat, ValidationError, model_validator
 
+from ..digits import parse_int
 from ..engine import CallNotFound
 from ..faults import FaultRule
 from ..catalogue import describe_operations
@@ -198,11 +199,10 @@ def setup_control(app: web.Application, sim: Simulator) -> None:
     @r.get("/_sim/journal")
     async def journal(request):
         q = request.query
-        try:
-            since = int(q["since"]) if "since" in q else None
-            limit = int(q["limit"]) if "limit" in q else None
-        except ValueError:
-            return _error(400, "since and limit are integers")
+        since = parse_int(q["since"], signed=True) if "since" in q else None
+        limit = parse_int(q["limit"], signed=True) if "limit" in q else None
+        if ("since" in q and since is None) or ("limit" in q and limit is None):
+            return _error(400, "since and limit are integers (ASCII digits)")
         if limit is not None and limit < 0:
             return _error(400, "limit is not negative")
         if q.get("direction") not in (None, *DIRECTIONS):
@@ -238,11 +238,8 @@ def setup_control(app: web.Application, sim: Simulator) -> None:
 
     @r.delete("/_sim/faults/{id}")
     async def delete_fault(request):
-        try:
-            rule_id = int(request.match_info["id"])
-        except ValueError:
-            return _error(404, "no such fault")
-        if not sim.faults.remove(rule_id):
+        rule_id = parse_int(request.match_info["id"])
+        if rule_id is None or not sim.faults.remove(rule_id):
             return _error(404, "no such fault")
         return web.json_response({"deleted": rule_id})
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from enum import IntEnum
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictFloat, field_validator
 
 
 class Cause(IntEnum):
@@ -26,14 +26,14 @@ class Cause(IntEnum):
 
 class DtmfPress(BaseModel):
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
-    at: float = Field(ge=0, description="seconds after the party's leg is answered")
+    at: StrictFloat = Field(ge=0, description="seconds after the party's leg is answered")
     digits: str = Field(pattern=r"^[0-9*#A-D]+$")
 
 
 class HoldPeriod(BaseModel):
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
-    at: float = Field(ge=0, description="seconds after answer when the party puts the call on hold")
-    duration: float = Field(gt=0)
+    at: StrictFloat = Field(ge=0, description="seconds after answer when the party puts the call on hold")
+    duration: StrictFloat = Field(gt=0)
 
 
 class PartyBehaviour(BaseModel):
@@ -42,17 +42,17 @@ class PartyBehaviour(BaseModel):
 
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
-    answer_after: float | None = Field(None, ge=0, description="ring this many seconds, then answer")
-    busy: bool = False
-    no_answer: float | None = Field(
+    answer_after: StrictFloat | None = Field(None, ge=0, description="ring this many seconds, then answer")
+    busy: StrictBool = False
+    no_answer: StrictFloat | None = Field(
         None, ge=0, description="ring this many seconds, then the network gives up (cause 19); "
         "0 rings until the caller or the dialler gives up")
-    unavailable: bool = Field(False, description="phone off or out of coverage (cause 20)")
-    unassigned: bool = Field(False, description="number does not exist (cause 1)")
-    reject: float | None = Field(None, ge=0, description="ring this many seconds, then reject (cause 21)")
+    unavailable: StrictBool = Field(False, description="phone off or out of coverage (cause 20)")
+    unassigned: StrictBool = Field(False, description="number does not exist (cause 1)")
+    reject: StrictFloat | None = Field(None, ge=0, description="ring this many seconds, then reject (cause 21)")
     dtmf: list[DtmfPress] = Field(default_factory=list)
-    hangup_after: float | None = Field(None, gt=0, description="hang up this many seconds after answer")
-    give_up_after: float | None = Field(
+    hangup_after: StrictFloat | None = Field(None, gt=0, description="hang up this many seconds after answer")
+    give_up_after: StrictFloat | None = Field(
         None, gt=0, description="as a caller: hang up if not connected this many seconds after dialling")
     hold: list[HoldPeriod] = Field(default_factory=list)
 

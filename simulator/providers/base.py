@@ -7,7 +7,7 @@ import json
 from typing import TYPE_CHECKING, Any, ClassVar, Mapping
 
 from aiohttp import web
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictFloat
 
 from ..catalogue import Catalogue
 from ..engine.behaviour import PartyBehaviour
@@ -32,10 +32,10 @@ class CallRequest(BaseModel):
     caller: PartyBehaviour | None = Field(None, description="behaviour of the calling party")
     script: dict[str, PartyBehaviour] = Field(default_factory=dict,
                                               description="behaviour per dialled number")
-    record: bool = False
-    timeout: float | None = Field(None, gt=0)
+    record: StrictBool = False
+    timeout: StrictFloat | None = Field(None, gt=0)
     meta: dict[str, Any] = Field(default_factory=dict)
-    allow_unknown: bool = Field(False, description="place the call even when no tenant owns the "
+    allow_unknown: StrictBool = Field(False, description="place the call even when no tenant owns the "
                                 "number (a call into nowhere); refused with 422 otherwise")
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictFloat, StrictInt, field_validator
 
 from ..engine.behaviour import PartyBehaviour
 
@@ -24,14 +24,14 @@ class ClockSettings(StrictModel):
         datetime.fromisoformat("2026-11-23T09:00:00+03:00"),
         description="simulated time at start and after every reset")
     mode: Literal["real", "accelerated", "manual"] = "real"
-    speed: float = Field(1.0, gt=0)
+    speed: StrictFloat = Field(1.0, gt=0)
 
 
 class CallbackSettings(StrictModel):
     allow_hosts: list[str] = Field(
         default_factory=list,
         description="host names (fnmatch patterns) callbacks may target besides loopback")
-    timeout: float | None = Field(
+    timeout: StrictFloat | None = Field(
         None, gt=0, le=3600,
         description=f"network timeout of one callback attempt, wall s; null: {CALLBACK_TIMEOUT:g} s, "
                     f"{MANUAL_CALLBACK_TIMEOUT:g} s while the clock is manual or advancing")
@@ -63,19 +63,19 @@ class Parties(StrictModel):
 class HistorySettings(StrictModel):
     """How much call history a tenant has before the simulator starts."""
 
-    days: int = Field(7, ge=0, le=366)
-    calls_per_day: int = Field(20, ge=0, le=10_000)
+    days: StrictInt = Field(7, ge=0, le=366)
+    calls_per_day: StrictInt = Field(20, ge=0, le=10_000)
 
 
 class ConformanceSettings(StrictModel):
-    strict: bool = Field(
+    strict: StrictBool = Field(
         False, description="flag every request that breaks the provider's documented format in the journal "
                            "(answered as usual); GET /_sim/journal?flagged=1 lists them")
 
 
 class WorldBase(StrictModel):
     name: str = "world"
-    seed: int = 1
+    seed: StrictInt = 1
     clock: ClockSettings = Field(default_factory=ClockSettings)
     callbacks: CallbackSettings = Field(default_factory=CallbackSettings)
     parties: Parties = Field(default_factory=Parties)

@@ -4,9 +4,9 @@ from __future__ import annotations
 import re
 from typing import Any, Optional
 
+from ...digits import parse_int
 from . import errors as E
 
-_INT = re.compile(r"^\s*[0-9]+\s*$")
 NUMBER = re.compile(r"^\+?[0-9]{10,15}$")
 
 
@@ -21,8 +21,9 @@ def as_int(value: Any, name: str, *, default: Optional[int] = None, minimum: int
         raise E.unknown_value(name)
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    if isinstance(value, str) and _INT.match(value):
-        value = int(value)
+    if isinstance(value, str):
+        # the platform trims ASCII spaces; more than 19 digits is no number (and int() would raise)
+        value = parse_int(value.strip(" \t\r\n"))
     if not isinstance(value, int) or value < minimum or (maximum is not None and value > maximum):
         raise E.unknown_value(name)
     return value

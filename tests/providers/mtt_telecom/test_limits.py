@@ -1,5 +1,6 @@
 """Issue 14 on MTT Telecom: list-valued inputs bounded, numbers in ASCII digits only."""
 import pytest
+from hypothesis import given, strategies as st
 
 from simulator.jsonrpc import JsonRpcError
 from simulator.providers.mtt_telecom import callcontrol, period
@@ -28,3 +29,19 @@ def test_numbers_are_ascii_digits_only(value):
         as_int(value, "limit")
     assert _positive(value) is None
     assert period.valid("hr{9}") and not period.valid(f"hr{{{value}}}")
+
+
+@given(st.text(alphabet="0123456789 _.+-١１\t", max_size=30))
+def test_integer_params_are_ascii_digits_with_ascii_padding(text):
+    stripped = text.strip(" \t")
+    expected = int(stripped) if stripped.isascii() and stripped.isdigit() and len(stripped) <= 19 else None
+    if expected is None:
+        with pytest.raises(JsonRpcError):
+            as_int(text, "limit")
+    else:
+        assert as_int(text, "limit") == expected
+
+
+def test_a_number_of_thousands_of_digits_is_the_documented_error():
+    with pytest.raises(JsonRpcError, match="Unknown param 'limit' value"):
+        as_int("9" * 5000, "limit")
