@@ -125,6 +125,7 @@ def delivered_once(sent: list[dict], received: list, *, attempts: int, delay: fl
 
 
 async def test_beeline_cloudcc_50_calls_each_call_status_delivered_once_or_retried(simulator, callback_sink):
+    simulator.patch_world(PATIENT)
     slug, b0, b1 = "beeline-cloudcc", "+79265551000", "+79265551001"
     simulator.patch_world({"providers": {slug: {"tenants": {"demo": {"client_url": callback_sink.url("/cs")}}}},
                            "parties": {"numbers": {b0: {"answer_after": 2, "hangup_after": 10},
@@ -150,6 +151,7 @@ async def test_beeline_cloudcc_50_calls_each_call_status_delivered_once_or_retri
 
 
 async def test_mtt_telecom_50_smart_calls_each_event_delivered_once_or_retried(simulator, callback_sink):
+    simulator.patch_world(PATIENT)
     slug, b = "mtt-telecom", "79101234567"
     simulator.patch_world({"providers": {slug: {"tenants": {"romashka": {"sb_api": {"event_url": callback_sink.url("/sb")}}}}},
                            "parties": {"numbers": {"+" + b: {"answer_after": 2, "hangup_after": 5}}}})
@@ -173,6 +175,7 @@ async def test_mtt_telecom_50_smart_calls_each_event_delivered_once_or_retried(s
 
 
 async def test_mtt_telecom_25_callbacks_each_progress_event_sent_once(simulator, callback_sink):
+    simulator.patch_world(PATIENT)
     """CallBack progress events have no retries (one GET each): a failed one stays failed, journaled."""
     slug = "mtt-telecom"
     callback_sink.respond("/cb/event.php", handler=failing_every(7))
