@@ -167,16 +167,26 @@ def _world(args) -> int:
     return 0
 
 
-def _coverage(args) -> int:
-    from .coverage import coverage_markdown, coverage_text
+def _chosen_providers(args) -> dict:
+    """The provider classes ``args.provider`` names (all when none); ValueError names an unknown slug."""
     from .providers.registry import discover
 
     providers = discover()
     unknown = [slug for slug in args.provider if slug not in providers]
     if unknown:
-        return _fail(f"unknown provider {unknown[0]!r} (one of {', '.join(providers)})")
+        raise ValueError(f"unknown provider {unknown[0]!r} (one of {', '.join(providers)})")
     if args.provider:
         providers = {slug: cls for slug, cls in providers.items() if slug in args.provider}
+    return providers
+
+
+def _coverage(args) -> int:
+    from .coverage import coverage_markdown, coverage_text
+
+    try:
+        providers = _chosen_providers(args)
+    except ValueError as exc:
+        return _fail(str(exc))
     print((coverage_markdown if args.markdown else coverage_text)(providers), end="")
     return 0
 
@@ -206,14 +216,11 @@ def _validate(args) -> int:
 
 def _contracts(args) -> int:
     from .conformance.report import conformance_markdown, conformance_report, conformance_text
-    from .providers.registry import discover
 
-    providers = discover()
-    unknown = [slug for slug in args.provider if slug not in providers]
-    if unknown:
-        return _fail(f"unknown provider {unknown[0]!r} (one of {', '.join(providers)})")
-    if args.provider:
-        providers = {slug: cls for slug, cls in providers.items() if slug in args.provider}
+    try:
+        providers = _chosen_providers(args)
+    except ValueError as exc:
+        return _fail(str(exc))
     if args.json:
         print(json.dumps(conformance_report(providers), indent=2, ensure_ascii=False))
     else:
