@@ -159,20 +159,46 @@ class SimulatorClient:
         deadline = clock["epoch"] + timeout
         wall_deadline = time.monotonic() + wall_timeout
         seen = 0
+        events = None  # on a running clock: the event stream, read until something happens
+        try:
+            while True:
+                for entry in self.callbacks(since=seen, **filters):
+                    seen = max(seen, entry["id"])
+                    if predicate is None or predicate(entry):
+                        return entry
+                clock = self.clock()
+                if clock["epoch"] >= deadline or time.monotonic() >= wall_deadline:
+                    raise TimeoutError(timeout_message(predicate, filters, timeout, self.callbacks()))
+                if clock["mode"] != "manual":
+                    if events is None:  # opened before the journal is read again: nothing is missed
+                        events = self._opener.open(self.base_url + "/_sim/events", timeout=WAKE_WALL_SECONDS)
+                    elif not _next_event(events):
+                        events.close()
+                        events = None
+                    continue
+                due = clock.get("next_due")
+                step = (min(due, deadline) if due is not None else deadline) - clock["epoch"]
+                self.advance(max(step, 0.0))
+        finally:
+            if events is not None:
+                events.close()
+
+
+WAKE_WALL_SECONDS = 0.5  # a running clock's deadline is looked at again at least this often
+
+
+def _next_event(events: Any) -> bool:
+    """Blocks until the event stream ends its next event: True; False when the stream timed out
+    or ended (it is then opened again: a read that timed out leaves it in no known state)."""
+    try:
         while True:
-            for entry in self.callbacks(since=seen, **filters):
-                seen = max(seen, entry["id"])
-                if predicate is None or predicate(entry):
-                    return entry
-            clock = self.clock()
-            if clock["epoch"] >= deadline or time.monotonic() >= wall_deadline:
-                raise TimeoutError(timeout_message(predicate, filters, timeout, self.callbacks()))
-            if clock["mode"] != "manual":
-                time.sleep(0.05)
-                continue
-            due = clock.get("next_due")
-            step = (min(due, deadline) if due is not None else deadline) - clock["epoch"]
-            self.advance(max(step, 0.0))
+            line = events.readline()
+            if line == b"":
+                return False
+            if line == b"\n":
+                return True
+    except (TimeoutError, OSError):
+        return False
 
 
 def _query_value(value: Any) -> str:

@@ -94,3 +94,15 @@ def test_threaded_simulator_as_a_context_manager():
 
 async def _clock_mode(server):
     return server.harness.sim.clock.mode
+
+
+def test_wait_for_callback_on_a_running_clock_wakes_on_the_event_stream():
+    with ThreadedSimulator() as server:
+        client = server.client
+        _point_vpbx_at(server)
+        client.set_clock(speed=50)  # accelerated: time moves by itself, the client only waits
+        client.start_call("mts-vpbx", "+79161234567", "+79160001735")
+        entry = client.wait_for_callback(kind="CALL_RELEASED", timeout=600, wall_timeout=30)
+        assert entry["status"] == 200 and client.clock()["mode"] == "accelerated"
+        with pytest.raises(TimeoutError):
+            client.wait_for_callback(kind="NO_SUCH_EVENT", timeout=5, wall_timeout=2)
