@@ -3,7 +3,6 @@ sending, the message history with its filters, and the event notifications of ea
 change (form-urlencoded, POST or GET as the account chose)."""
 from __future__ import annotations
 
-import json
 import uuid
 from typing import Any, Optional
 from urllib.parse import urlencode, urlsplit
@@ -11,13 +10,14 @@ from urllib.parse import urlencode, urlsplit
 from aiohttp import web
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from ...digits import is_ascii_digits, parse_int
+from ...digits import is_ascii_digits
 from ...catalogue import CallbackSpec, Operation
 from ...delivery import Callback, FixedRetry
 from ...http import set_tenant
 from ...world import faker_for, rng_for
 from ...world.loader import describe_errors
 from ...http import basic_credentials
+from .sms_wire import envelope, json_object, json_response, paging
 from .sms_store import Message, SendMessage, SmsAccount, SmsError, number_sid, segment_count
 
 SECTION = "SMS API"
@@ -42,7 +42,6 @@ CALLBACKS = (
 
 #: seconds each outbound status lasts before the next one (decisions.md, mtt-telecom part 2)
 LIFECYCLE = (("queued", 0.0), ("prebilling", 1.0), ("sent", 2.0), ("delivered", 5.0))
-PAGE_MAX = 20
 TEXT_MAX_SEGMENTS = 10
 EVENT_POLICY = FixedRetry(max_attempts=3, delay=30.0)
 FILTERS = ("message_sid", "number", "external_number", "number_sid", "direction", "status")
@@ -134,7 +133,7 @@ class SmsApi:
 
     # ---------------------------------------------------------- handlers
     def error(self, status: int, message: str) -> web.Response:
-        return _json({"status_code": status, "request_id": self._request_id(), "error": message}, status)
+        return json_response({"status_code": status, "request_id": self._request_id(), "error": message}, status)
 
     def authenticate(self, request: web.Request) -> SmsAccount:
         creds = basic_credentials(request)
@@ -148,15 +147,15 @@ class SmsApi:
 
     async def numbers(self, request: web.Request, acc: SmsAccount) -> web.Response:
         """GET .../numbers: the account's numbers, paged by limit/offset."""
-        limit, offset = _paging(request)
+        limit, offset = paging(request)
         numbers = sorted(acc.cfg.numbers.items())
         page = [{"number": n, "direction": c.direction, "number_sid": number_sid(n)}
                 for n, c in numbers[offset:offset + limit]]
-        return _json({**_envelope(request, len(numbers), limit, offset), "numbers": page})
+        return json_response({**envelope(request, len(numbers), limit, offset), "numbers": page})
 
     async def send(self, request: web.Request, acc: SmsAccount) -> web.Response:
         """POST .../messages: queue a message; its statuses follow on the virtual clock."""
-        body = await _json_object(request)
+        body = await json_object(request)
         fields: dict[str, Any] = {}
         for key in ("from", "to", "text", "tag"):
             value = body.get(key)
@@ -189,22 +188,22 @@ class SmsApi:
         self._notify(acc, msg)
         self._schedule(acc, msg, 1)
         uri = f"/v2/accounts/{request.match_info['accountSID']}/messages/{msg.message_sid}"
-        return _json({"status_code": 201, "status_message": "CREATED", "uri": uri}, 201)
+        return json_response({"status_code": 201, "status_message": "CREATED", "uri": uri}, 201)
 
     async def history(self, request: web.Request, acc: SmsAccount) -> web.Response:
         """GET .../messages: newest first, filtered by the documented parameters."""
-        limit, offset = _paging(request)
+        limit, offset = paging(request)
         found = self._filter(acc, request.query)
         page = [m.view() for m in found[offset:offset + limit]]
-        return _json({**_envelope(request, len(found), limit, offset), "messages": page})
+        return json_response({**envelope(request, len(found), limit, offset), "messages": page})
 
     async def message(self, request: web.Request, acc: SmsAccount) -> web.Response:
         """GET .../messages/{messageSID}: the history envelope holding the one message."""
         msg = acc.messages.get(request.match_info["messageSID"])
         if msg is None:
             raise SmsError(404, f"Not found: message {request.match_info['messageSID']} not found")
-        limit, _ = _paging(request)
-        return _json({**_envelope(request, 1, limit, 0), "messages": [msg.view()]})
+        limit, _ = paging(request)
+        return json_response({**envelope(request, 1, limit, 0), "messages": [msg.view()]})
 
     def _filter(self, acc: SmsAccount, query) -> list[Message]:
         wanted = {k: query[k] for k in FILTERS if query.get(k)}
@@ -364,45 +363,3 @@ async def inbound_action(provider, body: Any) -> dict:
 
 
 ACTIONS = {"sms.inbound": inbound_action}
-
-
-# ------------------------------------------------------------------ helpers
-def _json(data: Any, status: int = 200) -> web.Response:
-    return web.Response(text=json.dumps(data, ensure_ascii=False), status=status, content_type="application/json")
-
-
-async def _json_object(request: web.Request) -> dict:
-    raw = await request.read()
-    try:
-        data = json.loads(raw) if raw.strip() else {}
-    except (ValueError, UnicodeDecodeError, RecursionError):
-        raise SmsError(400, "Invalid params: the body is not valid JSON") from None
-    if not isinstance(data, dict):
-        raise SmsError(400, "Invalid params: the body should be a JSON object")
-    return data
-
-
-def _paging(request: web.Request) -> tuple[int, int]:
-    out = []
-    for name, default in (("limit", PAGE_MAX), ("offset", 0)):
-        raw = request.query.get(name, "")
-        if raw == "":
-            out.append(default)
-            continue
-        value = parse_int(raw, signed=True)
-        if value is None:
-            raise SmsError(400, f"Invalid params: {name} should be an integer")
-        if value < (1 if name == "limit" else 0):
-            raise SmsError(400, f"Invalid params: {name} should be "
-                                f"{'positive' if name == 'limit' else 'zero or more'}")
-        out.append(value)
-    return min(out[0], PAGE_MAX), out[1]
-
-
-def _envelope(request: web.Request, total: int, limit: int, offset: int) -> dict:
-    def link(off: int) -> str:
-        query = {k: v for k, v in request.query.items() if k not in ("limit", "offset")}
-        return str(request.url.with_query({**query, "limit": str(limit), "offset": str(off)}))
-    return {"page": offset // limit + 1, "total": total, "limit": limit, "offset": offset,
-            "prev": link(max(0, offset - limit)) if offset > 0 else "",
-            "next": link(offset + limit) if offset + limit < total else ""}
