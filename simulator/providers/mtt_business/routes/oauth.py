@@ -101,9 +101,9 @@ class OAuthRoutes:
                            error=f'<p class="error">{html.escape(error)}</p>\n' if error else "")
         return _page("Вход — МТТ Бизнес", body, status)
 
-    async def authorize(self, request: web.Request) -> web.StreamResponse:
-        """GET /oauth/authorize (§8.1): the ЛК login page, or an RFC 6749 §4.1.2.1 error."""
-        params = dict(request.query)
+    def _checked_client(self, request: web.Request, params: dict[str, str]):
+        """(pbx, integration, redirect_uri) of an authorization request, or the answer refusing it:
+        an error page for an unknown client or redirect URI, else an RFC 6749 §4.1.2.1 redirect."""
         pbx, integration, redirect = self._client(params)
         if pbx is None or integration is None:
             return _page("Ошибка авторизации", f"<p>{html.escape(redirect)}</p>", 400)
@@ -111,7 +111,15 @@ class OAuthRoutes:
         refused = self._refuse(params, pbx, integration)
         if refused is not None:
             return self._error_redirect(redirect, *refused, params.get("state"))
-        return self._form(request, params, integration)
+        return pbx, integration, redirect
+
+    async def authorize(self, request: web.Request) -> web.StreamResponse:
+        """GET /oauth/authorize (§8.1): the ЛК login page, or an RFC 6749 §4.1.2.1 error."""
+        params = dict(request.query)
+        checked = self._checked_client(request, params)
+        if isinstance(checked, web.StreamResponse):
+            return checked
+        return self._form(request, params, checked[1])
 
     async def login(self, request: web.Request) -> web.StreamResponse:
         """POST /oauth/authorize: the login form; success redirects with ``code`` and ``state``."""
@@ -120,13 +128,10 @@ class OAuthRoutes:
         except UnicodeDecodeError:
             form = {}
         params = {k: form[k] for k in FIELDS if k in form} or dict(request.query)
-        pbx, integration, redirect = self._client(params)
-        if pbx is None or integration is None:
-            return _page("Ошибка авторизации", f"<p>{html.escape(redirect)}</p>", 400)
-        set_tenant(request, pbx.centrex_id)
-        refused = self._refuse(params, pbx, integration)
-        if refused is not None:
-            return self._error_redirect(redirect, *refused, params.get("state"))
+        checked = self._checked_client(request, params)
+        if isinstance(checked, web.StreamResponse):
+            return checked
+        pbx, integration, redirect = checked
         login, password = form.get("login", ""), form.get("password", "")
         if login != pbx.cfg.login or password != pbx.cfg.password:
             return self._form(request, params, integration, "Неверный логин или пароль.", login)
