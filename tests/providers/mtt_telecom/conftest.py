@@ -3,21 +3,15 @@ contracts/mtt-telecom/ (OpenRPC + OpenAPI) by the core's autouse fixture (tests/
 simulator.testing.contracts) through ``MttTelecomProvider.contract()``."""
 from __future__ import annotations
 
-import base64
 import json
 from typing import Any
 
 import pytest
 
+from .rest_client import API, GAPI, OTHER_API as OTHER, basic  # noqa: F401 (tests import them from here)
+
 SLUG = "mtt-telecom"
-API = ("romashka-api", "Gnezdo-Api-2026")
-OTHER = ("other-api", "Other-Api-2026")
 RC = ("romashka-rc", "Gnezdo-Rc-2026")
-GAPI = ("romashka-gapi", "Gnezdo-Gapi-2026")
-
-
-def basic(login: str, password: str) -> dict[str, str]:
-    return {"Authorization": "Basic " + base64.b64encode(f"{login}:{password}".encode()).decode()}
 
 
 @pytest.fixture
