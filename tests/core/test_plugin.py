@@ -86,3 +86,24 @@ async def test_scenario_replay(tmp_path):
     scenario.write_text(yaml.safe_dump({"world": "world.yaml", "steps": [{"expect": {"live_calls": 0}}, {"bogus": 1}]}))
     with pytest.raises(ScenarioError, match="step 2: unknown step 'bogus'; valid steps: advance, call"):
         await run_scenario_file(scenario)
+
+
+def test_a_stopped_simulator_is_not_kept_alive():
+    """aiohttp's module-level cache of middleware chains held every stopped simulator (and
+    its world): a test session's heap grew with each test. Each test has its own loop."""
+    import asyncio
+    import gc
+    import weakref
+
+    from simulator.testing.harness import SimulatorHarness
+
+    async def serve_once() -> weakref.ref:
+        harness = await SimulatorHarness().start()
+        async with harness.request("GET", "/mts-vpbx/api/abonents") as r:  # builds a chain
+            assert r.status == 401
+        await harness.stop()
+        return weakref.ref(harness.sim)
+
+    sim = asyncio.run(serve_once())
+    gc.collect()
+    assert sim() is None
