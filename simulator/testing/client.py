@@ -134,6 +134,31 @@ class SimulatorClient:
         """Outbound callback attempts (journal entries with direction "out")."""
         return self.journal(direction="out", **filters)
 
+    def flagged(self, **filters: Any) -> list[dict]:
+        """Inbound entries strict mode flagged (``entry["flags"]``: how each breaks its document)."""
+        return self.request("GET", "/_sim/journal", query={
+            "direction": "in", "flagged": "1", **{k: v for k, v in filters.items() if k != "direction"}})
+
+    def assert_clean(self, **filters: Any) -> None:
+        """Fail unless every request the application sent (journal filters: provider, since ...)
+        keeps its provider's document, as ``simulator.assert_clean()`` does in-process; the
+        requests are checked here, so strict mode need not be on."""
+        from ..conformance.traffic import check_requests, from_record
+
+        entries = self.journal(direction="in", **{k: v for k, v in filters.items() if k != "direction"})
+        found = [c for c in check_requests(from_record(e, f"journal #{e.get('id')}") for e in entries)
+                 if c.deviations]
+        if found:
+            lines = [f"{len(found)} request(s) break the providers' documents:"]
+            for c in found[:10]:
+                r = c.request
+                lines.append(f"  {r.source} {c.provider} {c.operation!r} {r.method} {r.path}"
+                             f"{'?' + r.query if r.query else ''}")
+                lines.extend(f"    - {d}" for d in c.deviations[:10])
+            if len(found) > 10:
+                lines.append(f"  ... and {len(found) - 10} more")
+            raise AssertionError("\n".join(lines))
+
     def faults(self) -> list[dict]:
         return self.request("GET", "/_sim/faults")
 

@@ -1,4 +1,7 @@
 """The synchronous SimulatorClient against a simulator in a background thread (plain tests)."""
+import urllib.error
+import urllib.request
+
 import pytest
 
 from simulator.engine.audio import wav_info
@@ -106,3 +109,28 @@ def test_wait_for_callback_on_a_running_clock_wakes_on_the_event_stream():
         assert entry["status"] == 200 and client.clock()["mode"] == "accelerated"
         with pytest.raises(TimeoutError):
             client.wait_for_callback(kind="NO_SUCH_EVENT", timeout=5, wall_timeout=2)
+
+
+def test_assert_clean_and_flagged_from_a_plain_test(telsim_server):
+    client = telsim_server.client
+    url = client.url("mts-vpbx", "/api/abonents")
+
+    def get(query=""):
+        req = urllib.request.Request(url + query, headers={"X-AUTH-TOKEN": "t"})
+        try:
+            urllib.request.urlopen(req, timeout=10).read()
+        except urllib.error.HTTPError as exc:
+            exc.read()
+
+    get()
+    client.assert_clean()
+    first = client.journal(direction="in")[-1]["id"]
+    get("?page=1")
+    assert client.flagged() == []  # strict mode is off
+    with pytest.raises(AssertionError, match=r"unknown-field at query page.*section 4\.4"):
+        client.assert_clean()
+    bad = client.journal(direction="in", since=first)[0]["id"]
+    client.assert_clean(since=bad)  # only what came after it
+    client.patch_world({"conformance": {"strict": True}})
+    get("?page=2")
+    assert [e["query"] for e in client.flagged()] == ["page=2"]
