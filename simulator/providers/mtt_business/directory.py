@@ -18,6 +18,9 @@ class Pbx:
     cfg: Customer
     parking: dict[str, bool] = field(default_factory=dict)
     extensions: dict[str, str] = field(default_factory=dict)   # short number -> workplace SIP ID
+    #: the JSON text of the structure answers (§9.1–§9.3), by method: they depend on ``cfg``
+    #: only, which a world change replaces with a new Directory (and so new Pbx objects)
+    answers: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self.extensions = {wp.extension: wid for wid, wp in self.cfg.workplaces.items() if wp.extension}
