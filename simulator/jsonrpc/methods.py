@@ -4,6 +4,7 @@ the service description (smd.py) and the operation catalogue."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, Awaitable, Callable, Iterable, Iterator, Literal, Sequence
 
 from ..catalogue import Operation
@@ -49,6 +50,10 @@ class Method:
     def param(self, name: str) -> Param | None:
         return next((p for p in self.params if p.name == name), None)
 
+    @cached_property
+    def _names(self) -> frozenset[str]:
+        return frozenset(p.name for p in self.params)
+
     def bind(self, params: Any) -> dict[str, Any]:
         """The handler's keyword arguments for JSON-RPC ``params`` (an array, an object or
         absent); raises -32602 when they do not fit the declaration."""
@@ -64,13 +69,13 @@ class Method:
         elif isinstance(params, dict):
             if not self.named:
                 raise invalid_params("Named parameters are not accepted")
-            given = dict(params)
-            unknown = [k for k in given if self.param(k) is None]
+            given = params
+            names = self._names
+            unknown = [k for k in params if k not in names]
             if unknown:
                 if self.extra == "forbid":
                     raise invalid_params(f"Unknown parameter '{unknown[0]}'")
-                for k in unknown:
-                    del given[k]
+                given = {k: v for k, v in params.items() if k in names}
         else:  # the server refuses other types before binding
             raise invalid_params("params must be an array or an object")
         out: dict[str, Any] = {}

@@ -41,7 +41,7 @@ class Reply:
     methods: list[str] = field(default_factory=list)
 
     def to_bytes(self) -> bytes:
-        return b"" if self.body is None else json.dumps(self.body, ensure_ascii=False).encode("utf-8")
+        return b"" if self.body is None else _dumps(self.body).encode("utf-8")
 
 
 def _reject_constant(name: str) -> Any:
@@ -55,11 +55,18 @@ def _finite(text: str) -> float:
     return value
 
 
+#: built once: json.loads with hooks (or dumps with options) builds a decoder (encoder) per call
+_DECODER = json.JSONDecoder(parse_constant=_reject_constant, parse_float=_finite)
+_dumps = json.JSONEncoder(ensure_ascii=False).encode
+
+
 def loads(body: bytes | str) -> Any:
     """Strict JSON (no NaN/Infinity, no numbers beyond float range); raises ValueError on anything else."""
     if isinstance(body, (bytes, bytearray)):
         body = bytes(body).decode("utf-8")  # UnicodeDecodeError is a ValueError
-    return json.loads(body, parse_constant=_reject_constant, parse_float=_finite)
+    if body.startswith("\ufeff"):   # as json.loads refuses it
+        raise ValueError("Unexpected UTF-8 BOM (decode using utf-8-sig)")
+    return _DECODER.decode(body)
 
 
 def error_object(error: JsonRpcError, id_: Any = None) -> dict[str, Any]:

@@ -18,12 +18,18 @@ class Pbx:
     cfg: Customer
     parking: dict[str, bool] = field(default_factory=dict)
     extensions: dict[str, str] = field(default_factory=dict)   # short number -> workplace SIP ID
+    #: the JSON text of the structure answers (§9.1–§9.3), by method: they depend on ``cfg``
+    #: only, which a world change replaces with a new Directory (and so new Pbx objects)
+    answers: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self.extensions = {wp.extension: wid for wid, wp in self.cfg.workplaces.items() if wp.extension}
+        self._by_digits: dict[str, str] = {}   # digits -> the first number as the world writes it
+        for n in self.cfg.numbers:
+            self._by_digits.setdefault(digits(n), n)
 
     def number(self, number: str) -> Optional[tuple[str, ExternalNumber]]:
-        key = _number_key(self.cfg, number)
+        key = number if number in self.cfg.numbers else self._by_digits.get(digits(number))
         return (key, self.cfg.numbers[key]) if key is not None else None
 
     def workplace(self, sip_id: str) -> Optional[Workplace]:
@@ -31,13 +37,6 @@ class Pbx:
 
     def terminals(self) -> list[tuple[str, str, Terminal]]:
         return [(tid, wid, t) for wid, wp in self.cfg.workplaces.items() for tid, t in wp.terminals.items()]
-
-
-def _number_key(cfg: Customer, number: str) -> Optional[str]:
-    if number in cfg.numbers:
-        return number
-    wanted = digits(number)
-    return next((n for n in cfg.numbers if digits(n) == wanted), None)
 
 
 class Directory:

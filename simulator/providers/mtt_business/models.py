@@ -12,17 +12,34 @@ DIALLED = r"^\+?[0-9]{2,20}$"
 
 
 def trim_keys(value: Any) -> Any:
-    """Keys with surrounding spaces (§10.3.3 writes ``" calleid "``) as their trimmed names."""
+    """Keys with surrounding spaces (§10.3.3 writes ``" calleid "``) as their trimmed names.
+    A body with none (the usual one) is given back as it is, not copied."""
+    return _trimmed(value) if _untrimmed(value) else value
+
+
+def _untrimmed(value: Any) -> bool:
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if (isinstance(key, str) and key != key.strip()) or \
+                    (isinstance(item, (dict, list)) and _untrimmed(item)):
+                return True
+        return False
+    if isinstance(value, list):
+        return any(isinstance(v, (dict, list)) and _untrimmed(v) for v in value)
+    return False
+
+
+def _trimmed(value: Any) -> Any:
     if isinstance(value, dict):
         out: dict[str, Any] = {}
         for key, item in value.items():
             name = key.strip() if isinstance(key, str) else key
-            if name in out and out[name] != trim_keys(item):
+            if name in out and out[name] != _trimmed(item):
                 raise ValueError(f"{name!r} is given twice with different values")
-            out[name] = trim_keys(item)
+            out[name] = _trimmed(item)
         return out
     if isinstance(value, list):
-        return [trim_keys(v) for v in value]
+        return [_trimmed(v) for v in value]
     return value
 
 

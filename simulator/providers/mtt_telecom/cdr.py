@@ -35,7 +35,8 @@ class Cdr:
 
     def call_history(self) -> dict:
         """A getCallHistory row: numbers as strings, ``clid`` as the document's example has it."""
-        out = {"cli": self.cli, "clid": self.cld, "customer_local_time": fmt(self.ts), "connect_time": fmt(self.ts),
+        when = fmt(self.ts)
+        out = {"cli": self.cli, "clid": self.cld, "customer_local_time": when, "connect_time": when,
                "charged_time": str(self.charged_time), "charged": _money(self.charged),
                "destination": self.destination, "curr": self.curr, "disconnect_cause": str(self.disconnect_cause),
                "used_quantity": str(self.used_quantity)}
@@ -45,8 +46,9 @@ class Cdr:
 
     def service_history(self) -> dict:
         """A getServiceHistoryByCustomer row (the table's fields, in the example's order)."""
-        return {"cli": self.cli, "cld": self.cld, "customer_local_time": fmt(self.ts),
-                "connect_time": fmt(self.ts), "charged_time": str(self.charged_time),
+        when = fmt(self.ts)
+        return {"cli": self.cli, "cld": self.cld, "customer_local_time": when,
+                "connect_time": when, "charged_time": str(self.charged_time),
                 "charged": _money(self.charged), "destination": self.destination,
                 "h323_conf_id": self.h323_conf_id or "", "h323_incoming_conf_id": self.h323_incoming_conf_id or "",
                 "curr": self.curr, "setup_time_ms": str(self.setup_time_ms),

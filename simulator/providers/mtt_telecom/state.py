@@ -38,6 +38,8 @@ class State:
     numbers: dict[str, AccountRef] = field(default_factory=dict)      # by the phone number of a sip_id
     #: anything a module keeps besides the world's data, by module name (callback calls, uploads...)
     extra: dict[str, Any] = field(default_factory=dict)
+    #: (host, Authorization value) -> tenant id, for values that logged in (auth.py)
+    accepted: dict[tuple[str, str], str] = field(default_factory=dict, repr=False)
 
     @classmethod
     def build(cls, section: Optional[MttTelecomWorld]) -> "State":

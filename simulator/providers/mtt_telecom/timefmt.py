@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta, timezone
+from functools import lru_cache
 from typing import Optional
 
 MSK = timezone(timedelta(hours=3), "MSK")
@@ -21,6 +22,11 @@ def parse(value: object, fmt: str) -> Optional[float]:
     """Unix seconds of a UTC time string in ``fmt``, or None when it is not one."""
     if not isinstance(value, str):
         return None
+    return _parse(value, fmt)
+
+
+@lru_cache(maxsize=1024)  # a client asks for the same windows again and again
+def _parse(value: str, fmt: str) -> Optional[float]:
     text = value.strip()
     fast = _FAST.get(fmt)
     m = fast.fullmatch(text) if fast is not None else None

@@ -71,7 +71,7 @@ async def read_params(request: web.Request, model: type[BaseModel]) -> Any:
     except ValueError as exc:
         raise ApiError(400, f"params: {exc}") from None
     try:
-        return model.model_validate(params)
+        return model.__pydantic_validator__.validate_python(params)   # model_validate without its wrapper
     except ValidationError as exc:
         raise ApiError(400, _describe(exc)) from None
 
@@ -91,6 +91,13 @@ def api_method(provider: "MttBusinessProvider", method: Method,
     return handler
 
 
+#: json.dumps(..., ensure_ascii=False) without building an encoder per call
+dumps = json.JSONEncoder(ensure_ascii=False).encode
+
+
 def result(data: Any, status: int = 200) -> web.Response:
-    return web.Response(text=json.dumps(data, ensure_ascii=False), status=status,
-                        content_type="application/json")
+    return result_text(dumps(data), status)
+
+
+def result_text(text: str, status: int = 200) -> web.Response:
+    return web.Response(text=text, status=status, content_type="application/json")

@@ -8,7 +8,7 @@ from aiohttp import web
 from ..errors import ApiError
 from ..models import ExternalNumberInfo, SetParkingNumbersParams, TerminalInfo, WorkplaceInfo
 from ..oauth import Grant
-from .common import result
+from .common import dumps, result, result_text
 
 if TYPE_CHECKING:
     from ..provider import MttBusinessProvider
@@ -21,20 +21,32 @@ class PbxRoutes:
     async def external_numbers_info(self, request: web.Request, grant: Grant, _) -> web.Response:
         """GET externalNumbersInfo (§9.1)."""
         pbx = self.p.directory.pbx[grant.tenant]
-        items = [ExternalNumberInfo(number=n, type=e.type).model_dump() for n, e in pbx.cfg.numbers.items()]
-        return result({"result": {"total": len(items), "numbersList": items}})
+        text = pbx.answers.get("externalNumbersInfo")
+        if text is None:
+            items = [ExternalNumberInfo(number=n, type=e.type).model_dump() for n, e in pbx.cfg.numbers.items()]
+            text = pbx.answers["externalNumbersInfo"] = dumps(
+                {"result": {"total": len(items), "numbersList": items}})
+        return result_text(text)
 
     async def workplaces_info(self, request: web.Request, grant: Grant, _) -> web.Response:
         """GET workplacesInfo (§9.2)."""
         pbx = self.p.directory.pbx[grant.tenant]
-        items = [WorkplaceInfo(workplace=w, name=wp.name).model_dump() for w, wp in pbx.cfg.workplaces.items()]
-        return result({"result": {"total": len(items), "workplacesList": items}})
+        text = pbx.answers.get("workplacesInfo")
+        if text is None:
+            items = [WorkplaceInfo(workplace=w, name=wp.name).model_dump() for w, wp in pbx.cfg.workplaces.items()]
+            text = pbx.answers["workplacesInfo"] = dumps(
+                {"result": {"total": len(items), "workplacesList": items}})
+        return result_text(text)
 
     async def terminals_info(self, request: web.Request, grant: Grant, _) -> web.Response:
         """GET terminalsinfo (§9.3; the example's ``terminals_list`` and ``terminal``)."""
         pbx = self.p.directory.pbx[grant.tenant]
-        items = [TerminalInfo(terminal=t, workplace=w).model_dump() for t, w, _ in pbx.terminals()]
-        return result({"result": {"total": len(items), "terminals_list": items}})
+        text = pbx.answers.get("terminalsinfo")
+        if text is None:
+            items = [TerminalInfo(terminal=t, workplace=w).model_dump() for t, w, _ in pbx.terminals()]
+            text = pbx.answers["terminalsinfo"] = dumps(
+                {"result": {"total": len(items), "terminals_list": items}})
+        return result_text(text)
 
     async def set_parking_numbers(self, request: web.Request, grant: Grant,
                                   params: SetParkingNumbersParams) -> web.Response:
