@@ -46,7 +46,7 @@ from bench import loadgen  # noqa: E402
 from bench.probe import ROUTE as PROBE_ROUTE, SLUG as PROBE_SLUG, TOKEN as PROBE_TOKEN  # noqa: E402
 
 SERVERS = str(ROOT / "bench" / "servers.py")
-SECTIONS = ("http", "calls", "memory", "startup", "scale")
+SECTIONS = ("http", "calls", "memory", "startup", "scale", "day")
 #: the one table printed at the end: (figure, value, unit, baseline label, baseline value, target)
 SUMMARY: list[tuple[str, float | None, str, str, float | None, str]] = []
 
@@ -506,6 +506,11 @@ def bench_scale(args) -> dict:
     return r
 
 
+# ------------------------------------------------------------ (f) a day
+def bench_day(args) -> dict:
+    return {}
+
+
 # ------------------------------------------------------------------ main
 def machine() -> dict:
     import aiohttp
@@ -567,24 +572,31 @@ def main(argv: list[str] | None = None) -> int:
     info = machine()
     print(f"telsim bench — {info['cpus']} CPUs ({info['cpu']}), Python {info['python']}, "
           f"aiohttp {info['aiohttp']}, {info['platform']}")
-    results: dict = {"machine": info, "argv": sys.argv[1:]}
-    if "http" in only:
-        print(f"\n(a) HTTP: {args.connections} keep-alive connections, {args.duration:g} s each "
-              f"(+{args.warmup:g} s warm-up), server = separate process on loopback")
-        results["http"] = bench_http(args)
-    if "calls" in only:
-        print(f"\n(b) call lifecycles: {args.calls} calls (ring {2:g} s, talk {3:g} s simulated), "
-              f"{args.batch} started per simulated second, manual clock")
-        results["calls"] = bench_calls(args)
-    if "memory" in only:
-        print(f"\n(c) memory: {args.records} finished calls, tracemalloc")
-        results["memory"] = bench_memory(args)
-    if "startup" in only:
-        print(f"\n(d) start-up: {args.startup_runs} runs")
-        results["startup"] = bench_startup(args)
-    if "scale" in only:
-        print(f"\n(e) scale: the same routes in the default world and a world 10× larger")
-        results["scale"] = bench_scale(args)
+    results: dict = {"machine": info, "argv": sys.argv[1:], "section_wall_s": {}}
+    headings = {
+        "http": f"(a) HTTP: {args.connections} keep-alive connections, {args.duration:g} s each "
+                f"(+{args.warmup:g} s warm-up), server = separate process on loopback",
+        "calls": f"(b) call lifecycles: {args.calls} calls (ring {2:g} s, talk {3:g} s simulated), "
+                 f"{args.batch} started per simulated second, manual clock",
+        "memory": f"(c) memory: {args.records} finished calls, tracemalloc",
+        "startup": f"(d) start-up: {args.startup_runs} runs",
+        "scale": "(e) scale: the same routes in the default world and a world 10× larger",
+        "day": "(f) a day of traffic: scenarios/mts-vpbx/day-of-traffic.yaml replayed, "
+               "API CRM events to a sink in its own process",
+    }
+    runners = {"http": bench_http, "calls": bench_calls, "memory": bench_memory,
+               "startup": bench_startup, "scale": bench_scale, "day": bench_day}
+    t_run = time.perf_counter()
+    for section in SECTIONS:
+        if section not in only:
+            continue
+        print(f"\n{headings[section]}", flush=True)
+        t = time.perf_counter()
+        results[section] = runners[section](args)
+        results["section_wall_s"][section] = round(time.perf_counter() - t, 1)
+    total = time.perf_counter() - t_run
+    print("\nwall time per section: " + ", ".join(
+        f"{k} {v:.0f} s" for k, v in results["section_wall_s"].items()) + f"; whole run {total:.0f} s")
     print_summary()
     results["summary"] = [dict(zip(("figure", "value", "unit", "baseline", "baseline_value", "target"), row))
                           for row in SUMMARY]
