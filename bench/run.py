@@ -507,8 +507,44 @@ def bench_scale(args) -> dict:
 
 
 # ------------------------------------------------------------ (f) a day
+DAY = ROOT / "scenarios" / "mts-vpbx" / "day-of-traffic.yaml"
+
+
 def bench_day(args) -> dict:
-    return {}
+    """The day of scenarios/mts-vpbx/day-of-traffic.yaml with its events going to a sink in its
+    own process; the same-run reference is as many bare VPBX lifecycles (engine_bench), one
+    answered 5 s call each with its 3 API CRM events to the same kind of sink."""
+    import asyncio
+
+    from bench import engine_bench as eb
+    from simulator.scenario import load_scenario, run_scenario
+
+    data = load_scenario(DAY)
+    calls = data["steps"][0]["traffic"]["calls"]
+
+    async def replay() -> tuple[object, float, float]:
+        sink = eb._SinkProcess()
+        try:
+            t0, cpu0 = time.perf_counter(), time.process_time()
+            report = await run_scenario(data, name=DAY.stem, sink_url=sink.base_url)
+            return report, time.perf_counter() - t0, time.process_time() - cpu0
+        finally:
+            await sink.stop()
+
+    report, whole, cpu = asyncio.run(replay())
+    day = report.steps[0].data or {}
+    print(f"  {'passed' if report.passed else 'FAILED'}: {report.steps[0].detail}")
+    if not report.passed:
+        print("  " + report.text().replace("\n", "\n  "))
+    print(f"  the day: {day.get('wall_s', 0):.2f} s wall, {cpu / max(calls, 1) * 1e6:.0f} µs CPU a call of "
+          f"this process; the whole replay (world, server, the day, expectations) {whole:.2f} s")
+    ref = eb.run(eb.vpbx_lifecycles(calls, batch=args.batch, wall_limit=args.wall_limit))
+    print(f"  same-run reference: {ref['finished']} bare MTS VPBX lifecycles (3 API CRM events each, "
+          f"sink in own process) in {ref['wall_s']:.2f} s, CPU {ref['cpu_us_per_lifecycle']} µs each")
+    summarise("a day of traffic replayed (1,200 calls, 24 h)", day.get("wall_s"), "s wall",
+              f"{ref['finished']} bare VPBX lifecycles", ref["wall_s"], "< 2 s")
+    return {"passed": report.passed, "day": day, "replay_wall_s": round(whole, 3),
+            "cpu_s": round(cpu, 3), "reference": ref}
 
 
 # ------------------------------------------------------------------ main
