@@ -35,7 +35,9 @@ import random
 import time
 from typing import Any, Awaitable, Callable
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, field_validator
+import math
+
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, field_validator, model_validator
 
 from .engine.behaviour import PartyBehaviour
 from .providers.base import CallRequest
@@ -43,6 +45,7 @@ from .providers.base import CallRequest
 OUTCOMES = ("answered", "no_answer", "busy")
 MAX_TALK = 3600.0
 MIN_TALK = 5.0
+MAX_REQUESTS = 100_000
 
 
 class Outcomes(BaseModel):
@@ -104,6 +107,17 @@ class Every(BaseModel):
             raise ValueError("a request needs a path")
         return value
 
+    @field_validator("between")
+    @classmethod
+    def _hours_order(cls, value: tuple[float, float] | None) -> tuple[float, float] | None:
+        if value is not None and not 0 <= value[0] < value[1]:
+            raise ValueError("between is [from, until) hours, 0 <= from < until")
+        return value
+
+    def window(self, duration: float) -> tuple[float, float]:
+        lo, hi = (self.between[0] * 3600, self.between[1] * 3600) if self.between else (0.0, duration)
+        return lo, min(hi, duration)
+
 
 class Traffic(BaseModel):
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
@@ -123,16 +137,21 @@ class Traffic(BaseModel):
             raise ValueError("profile weights are >= 0 and not all 0")
         return value
 
+    @model_validator(mode="after")
+    def _bounded_requests(self) -> "Traffic":
+        n = sum(max(0, math.ceil((hi - lo) / e.every)) for e in self.requests
+                for lo, hi in [e.window(self.duration)])
+        if n > MAX_REQUESTS:
+            raise ValueError(f"the requests would be {n} in the span; at most {MAX_REQUESTS:,}")
+        return self
+
     def request_times(self) -> list[tuple[float, int]]:
-        """(offset in the span, index into ``requests``), at most 100,000 of them."""
+        """(offset in the span, index into ``requests``) in time order."""
         out = []
         for k, e in enumerate(self.requests):
-            lo, hi = (e.between[0] * 3600, e.between[1] * 3600) if e.between else (0.0, self.duration)
-            t = max(lo, 0.0)
-            while t < min(hi, self.duration) and len(out) < 100_000:
-                out.append((t, k))
-                t += e.every
-        return out
+            lo, hi = e.window(self.duration)
+            out += [(lo + n * e.every, k) for n in range(max(0, math.ceil((hi - lo) / e.every)))]
+        return sorted(out)
 
 
 def _digits(pattern: str, rng: random.Random) -> str:
@@ -175,8 +194,7 @@ async def run_traffic(spec: Traffic, sim, request: Callable[[dict], Awaitable[tu
     whether its expectations were met. Returns the step's figures (``ok`` among them)."""
     t0 = time.perf_counter()
     calls = plan(spec)
-    asks = spec.request_times()
-    ask_at = sorted(asks)
+    ask_at = spec.request_times()
     sent0 = sim.delivery.sent
     placed: list[str] = []
     outcomes = dict.fromkeys((*OUTCOMES, "scripted"), 0)
@@ -213,6 +231,6 @@ async def run_traffic(spec: Traffic, sim, request: Callable[[dict], Awaitable[tu
         live = sum(1 for cid in placed if cid in sim.engine.calls)
     await sim.clock.settle()
     return {"ok": not failures and not live, "calls": len(placed), "outcomes": outcomes,
-            "still_live": live, "requests": len(asks), "request_failures": len(failures),
+            "still_live": live, "requests": len(ask_at), "request_failures": len(failures),
             "failures": failures[:10], "callbacks_sent": sim.delivery.sent - sent0,
             "simulated_s": spec.duration + drained, "wall_s": round(time.perf_counter() - t0, 3)}

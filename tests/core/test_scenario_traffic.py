@@ -73,6 +73,8 @@ def test_any_valid_profile_places_calls_in_weighted_slices_only(profile, calls, 
     ({"mix": [{"provider": "mts-vpbx", "from": "1", "to": "2", "ring": [5, 1]}]}, "ring"),
     ({"mix": [{"provider": "mts-vpbx", "from": "1", "to": "2", "colour": "red"}]}, "colour"),
     ({"requests": [{"every": 60, "request": {"method": "GET"}}]}, "path"),
+    ({"requests": [{"every": 60, "between": [9, 8], "request": {"path": "/"}}]}, "between"),
+    ({"requests": [{"every": 0.01, "request": {"path": "/"}}]}, "at most 100,000"),
     ({"mix": [{"provider": "no-such-provider", "from": "1", "to": "2"}]}, "no-such-provider"),
 ])
 def test_a_bad_traffic_step_is_refused_before_anything_runs(bad, says):
