@@ -21,6 +21,12 @@ played against an in-process simulator on the manual clock, with a report at the
 ``expect.journal`` counts entries by the journal's filters (provider, direction, operation
 (the catalogue name; ``kind`` is its older name), tenant, call_id) with ``min``, ``max`` or
 ``count``.
+
+A ``traffic:`` step plays a span of generated calls and periodic requests (simulator/traffic.py).
+The string ``{sink}`` in the ``patch`` is the base URL of a callback sink, the application the
+callbacks go to: the replay serves a ``CallbackSink`` on loopback in the same process unless the
+caller names one (``run_scenario(..., sink_url=...)``, the bench's sink in its own process); the
+report's last line then counts what that sink received.
 """
 from __future__ import annotations
 
@@ -34,7 +40,9 @@ import yaml
 from pydantic import ValidationError
 
 from .providers.base import CallRequest
+from .testing.sink import CallbackSink
 from .testing.harness import SimulatorHarness
+from .traffic import Traffic, run_traffic
 from .world import WorldError
 from .world.loader import describe_errors
 
@@ -108,7 +116,8 @@ def subset_mismatch(expected: Any, actual: Any, where: str = "$") -> str | None:
     return None
 
 
-STEP_KINDS = ("advance", "call", "expect", "patch", "request")
+STEP_KINDS = ("advance", "call", "expect", "patch", "request", "traffic")
+SINK = "{sink}"
 WORLD_KEYS = {"providers", "parties", "clock", "callbacks", "seed"}
 
 
@@ -152,6 +161,11 @@ def validate_steps(steps: list) -> list[str]:
         provider = arg.get("provider") if isinstance(arg, dict) and kind in ("call", "request") else None
         if problem is None and provider is not None and provider not in known:
             problem = str(UnknownProvider(provider, known))
+        if problem is None and kind == "traffic":
+            wrong = [m["provider"] for m in arg["mix"] if m["provider"] not in known] + \
+                [e["request"]["provider"] for e in arg.get("requests") or ()
+                 if e["request"].get("provider") not in (None, *known)]
+            problem = str(UnknownProvider(wrong[0], known)) if wrong else None
         if problem:
             problems.append(f"step {i} ({kind}): {problem}")
     return problems
@@ -166,6 +180,11 @@ def _step_problem(kind: str, arg: Any) -> str | None:
     if kind == "call":
         try:
             CallRequest.model_validate({k: v for k, v in arg.items() if k != "as"})
+        except ValidationError as exc:
+            return describe_errors(exc)
+    if kind == "traffic":
+        try:
+            Traffic.model_validate(arg)
         except ValidationError as exc:
             return describe_errors(exc)
     if kind == "request" and not isinstance(arg.get("path"), str):
@@ -184,15 +203,32 @@ async def run_scenario_file(path: Path, world: Path | None = None) -> Report:
         raise ScenarioError(str(exc)) from None
 
 
-async def run_scenario(data: dict, world_path: Path | None = None, name: str = "scenario") -> Report:
-    harness = await SimulatorHarness(world_path, data.get("patch")).start()
+async def run_scenario(data: dict, world_path: Path | None = None, name: str = "scenario",
+                       sink_url: str | None = None) -> Report:
+    """``sink_url``: what ``{sink}`` in the patch names (default: a CallbackSink started here)."""
+    patch = data.get("patch")
+    sink = None
+    if patch and sink_url is None and SINK in json.dumps(patch):
+        sink = await CallbackSink().start()
+        sink_url = sink.base_url
+    if patch and sink_url is not None:
+        patch = json.loads(json.dumps(patch).replace(SINK, sink_url))
     report = Report(name)
-    calls: dict[str, str] = {}
     try:
-        for i, step in enumerate(data["steps"], 1):
-            report.steps.append(await _run_step(i, step, harness, calls))
+        harness = await SimulatorHarness(world_path, patch).start()
+        calls: dict[str, str] = {}
+        try:
+            for i, step in enumerate(data["steps"], 1):
+                report.steps.append(await _run_step(i, step, harness, calls))
+        finally:
+            await harness.stop()
+        if sink is not None:
+            report.steps.append(StepResult(len(report.steps) + 1, "sink", True,
+                                           f"{len(sink.requests)} callbacks received at {sink_url}",
+                                           len(sink.requests)))
     finally:
-        await harness.stop()
+        if sink is not None:
+            await sink.stop()
     return report
 
 
@@ -218,6 +254,8 @@ async def _run_step(i: int, step: Any, harness, calls: dict[str, str]) -> StepRe
             return StepResult(i, kind, True, f"{call.id} {call.from_} -> {call.to}", call.id)
         if kind == "request":
             return await _request_step(i, arg, harness.session, harness.base_url)
+        if kind == "traffic":
+            return await _traffic_step(i, arg, harness)
         if kind == "expect":
             return _expect_step(i, arg, sim, calls)
     except Exception as exc:  # a bad step fails the step, not the run
@@ -257,6 +295,24 @@ async def _request_step(i: int, arg: dict, http: aiohttp.ClientSession, base: st
             problems.append(miss)
     detail = f"{arg.get('method', 'GET')} {arg['path']} -> {status}"
     return StepResult(i, "request", not problems, detail + ("; " + "; ".join(problems) if problems else ""), body)
+
+
+async def _traffic_step(i: int, arg: dict, harness) -> StepResult:
+    async def request(spec: dict) -> tuple[bool, str]:
+        r = await _request_step(0, spec, harness.session, harness.base_url)
+        return r.ok, r.detail
+
+    out = await run_traffic(Traffic.model_validate(arg), harness.sim, request)
+    o = out["outcomes"]
+    detail = (f"{out['calls']} calls over {out['simulated_s'] / 3600:g} h "
+              f"({o['answered']} answered, {o['no_answer']} not answered, {o['busy']} busy, "
+              f"{o['scripted']} scripted), {out['requests']} requests, "
+              f"{out['callbacks_sent']} callbacks sent, in {out['wall_s']:.2f} s")
+    if out["still_live"]:
+        detail += f"; {out['still_live']} calls still live after the drain"
+    if out["request_failures"]:
+        detail += f"; {out['request_failures']} requests failed, first {out['failures'][0]}"
+    return StepResult(i, "traffic", out["ok"], detail, out)
 
 
 def _expect_step(i: int, arg: dict, sim, calls: dict[str, str]) -> StepResult:
