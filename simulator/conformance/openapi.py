@@ -8,8 +8,6 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 
 class ContractViolation(AssertionError):
     pass
@@ -18,6 +16,8 @@ class ContractViolation(AssertionError):
 def load_yaml(text: str) -> object:
     """yaml.safe_load with libyaml's parser when PyYAML has it (the contracts are large: the
     pure-Python parser takes most of a second per document)."""
+    import yaml  # on the first contract loaded, not at start-up
+
     return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506 (a safe loader)
 
 

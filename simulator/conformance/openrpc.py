@@ -13,8 +13,6 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from .openapi import ContractViolation, load_yaml
 
 STANDARD_CODES = {-32700, -32600, -32601, -32602, -32603}

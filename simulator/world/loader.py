@@ -7,15 +7,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Mapping
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
 
 from .models import WorldBase
 
 #: the world's provider sections: {slug: the pydantic model of ``providers.<slug>``}
 Sections = Mapping[str, "type[BaseModel] | None"]
-
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when built in
 
 #: shipped inside the package (package data), so a non-editable install finds it too
 DEFAULT_WORLD = Path(__file__).resolve().with_name("default.yaml")
@@ -80,12 +77,19 @@ def validate_world(raw: Any, source: str = "<world>", sections: Sections | None 
 
 def read_world_file(path: str | Path) -> dict:
     path = Path(path)
+    if path == DEFAULT_WORLD:
+        raw = _default_world_snapshot()
+        if raw is not None:
+            return raw
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise WorldError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    import yaml  # 20 ms of imports at start-up: the default world comes from its snapshot
+
     try:
-        raw = yaml.load(text, Loader=_Loader) if path.suffix != ".json" else json.loads(text)
+        raw = (yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # libyaml when built in
+               if path.suffix != ".json" else json.loads(text))
     except (yaml.YAMLError, json.JSONDecodeError) as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
@@ -95,6 +99,18 @@ def read_world_file(path: str | Path) -> dict:
         raise WorldError(f"{path}: the file is empty; a world is a mapping "
                          "(see `telsim world schema`, or leave --world out for the default world)")
     return raw
+
+
+def _default_world_snapshot() -> dict | None:
+    """The default world's data from its JSON snapshot while that was made from the file as it
+    is now (see snapshot.py); None: parse the YAML."""
+    from .snapshot import load_snapshot
+
+    try:
+        source = DEFAULT_WORLD.read_bytes()
+    except OSError:
+        return None  # read_world_file reports it
+    return load_snapshot(source)
 
 
 def load_world(path: str | Path | None = None, seed: int | None = None,
