@@ -437,6 +437,13 @@ def bench_calls(args) -> dict:
     print(f"  same-run baseline: bare aiohttp client, {bare['posts']} sequential POSTs to a sink in its "
           f"own process: {bare['posts_per_s']:.0f} POSTs/s (= {bare['posts_per_s'] / 4:.0f} "
           f"\"lifecycles\"/s of 4), CPU {bare['cpu_us_per_post']} µs/POST", flush=True)
+    # the simulator sends on up to callbacks.connections lanes per target: compare like with like
+    lanes = eb.CONNECTIONS
+    bare_n = eb.run(eb.bare_sender(4 * min(args.calls, 1500), connections=lanes))
+    out["bare_sender_n"] = bare_n
+    print(f"  same-run baseline: the same POSTs on {lanes} keep-alive connections at once: "
+          f"{bare_n['posts_per_s']:.0f} POSTs/s (= {bare_n['posts_per_s'] / 4:.0f} \"lifecycles\"/s "
+          f"of 4), CPU {bare_n['cpu_us_per_post']} µs/POST", flush=True)
     costs = eb.run(eb.engine_costs())
     out["engine_costs"] = costs
     print(f"  engine cost: {costs['cpu_us_per_timer']} µs CPU per timer (schedule + fire), "
@@ -446,16 +453,19 @@ def bench_calls(args) -> dict:
         print(f"  profile of the first run: {prof}")
     lc = lambda key: out[key]["lifecycles_per_s"]  # noqa: E731
     bare_lc = bare["posts_per_s"] / 4
+    bare_n_lc = bare_n["posts_per_s"] / 4
     summarise("lifecycles/s, 4 callbacks, sink in own process", lc("with_callbacks_sink_process"),
-              "lifecycles/s", "bare sender, 4 POSTs each", bare_lc, ">= 1,000")
+              "lifecycles/s", f"bare sender, {lanes} conns, 4 POSTs each", bare_n_lc, ">= 1,000")
+    summarise("lifecycles/s, 4 callbacks, sink in own process", lc("with_callbacks_sink_process"),
+              "lifecycles/s", "bare sender, 1 conn, 4 POSTs each", bare_lc, "")
     summarise("lifecycles/s, 4 callbacks, sink in-process", lc("with_callbacks"), "lifecycles/s",
-              "bare sender, 4 POSTs each", bare_lc, "")
+              f"bare sender, {lanes} conns, 4 POSTs each", bare_n_lc, "")
     summarise("lifecycles/s, MTS VPBX API CRM (3 callbacks)", lc("vpbx_sink_process"), "lifecycles/s",
-              "bare sender, 3 POSTs each", bare["posts_per_s"] / 3, "")
+              f"bare sender, {lanes} conns, 3 POSTs each", bare_n["posts_per_s"] / 3, "")
     summarise("lifecycles/s, no callbacks", lc("engine_only"), "lifecycles/s", "", None, ">= 5,000")
     summarise("CPU per lifecycle, 4 callbacks, sink own process",
               out["with_callbacks_sink_process"]["cpu_us_per_lifecycle"], "µs",
-              "bare sender: 4 POSTs' CPU", bare["cpu_us_per_post"] * 4, "")
+              f"bare sender, {lanes} conns: 4 POSTs' CPU", bare_n["cpu_us_per_post"] * 4, "")
     summarise("engine CPU per timer", costs["cpu_us_per_timer"], "µs", "", None, "")
     summarise("engine CPU per bare call", costs["cpu_us_per_bare_call"], "µs", "", None, "")
     return out

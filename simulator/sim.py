@@ -65,7 +65,8 @@ class Simulator:
         self.delivery = Deliverer(self.clock, self.journal,
                                   lambda: self.world.callbacks.allow_hosts,
                                   lambda: self.world.callbacks.attempt_timeout(
-                                      self.clock.mode, self.clock.advance_target is not None))
+                                      self.clock.mode, self.clock.advance_target is not None),
+                                  lambda: self.world.callbacks.connections)
         self._index_parties()
         self.providers: dict[str, Provider] = {slug: cls(self) for slug, cls in classes.items()}
         for provider in self.providers.values():

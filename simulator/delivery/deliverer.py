@@ -1,8 +1,11 @@
 """Sends callbacks to the application under test.
 
-One FIFO queue per target (scheme, host, port) keeps the order of callbacks; a failing
-message is retried by its policy on the virtual clock before the next one goes. Every
-attempt is a journal entry. ``request`` is the synchronous variant for callbacks whose
+Each target (scheme, host, port) has up to ``connections`` callbacks in flight (the world's
+``callbacks.connections``, 8 by default), one per call: a call's callbacks go one after
+another in the order they were sent, a failing one is retried by its policy on the virtual
+clock before that call's next one goes, and other calls' callbacks go on meanwhile. With
+``connections: 1`` every callback to a target waits for the one before it. Every attempt is a
+journal entry. ``request`` is the synchronous variant for callbacks whose
 answer drives the call (a routing question): it returns the response to the caller.
 
 Plain-http callbacks go through the lean keep-alive client of ``http1`` (the same request
@@ -15,6 +18,7 @@ import asyncio
 import base64
 import logging
 import time
+from collections import deque
 from dataclasses import dataclass, field
 from typing import Any, Callable
 from urllib.parse import urlsplit
@@ -67,17 +71,19 @@ class DeliveryResult:
 
 class Deliverer:
     def __init__(self, clock: VirtualClock, journal: Journal,
-                 allow_hosts: Callable[[], list[str]], default_timeout: Callable[[], float]):
+                 allow_hosts: Callable[[], list[str]], default_timeout: Callable[[], float],
+                 connections: Callable[[], int] = lambda: CONNECTIONS):
         self.clock = clock
         self.journal = journal
         self._allow_hosts = allow_hosts
         self._default_timeout = default_timeout
+        self._connections = connections
         self._session: aiohttp.ClientSession | None = None
         self._pool = http1.Pool()
         self._timeouts: dict[float, aiohttp.ClientTimeout] = {}
         self._allowed: tuple[list[str], list[str], dict[str, bool]] | None = None
-        self._queues: dict[tuple, asyncio.Queue] = {}
-        self._workers: dict[tuple, asyncio.Task] = {}
+        self._targets: dict[tuple, _Target] = {}
+        self._queued = 0
         self.sent = 0
 
     async def start(self) -> None:
@@ -95,42 +101,65 @@ class Deliverer:
             self._session = None
 
     def reset(self) -> None:
-        for task in self._workers.values():
-            task.cancel()
-        self._workers.clear()
-        self._queues.clear()
+        for target in self._targets.values():
+            for task in target.workers:
+                task.cancel()
+        self._targets.clear()
+        self._queued = 0
 
     def pending(self) -> int:
-        return sum(q.qsize() for q in self._queues.values())
+        """Callbacks queued and not yet started (attempts in flight and retry waits excluded)."""
+        return self._queued
 
     # ------------------------------------------------------------------ API
     def send(self, cb: Callback) -> None:
-        """Queue ``cb`` for its target; delivered in order with retries."""
+        """Queue ``cb`` for its target; a call's callbacks are delivered in order, with retries."""
         key = _target(cb.url)
-        queue = self._queues.get(key)
-        if queue is None:
-            queue = self._queues[key] = asyncio.Queue()
-        queue.put_nowait(cb)
-        worker = self._workers.get(key)
-        if worker is None or worker.done():
-            self._workers[key] = asyncio.get_running_loop().create_task(self._work(key, queue))
+        target = self._targets.get(key)
+        if target is None:
+            target = self._targets[key] = _Target()
+        limit = self._connections()
+        # one lane per call; callbacks of no call share one; a single connection: one lane
+        lane_key = cb.call_id if limit > 1 else None
+        lane = target.lanes.get(lane_key)
+        if lane is None:
+            lane = target.lanes[lane_key] = deque()
+            target.ready.append(lane_key)
+        lane.append(cb)
+        self._queued += 1
+        if len(target.workers) < limit and target.ready:
+            task = asyncio.get_running_loop().create_task(self._work(key, target))
+            target.workers.add(task)
 
     async def request(self, cb: Callback) -> DeliveryResult:
         """Deliver now (no queue) and return the answer; retries by ``cb.policy``."""
         return await self._deliver(cb)
 
     # ------------------------------------------------------------- internals
-    async def _work(self, key: tuple, queue: asyncio.Queue) -> None:
-        while not queue.empty():
-            cb = queue.get_nowait()
-            try:
-                await self._deliver(cb)
-            except asyncio.CancelledError:
-                raise
-            except Exception:
-                log.exception("delivery of %s to %s failed", cb.kind, cb.url)
-        if self._workers.get(key) is asyncio.current_task():
-            del self._workers[key]
+    async def _work(self, key: tuple, target: "_Target") -> None:
+        """Deliver the next callback of the lane first in line until none is ready; a lane
+        being delivered is out of line, so a call's callbacks never overtake each other."""
+        ready, lanes = target.ready, target.lanes
+        try:
+            while ready:
+                lane_key = ready.popleft()
+                lane = lanes[lane_key]
+                cb = lane.popleft()
+                self._queued -= 1
+                try:
+                    await self._deliver(cb)
+                except asyncio.CancelledError:
+                    raise
+                except Exception:
+                    log.exception("delivery of %s to %s failed", cb.kind, cb.url)
+                if lane:
+                    ready.append(lane_key)  # behind the lanes that waited meanwhile
+                else:
+                    del lanes[lane_key]
+        finally:
+            target.workers.discard(asyncio.current_task())  # type: ignore[arg-type]
+            if not target.workers and not lanes and self._targets.get(key) is target:
+                del self._targets[key]
 
     async def _deliver(self, cb: Callback) -> DeliveryResult:
         attempt = 1
@@ -269,6 +298,20 @@ class Deliverer:
 
 
 IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE"})
+#: callbacks in flight per target by default (the world's ``callbacks.connections``)
+CONNECTIONS = 8
+
+
+class _Target:
+    """The queue of one target: a FIFO lane of callbacks per call, the lanes whose next
+    callback may go (in the order they became ready), and the workers delivering them."""
+
+    __slots__ = ("lanes", "ready", "workers")
+
+    def __init__(self) -> None:
+        self.lanes: dict[str | None, deque[Callback]] = {}
+        self.ready: deque[str | None] = deque()
+        self.workers: set[asyncio.Task] = set()
 
 
 def basic_auth(login: str, password: str) -> str:

@@ -90,6 +90,7 @@ class EventBus:
         self._by_provider: dict[str | None, list[Listener]] = {}
         self._all: list[Listener] = []
         self._late: dict[str | None, list[Listener]] = {}
+        self._listeners: dict[str | None, tuple[Listener, ...]] = {}  # per provider, in call order
 
     def subscribe(self, listener: Listener, provider: str | None = None, *,
                   late: bool = False) -> Callable[[], None]:
@@ -102,11 +103,21 @@ class EventBus:
         else:
             bucket = self._all if provider is None else self._by_provider.setdefault(provider, [])
         bucket.append(listener)
-        return lambda: bucket.remove(listener) if listener in bucket else None
+        self._listeners.clear()
+
+        def unsubscribe() -> None:
+            if listener in bucket:
+                bucket.remove(listener)
+                self._listeners.clear()
+        return unsubscribe
 
     def publish(self, event: Event) -> None:
-        for listener in (*self._by_provider.get(event.provider, ()), *self._all,
-                         *self._late.get(event.provider, ())):
+        provider = event.provider
+        listeners = self._listeners.get(provider)
+        if listeners is None:
+            listeners = self._listeners[provider] = (
+                *self._by_provider.get(provider, ()), *self._all, *self._late.get(provider, ()))
+        for listener in listeners:
             try:
                 listener(event)
             except Exception:  # one listener's bug must not break a call

@@ -21,7 +21,13 @@ class LegState(str, Enum):
 
     @property
     def ended(self) -> bool:
-        return self in (LegState.DETACHED, LegState.RELEASED, LegState.FAILED)
+        return self is _DETACHED or self is _RELEASED or self is _FAILED
+
+
+# identity checks: an Enum's __hash__ and property lookups are Python calls, and a call asks
+# whether its legs have ended a dozen times in its life
+_DETACHED, _RELEASED, _FAILED = LegState.DETACHED, LegState.RELEASED, LegState.FAILED
+_ACTIVE, _HELD = LegState.ACTIVE, LegState.HELD
 
 
 @dataclass(eq=False)
@@ -48,16 +54,19 @@ class Leg:
 
     @property
     def ended(self) -> bool:
-        return self.state.ended
+        state = self.state
+        return state is _DETACHED or state is _RELEASED or state is _FAILED
 
     @property
     def connected(self) -> bool:
-        return self.state in (LegState.ACTIVE, LegState.HELD)
+        state = self.state
+        return state is _ACTIVE or state is _HELD
 
     def cancel_timers(self) -> None:
-        for t in self._timers:
-            t.cancel()
-        self._timers.clear()
+        if self._timers:  # a finished call's legs hold an empty tuple here
+            for t in self._timers:
+                t.cancel()
+            self._timers.clear()
 
     def to_json(self) -> dict:
         return {
@@ -102,7 +111,8 @@ class Call:
         return "active" if self.bridges else "setup"
 
     def live_legs(self) -> list[Leg]:
-        return [leg for leg in self.legs.values() if not leg.ended]
+        return [leg for leg in self.legs.values()
+                if not (leg.state is _DETACHED or leg.state is _RELEASED or leg.state is _FAILED)]
 
     def peers(self, leg: Leg) -> list[Leg]:
         for bridge in self.bridges:

@@ -306,6 +306,11 @@ class CallEngine(CallFeatures):
                             l.ended_at, l.meta) for l in call.legs.values()],
             recording_id=call.recording_id, meta=call.public_meta(),
         )
+        for leg in call.legs.values():
+            # the kept call's legs take no timers or waiters again (every operation checks
+            # ``ended`` first): three fewer lists each for the cyclic collector to scan
+            if not (leg._timers or leg._answer_waiters or leg._dtmf_waiters):
+                leg._timers = leg._answer_waiters = leg._dtmf_waiters = _NONE  # type: ignore[assignment]
         self.calls.pop(call.id, None)
         self.finished[call.id] = call
         while len(self.finished) > self.keep_finished:
@@ -316,16 +321,21 @@ class CallEngine(CallFeatures):
 
     def _emit(self, kind: E, call: Call, leg: Leg | None = None, data: dict | None = None) -> None:
         now = self.clock.now()
-        entry = {"t": now, "event": kind.value}
+        entry = {"t": now, "event": kind._value_}  # ._value_: .value is a Python-level descriptor
+        leg_id = None
         if leg is not None:
-            entry["leg"] = leg.id
+            leg_id = entry["leg"] = leg.id
         if data:
             entry.update(data)
             if "record" in data:
                 del entry["record"]
+        else:
+            data = {}
         call.timeline.append(entry)
-        self.bus.publish(Event(kind, now, call.provider, call.tenant, call.id,
-                               leg.id if leg else None, data or {}))
+        self.bus.publish(Event(kind, now, call.provider, call.tenant, call.id, leg_id, data))
+
+
+_NONE: tuple = ()
 
 
 def _call_cause(call: Call) -> int:

@@ -35,6 +35,11 @@ class CallbackSettings(StrictModel):
         None, gt=0, le=3600,
         description=f"network timeout of one callback attempt, wall s; null: {CALLBACK_TIMEOUT:g} s, "
                     f"{MANUAL_CALLBACK_TIMEOUT:g} s while the clock is manual or advancing")
+    connections: StrictInt = Field(
+        8, ge=1, le=64,
+        description="callbacks in flight at once per target (scheme, host, port), one per call: a "
+                    "call's callbacks arrive in order, other calls' go meanwhile; 1: every callback "
+                    "to a target waits for the one before it")
 
     def attempt_timeout(self, clock_mode: str, advancing: bool) -> float:
         """The wall seconds one attempt may wait: what an advance costs per unanswered attempt."""

@@ -129,3 +129,63 @@ async def test_any_method_query_string_and_form_bodies(simulator, callback_sink)
     [form] = callback_sink.received("/form")
     assert form.method == "PUT" and form.content_type == "application/x-www-form-urlencoded"
     assert form.text == "a=1&b=%D0%B4" and form.headers["X-Sign"] == "s"
+
+
+# ------------------------------------------------- several connections per target, one per call
+async def test_a_failing_call_holds_back_only_its_own_callbacks(simulator, callback_sink):
+    callback_sink.respond("/hook", status=503, times=1)  # call A's first callback fails once
+    d = simulator.sim.delivery
+    retry = FixedRetry(max_attempts=3, delay=10)
+    d.send(cb(callback_sink, body='{"n": "A1"}', call_id="A", policy=retry))
+    d.send(cb(callback_sink, body='{"n": "A2"}', call_id="A"))
+    d.send(cb(callback_sink, body='{"n": "B1"}', call_id="B"))
+    d.send(cb(callback_sink, body='{"n": "B2"}', call_id="B"))
+    await simulator.settle()
+    got = [r.json()["n"] for r in callback_sink.received()]
+    assert sorted(got) == ["A1", "B1", "B2"] and got.index("B1") < got.index("B2")
+    await simulator.advance(10)
+    assert [r.json()["n"] for r in callback_sink.received()][3:] == ["A1", "A2"]
+    assert d.pending() == 0
+
+
+async def test_one_connection_per_target_keeps_every_callback_in_order(simulator, callback_sink):
+    simulator.patch_world({"callbacks": {"connections": 1}})
+    callback_sink.respond("/hook", status=503, times=1)
+    d = simulator.sim.delivery
+    d.send(cb(callback_sink, body='{"n": "A1"}', call_id="A", policy=FixedRetry(max_attempts=3, delay=10)))
+    d.send(cb(callback_sink, body='{"n": "B1"}', call_id="B"))
+    await simulator.settle()
+    assert [r.json()["n"] for r in callback_sink.received()] == ["A1"]
+    await simulator.advance(10)
+    assert [r.json()["n"] for r in callback_sink.received()] == ["A1", "A1", "B1"]
+
+
+async def test_callbacks_in_flight_per_target_are_bounded_by_connections(simulator, callback_sink):
+    simulator.patch_world({"callbacks": {"connections": 3}})
+    release, three = asyncio.Event(), asyncio.Event()
+    in_flight = {"now": 0, "most": 0}
+
+    async def slow(req):
+        in_flight["now"] += 1
+        in_flight["most"] = max(in_flight["most"], in_flight["now"])
+        if in_flight["now"] == 3:
+            three.set()
+        await release.wait()
+        in_flight["now"] -= 1
+        return 200, b""
+
+    callback_sink.respond("/hook", handler=slow)
+    d = simulator.sim.delivery
+    for call in range(10):
+        for n in range(3):
+            d.send(cb(callback_sink, body=f'{{"call": {call}, "n": {n}}}', call_id=f"call-{call}"))
+    await asyncio.wait_for(three.wait(), 10)
+    assert d.pending() == 27
+    release.set()
+    await simulator.settle()
+    got = [r.json() for r in callback_sink.received()]
+    assert in_flight["most"] == 3 and len(got) == 30
+    for call in range(10):  # each call's callbacks in the order they were sent
+        assert [g["n"] for g in got if g["call"] == call] == [0, 1, 2]
+    entries = simulator.callbacks(kind="EVT")
+    assert len(entries) == 30 and all(e["status"] == 200 for e in entries)

@@ -132,7 +132,8 @@ async def test_patch_is_a_json_merge_patch(simulator):
             "parties": {"numbers": {"+79031112233": None, "+70000000009": {"reject": 2}}}},
             headers={"Content-Type": "application/merge-patch+json"}) as resp:
         world = await resp.json()
-    assert world["callbacks"] == {"allow_hosts": ["a.test", "b.test"], "timeout": None}  # siblings kept
+    assert world["callbacks"] == {"allow_hosts": ["a.test", "b.test"], "timeout": None,
+                                  "connections": 8}  # siblings kept
     assert "+79031112233" not in world["parties"]["numbers"]  # null removes
     assert "+79161234567" in world["parties"]["numbers"]
     assert simulator.sim.party_behaviour("+70000000009").reject == 2
