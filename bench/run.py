@@ -606,7 +606,8 @@ def bench_day(args) -> dict:
     ref = eb.run(eb.vpbx_lifecycles(calls, batch=args.batch, wall_limit=args.wall_limit))
     print(f"  same-run reference: {ref['finished']} bare MTS VPBX lifecycles (3 API CRM events each, "
           f"sink in own process) in {ref['wall_s']:.2f} s, CPU {ref['cpu_us_per_lifecycle']} µs each")
-    summarise("a day of traffic replayed (1,200 calls, 24 h)", day.get("wall_s"), "s wall",
+    hours = data["steps"][0]["traffic"].get("duration", 86400) / 3600
+    summarise(f"a day of traffic replayed ({calls:,} calls, {hours:g} h)", day.get("wall_s"), "s wall",
               f"{ref['finished']} bare VPBX lifecycles", ref["wall_s"], "< 2 s")
     return {"passed": report.passed, "day": day, "replay_wall_s": round(whole, 3),
             "cpu_s": round(cpu, 3), "reference": ref}
