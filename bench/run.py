@@ -1,6 +1,6 @@
 """telsim benchmark: prints measurements, no pass/fail.
 
-    .venv/bin/python bench/run.py            # full run, `make bench` (under 3 minutes)
+    .venv/bin/python bench/run.py            # full run, `make bench` (target: under 3 minutes)
     .venv/bin/python bench/run.py --quick    # one round a target, fewer calls (about 1 minute)
     .venv/bin/python bench/run.py --only http --route /mts-vpbx/api/abonents \\
         --header 'X-AUTH-TOKEN: 215ef687-e898-419d-810c-2864efc0b1d0'
@@ -345,8 +345,9 @@ def bench_http(args) -> dict:
     _summarise_http(rows)
     if args.profile:
         print(f"  server profiles: {args.profile}/server-*.prof")
-    print("  x bare = req/s over the bare handler's req/s measured just before it; x CPU = the "
-          "bare handler's server CPU per request over telsim's (1.00 = as cheap as bare aiohttp).\n"
+    print("  x bare = req/s over the bare handler's req/s; x CPU = the bare handler's server CPU per "
+          "request over telsim's (1.00 = as cheap as bare aiohttp); each side's best of the "
+          "alternating rounds.\n"
           "  req/s per core = 1 / (server CPU time per request): what one dedicated core would "
           "serve; it is much less disturbed than req/s by other work on the machine.\n"
           "  gen CPU = cores the load generator used itself; near 1.0 means the generator, not "
@@ -615,7 +616,8 @@ def bench_day(args) -> dict:
     ref = eb.run(eb.vpbx_lifecycles(calls, batch=args.batch, wall_limit=args.wall_limit))
     print(f"  same-run reference: {ref['finished']} bare MTS VPBX lifecycles (3 API CRM events each, "
           f"sink in own process) in {ref['wall_s']:.2f} s, CPU {ref['cpu_us_per_lifecycle']} µs each")
-    summarise("a day of traffic replayed (1,200 calls, 24 h)", day.get("wall_s"), "s wall",
+    hours = data["steps"][0]["traffic"].get("duration", 86400) / 3600
+    summarise(f"a day of traffic replayed ({calls:,} calls, {hours:g} h)", day.get("wall_s"), "s wall",
               f"{ref['finished']} bare VPBX lifecycles", ref["wall_s"], "< 2 s")
     return {"passed": report.passed, "day": day, "replay_wall_s": round(whole, 3),
             "cpu_s": round(cpu, 3), "reference": ref}
