@@ -15,10 +15,24 @@ from .errors import ApiError, unauthorized
 
 WWW_AUTHENTICATE = 'Basic realm="aa.mts.ru"'
 
+# A client sends the same header on every request: its parse (base64, decoding) is kept, the
+# account and password are still looked up and compared each time (credentials may change).
+_PARSED: dict[str, Optional[tuple[str, str]]] = {}
+_PARSED_MAX = 1024  # distinct headers kept (of up to 256 characters); the table starts over when full
+
 
 def parse_basic(header: str) -> Optional[tuple[str, str]]:
+    try:
+        return _PARSED[header]
+    except KeyError:
+        pass
     # older v4 clients send cp1251/latin-1 logins: read them rather than refuse
-    return parse_basic_auth(header, fallback_encoding="latin-1")
+    parsed = parse_basic_auth(header, fallback_encoding="latin-1")
+    if len(header) <= 256:
+        if len(_PARSED) >= _PARSED_MAX:
+            _PARSED.clear()
+        _PARSED[header] = parsed
+    return parsed
 
 
 def parse_api_key(header: str) -> Optional[str]:

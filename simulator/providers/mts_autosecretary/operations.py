@@ -44,13 +44,14 @@ def update_un(backend: Backend, account: Account, body: Any, now: datetime) -> U
     current = backend.un_of(account, normalized)
     if current is None:
         raise forbidden_un(normalized)
+    # a shallow copy: the changes are new values (a new dn_list of new DNs), and a UN is
+    # replaced on change, never changed in place, so the two can share what did not change
     updated = current.model_copy(
         update={
             **changes,
             "updated_by": account.login,
             "updated_on": format_doc_datetime(now),
         },
-        deep=True,
     )
     backend.replace_un(updated)
     return updated

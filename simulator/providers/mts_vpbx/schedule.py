@@ -51,9 +51,11 @@ class ScheduleState:
 
     def view(self) -> Schedule:
         assert self.body.recordId is not None
-        return Schedule(recordId=self.body.recordId, name=self.body.name, notBeRemoved=self.notBeRemoved,
-                        type=self.type, workDaysRules=self.body.workDaysRules, holidaysRules=self.body.holidaysRules,
-                        excludedDaysRules=self.body.excludedDaysRules)
+        # built from values validated when the body came in: not validated again
+        body = self.body
+        return Schedule.model_construct(recordId=body.recordId, name=body.name, notBeRemoved=self.notBeRemoved,
+                                        type=self.type, workDaysRules=body.workDaysRules,
+                                        holidaysRules=body.holidaysRules, excludedDaysRules=body.excludedDaysRules)
 
 
 

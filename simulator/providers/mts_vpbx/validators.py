@@ -1,6 +1,7 @@
 """Parsers and validators for the value forms the document uses (no I/O, no state)."""
 from __future__ import annotations
 
+import functools
 import re
 from datetime import date
 from typing import Any, Optional
@@ -24,10 +25,22 @@ def is_dialable(value: str) -> bool:
 
 def normalize_time(value: Any) -> Optional[str]:
     """Accepts "08:00" (GET form) and "00-00" (the POST examples' form); returns "HH:MM" or None."""
-    if value is None or (isinstance(value, str) and value.strip() == ""):
+    if isinstance(value, str):
+        return _time_text(value) if len(value) <= _CACHED_TEXT else _time_text.__wrapped__(value)
+    if value is None:
         return None
-    if not isinstance(value, str):
-        raise ValueError("time must be a string HH:MM")
+    raise ValueError("time must be a string HH:MM")
+
+
+# the forms a schedule writes are few and come again on every request: their results are kept
+# (a failure raises, so it is never kept); short texts only, so the cache stays small
+_CACHED_TEXT = 16
+
+
+@functools.lru_cache(maxsize=4096)
+def _time_text(value: str) -> Optional[str]:
+    if value.strip() == "":
+        return None
     m = _TIME.match(value.strip())
     if not m:
         raise ValueError(f"time '{value}' must be HH:MM or HH-MM")
@@ -48,6 +61,11 @@ def normalize_date(value: Any) -> str:
     """Accepts dd-mm-yyyy (the document's form; also dd.mm.yyyy) and yyyy-mm-dd; returns dd-mm-yyyy."""
     if not isinstance(value, str):
         raise ValueError("date must be a string dd-mm-yyyy")
+    return _date_text(value) if len(value) <= _CACHED_TEXT else _date_text.__wrapped__(value)
+
+
+@functools.lru_cache(maxsize=4096)
+def _date_text(value: str) -> str:
     s = value.strip()
     m = _DATE_DMY.match(s)
     if m:

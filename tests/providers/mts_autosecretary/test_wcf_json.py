@@ -30,3 +30,35 @@ def test_the_document_example_and_escapes():
     data = wcf_json_bytes(payload)
     assert data == wcf_json_dumps(payload).encode("utf-8")
     assert b'"next":"https:\\/\\/aa.mts.ru\\/api\\/v1' in data and json.loads(data) == payload
+
+
+# --- one UN's answer (GET / PUT /api/v1/un): the model written by pydantic-core, kept per UN
+
+from simulator.providers.mts_autosecretary.models import DN, UN  # noqa: E402
+from simulator.providers.mts_autosecretary.routes import envelope, un_answer_bytes  # noqa: E402
+
+dns = st.builds(DN, begin=text, channels=st.integers(), day=st.integers(), end=text,
+                ext=st.none() | text, locked=st.booleans(), phone=text, priority=st.integers(),
+                record=st.booleans())
+uns = st.builds(UN, ab_ext_enabled=st.booleans(), conf_email=text, description=text,
+                dn_list=st.lists(dns, max_size=3), make_call_time=st.integers(), phone=text,
+                time_zone=st.integers(), updated_by=text, updated_on=text, voice_email=text)
+
+
+@settings(max_examples=50, deadline=None)
+@given(uns)
+def test_a_un_answer_has_the_bytes_of_its_dump(un):
+    assert un_answer_bytes(un) == wcf_json_dumps(envelope(un.model_dump())).encode("utf-8")
+
+
+def test_the_default_world_uns_answer_the_bytes_of_their_dump():
+    from simulator.world import DEFAULT_WORLD, read_world_file
+    from simulator.providers.mts_autosecretary.world import AutosecretarySection, build_backend
+    from simulator.providers.mts_autosecretary.timefmt import to_msk
+    from datetime import datetime, timezone
+
+    section = AutosecretarySection.model_validate(read_world_file(DEFAULT_WORLD)["providers"]["mts-autosecretary"])
+    backend = build_backend(section, to_msk(datetime(2026, 1, 1, tzinfo=timezone.utc)))
+    assert backend.uns
+    for un in backend.uns.values():
+        assert un_answer_bytes(un) == wcf_json_dumps(envelope(un.model_dump())).encode("utf-8")
