@@ -24,7 +24,7 @@ from yarl import URL
 USER_AGENT = f"Python/{sys.version_info[0]}.{sys.version_info[1]} aiohttp/{aiohttp.__version__}"
 MAX_HEAD = 64 * 1024  # aiohttp's own limit is 8 KiB per line and 32 KiB of headers
 MAX_BODY = 32 * 1024 * 1024
-IDLE_PER_TARGET = 8
+IDLE_PER_TARGET = 64  # the most callbacks.connections allows in flight per target
 _DEFAULTS = (("Accept", "*/*"), ("Accept-Encoding", "gzip, deflate"), ("User-Agent", USER_AGENT))
 #: headers this client must write itself; a caller setting one goes through aiohttp
 _FRAMING = frozenset({"content-length", "transfer-encoding", "connection", "cookie", "expect"})

@@ -189,3 +189,11 @@ async def test_callbacks_in_flight_per_target_are_bounded_by_connections(simulat
         assert [g["n"] for g in got if g["call"] == call] == [0, 1, 2]
     entries = simulator.callbacks(kind="EVT")
     assert len(entries) == 30 and all(e["status"] == 200 for e in entries)
+
+
+@pytest.mark.parametrize("value", [0, 65, "8", 2.0, True])
+async def test_connections_is_a_whole_number_from_1_to_64(simulator, value):
+    async with simulator.request("PATCH", "/_sim/world", json={"callbacks": {"connections": value}},
+                                 headers={"Content-Type": "application/merge-patch+json"}) as resp:
+        assert resp.status == 422
+    assert simulator.sim.world.callbacks.connections == 8
