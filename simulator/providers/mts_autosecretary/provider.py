@@ -52,13 +52,14 @@ class MtsAutosecretaryProvider(Provider):
 
     def __init__(self, sim: Any):
         super().__init__(sim)
-        self.backend = Backend()
+        self._backend: Backend | None = Backend()
+        self._pending: tuple | None = None  # what reset() saw, for the backend built on first use
+        self._first_live_id = 0
         self.channels = ChannelBook()
         self.flows: CallContexts[FlowState] = CallContexts(sim.bus, SLUG)
         self.distributor = Distributor(self)
         self.api = Api(lambda: self.backend, self._now, self._un_changed, self._account_seen, self._recording)
         self._unsubscribe = None
-        self.first_live_id = 0
 
     # ------------------------------------------------------------ life cycle
 
@@ -101,20 +102,32 @@ class MtsAutosecretaryProvider(Provider):
         return [asdict(rec) for rec in self.backend.cdrs.all()]
 
     def reset(self) -> None:
-        section = self.section
-        backend = build_backend(section, self._now())
-        history.generate(
-            backend,
-            self.sim.clock.datetime(),
-            section.history.days,
-            section.history.calls_per_day,
-            rng_for,
-            self.sim.world.seed,
-        )
-        self.backend = backend
-        self.first_live_id = backend.peek_call_id()
+        # the accounts, UNs and generated CDR history are built on the first use of the backend
+        # (the provider's first request or call), from the world and clock as they are now: most
+        # of the provider's start-up and of every reset, paid only by a test that uses it
+        self._pending = (self.section, self._now(), self.sim.clock.datetime(), self.sim.world.seed)
+        self._backend = None
         self.channels.reset()
         self.flows.clear()
+
+    @property
+    def backend(self) -> Backend:
+        backend = self._backend
+        if backend is None:
+            backend = self._backend = self._build_backend(*self._pending)
+        return backend
+
+    @property
+    def first_live_id(self) -> int:
+        """The id of the first call made after the reset (generated history's ids come before)."""
+        self.backend
+        return self._first_live_id
+
+    def _build_backend(self, section: AutosecretarySection, now: Any, clock: Any, seed: int) -> Backend:
+        backend = build_backend(section, now)
+        history.generate(backend, clock, section.history.days, section.history.calls_per_day, rng_for, seed)
+        self._first_live_id = backend.peek_call_id()
+        return backend
 
     def world_changed(self, old: Any, new: Any) -> None:
         """A change in the portal: the accounts and the UNs that differ between the old and the new

@@ -1,3 +1,4 @@
+from dataclasses import asdict
 from datetime import datetime
 
 import pytest
@@ -93,3 +94,20 @@ def test_history_outcome_follows_the_un_like_live_calls():
     _, _, log = history.simulate_outcome(UN(phone="4954071111", dn_list=office, enabled=False), "9160000000",
                                          night, rng)
     assert log.endswith("--UN_Disabled")
+
+
+async def test_the_backend_built_on_first_use_is_the_one_reset_would_have_built(simulator):
+    """reset() leaves the backend to its first use: the clock moving and the world being patched
+    in between change nothing in the generated history, ids or accounts it starts from."""
+    provider = simulator.sim.providers["mts-autosecretary"]
+    await simulator.reset()
+    eager = provider._build_backend(*provider._pending)
+    expected = [asdict(r) for r in eager.cdrs.all()], eager.peek_call_id(), sorted(eager.accounts)
+    assert len(expected[0]) > 100  # the default world's generated week
+    await simulator.reset()
+    assert provider._backend is None  # nothing built yet
+    await simulator.advance(3 * 3600)
+    simulator.patch_world({"seed": 99})
+    built = provider.backend
+    assert ([asdict(r) for r in built.cdrs.all()], built.peek_call_id(), sorted(built.accounts)) == expected
+    assert provider.first_live_id == expected[1] and provider.backend is built
