@@ -22,7 +22,7 @@ from .journal import clip
 from .providers.base import Provider
 from .settings import Settings
 from .sim import Simulator
-from .transport import body_guard, expect_handler, refused, use_expect_handler
+from .transport import expect_handler, guard_body, use_expect_handler
 
 log = logging.getLogger("simulator")
 AccessLog = LoggingAccessLog | BufferedAccessLog
@@ -77,20 +77,86 @@ def _one_host_lookup(app: web.Application) -> None:
 
 
 def _provider_app(provider: Provider, expect) -> web.Application:
-    app = web.Application(middlewares=[_provider_errors], client_max_size=32 * 1024 ** 2)
+    # no middleware of its own: the root's one middleware does the provider's error format too
+    app = web.Application(client_max_size=32 * 1024 ** 2)
     app[PROVIDER_KEY] = provider
     provider.setup_routes(app)
     use_expect_handler(app, expect)
     return app
 
 
-@web.middleware
-async def _provider_errors(request: web.Request, handler):
-    """Routing failures and unexpected exceptions in the provider's own error format."""
-    provider = request.config_dict[PROVIDER_KEY]
-    refusal = refused(request)  # a body over the limits (simulator/transport.py)
-    if refusal is not None:
-        return refusal
+def _observer(sim: Simulator, access: "AccessLog", providers: dict[web.Application, Provider]):
+    """The one middleware: every body read under its limits; for provider requests the fault
+    rules, the provider's error format for routing failures and crashes, the journal and the
+    access log; JSON errors for the rest. One coroutine for all of it (each middleware layer
+    costs a frame and a partial per request), and a closure, so that the request path looks
+    nothing up by key. ``providers``: sub-app -> provider (both of a provider's sub-apps)."""
+    journal = sim.journal
+    settings = sim.settings
+    perf_counter = time.perf_counter
+
+    @web.middleware
+    async def observe(request: web.Request, handler):
+        provider = providers.get(request.match_info.apps[-1])
+        if provider is None:
+            if request.can_read_body:
+                refusal = await guard_body(sim, None, request)
+                if refusal is not None:
+                    return refusal
+            else:
+                request._read_bytes = b""
+            return await _control_errors(request, handler)
+        started = perf_counter()
+        refusal = None
+        if request.can_read_body:
+            refusal = await guard_body(sim, provider, request)
+            body = request._read_bytes
+        else:
+            body = request._read_bytes = b""
+        slug = provider.slug
+        response = None
+        error = None
+        fault = None  # the id of the fault rule that answered instead of the provider
+        try:
+            if sim.faults:
+                rule = sim.faults.match(slug, request.method, strip_prefix(request.path, slug))
+                if rule is not None:
+                    response, error = await _apply_fault(sim, provider, request, rule)
+                    if response is not None:
+                        fault = rule.id
+            if response is None:
+                response = refusal if refusal is not None else await _provider_answer(
+                    provider, request, handler)
+            return response
+        except web.HTTPException as exc:
+            response = exc
+            raise
+        except Exception as exc:
+            error = f"{type(exc).__name__}: {exc}"
+            raise
+        finally:
+            latency = (perf_counter() - started) * 1000
+            status = None if error == DROPPED else response.status if response is not None else 500
+            state = request._state  # aiohttp's dict behind request[key]
+            tenant = state.get(TENANT_KEY)
+            answer = _response_body(response)
+            if len(body) > CLIP_OFF_LOOP or (answer is not None and len(answer) > CLIP_OFF_LOOP):
+                # hashing MiBs for the journal's digest would stall the loop
+                body, answer = await asyncio.to_thread(lambda: (clip(body), clip(answer)))
+            journal.add_request(
+                slug, tenant, state.get(JOURNAL_KIND_KEY, UNRECOGNISED), request.method,
+                strip_prefix(request.path, slug), request.query_string, request.host,
+                request.headers, body, status, response.headers if response is not None else None,
+                answer, error, round(latency, 3), {"fault": fault} if fault is not None else {})
+            if settings.access_log:
+                access.write(slug, tenant, request.method, request.path_qs, status, latency)
+
+    return observe
+
+
+async def _provider_answer(provider: Provider, request: web.Request, handler):
+    """The handler's answer; routing failures and unexpected exceptions in the provider's own
+    error format."""
     try:
         return await handler(request)
     except web.HTTPException as exc:
@@ -106,61 +172,6 @@ async def _provider_errors(request: web.Request, handler):
     except Exception:
         log.exception("%s %s %s failed", provider.slug, request.method, request.path)
         return provider.error_response(request, 500, "Internal Server Error")
-
-
-def _observer(sim: Simulator, access: "AccessLog"):
-    """The root middleware: access log, journal and faults for every provider request; JSON
-    errors for the rest. A closure, so that the request path looks nothing up by key."""
-    journal = sim.journal
-    settings = sim.settings
-    perf_counter = time.perf_counter
-
-    @web.middleware
-    async def observe(request: web.Request, handler):
-        apps = request.match_info.apps
-        provider = apps[-1].get(PROVIDER_KEY) if len(apps) > 1 else None
-        if provider is None:
-            return await _control_errors(request, handler)
-        started = perf_counter()
-        # read and cached under the limits by the body guard (simulator/transport.py)
-        body = await request.read()
-        slug = provider.slug
-        response = None
-        error = None
-        fault = None  # the id of the fault rule that answered instead of the provider
-        try:
-            if sim.faults:
-                rule = sim.faults.match(slug, request.method, strip_prefix(request.path, slug))
-                if rule is not None:
-                    response, error = await _apply_fault(sim, provider, request, rule)
-                    if response is not None:
-                        fault = rule.id
-            if response is None:
-                response = await handler(request)
-            return response
-        except web.HTTPException as exc:
-            response = exc
-            raise
-        except Exception as exc:
-            error = f"{type(exc).__name__}: {exc}"
-            raise
-        finally:
-            latency = (perf_counter() - started) * 1000
-            status = None if error == DROPPED else response.status if response is not None else 500
-            tenant = request.get(TENANT_KEY)
-            answer = _response_body(response)
-            if len(body) > CLIP_OFF_LOOP or (answer is not None and len(answer) > CLIP_OFF_LOOP):
-                # hashing MiBs for the journal's digest would stall the loop
-                body, answer = await asyncio.to_thread(lambda: (clip(body), clip(answer)))
-            journal.add_request(
-                slug, tenant, request.get(JOURNAL_KIND_KEY, UNRECOGNISED), request.method,
-                strip_prefix(request.path, slug), request.query_string, request.host,
-                request.headers, body, status, response.headers if response is not None else None,
-                answer, error, round(latency, 3), {"fault": fault} if fault is not None else {})
-            if settings.access_log:
-                access.write(slug, tenant, request.method, request.path_qs, status, latency)
-
-    return observe
 
 
 async def _control_errors(request: web.Request, handler):
@@ -227,28 +238,26 @@ async def _apply_fault(sim: Simulator, provider: Provider, request: web.Request,
     return web.Response(body=data, status=rule.status, headers=headers), None
 
 
-def _provider_of(request: web.Request) -> Provider | None:
-    apps = request.match_info.apps
-    return apps[-1].get(PROVIDER_KEY) if len(apps) > 1 else None
-
-
 def create_app(settings: Settings | Simulator | None = None, *,
                access_log: AccessLog | None = None) -> web.Application:
     """``access_log``: where the access lines go (default: the ``simulator.access`` logger;
     ``telsim serve`` passes a :class:`BufferedAccessLog`)."""
     sim = settings if isinstance(settings, Simulator) else Simulator(settings or Settings())
-    app = web.Application(middlewares=[body_guard(sim, _provider_of),
-                                       _observer(sim, access_log or LoggingAccessLog())],
+    providers: dict[web.Application, Provider] = {}
+    app = web.Application(middlewares=[_observer(sim, access_log or LoggingAccessLog(), providers)],
                           client_max_size=32 * 1024 ** 2)
     app[SIM_KEY] = sim
     setup_control(app, sim)
-    expect = expect_handler(sim, _provider_of)
+    expect = expect_handler(sim, lambda request: providers.get(request.match_info.apps[-1]))
     use_expect_handler(app, expect)
     hosts: dict[str, web.Application] = {}
     for slug, provider in sim.providers.items():
-        app.add_subapp(f"/{slug}", _provider_app(provider, expect))
+        sub = _provider_app(provider, expect)
+        providers[sub] = provider
+        app.add_subapp(f"/{slug}", sub)
         if provider.hosts:
             sub = _provider_app(provider, expect)
+            providers[sub] = provider
             # aiohttp's add_domain() takes one host and matches the port too
             app._add_subapp(partial(HostSubApp, ProviderHosts(provider.hosts), sub, hosts), sub)
     _one_host_lookup(app)

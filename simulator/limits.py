@@ -51,8 +51,11 @@ async def read_body(request: web.BaseRequest, limits: BodyLimits) -> bytes:
             raise BodyRefused(413, _too_large(limits.max_size))
         decoder = _decoder(request)
         try:
-            async with asyncio.timeout(limits.timeout):
+            if limits.timeout is None or request.content.is_eof():  # nothing to wait for
                 body = await _read(request, limits.max_size, decoder)
+            else:
+                async with asyncio.timeout(limits.timeout):
+                    body = await _read(request, limits.max_size, decoder)
         except TimeoutError:
             raise BodyRefused(408, f"the request body did not arrive within {limits.timeout:g} s") from None
         except (BodyRefused, ConnectionError, asyncio.CancelledError):

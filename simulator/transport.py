@@ -6,8 +6,9 @@
   (a request line or header over 8,190 bytes, more than 128 headers, bad bytes in the path,
   a bad Content-Length / Transfer-Encoding, a request too slow to arrive) answered in the
   error format of the provider the request line names, with one log line each.
-* :func:`body_guard` is the outermost middleware: it reads every body under the provider's
-  limits (:mod:`simulator.limits`) and answers a refused one in the provider's format.
+* :func:`guard_body` reads a request's body under the provider's limits
+  (:mod:`simulator.limits`) for the app's one middleware and renders a refused one in the
+  provider's format.
 * :func:`error_response` renders a status and reason as a provider (or the control API) does.
 """
 from __future__ import annotations
@@ -30,8 +31,6 @@ if TYPE_CHECKING:
 log = logging.getLogger("simulator.transport")
 
 _RequestKey = getattr(web, "RequestKey", None)
-#: the answer to a body the guard refused; the provider's error middleware sends it
-REFUSED_KEY = _RequestKey("body_refused", web.StreamResponse) if _RequestKey else "body_refused"
 #: the connection is closed once the answer is out (a body that cannot be trusted or waited for)
 _CLOSE_KEY = _RequestKey("close_after", bool) if _RequestKey else "close_after"
 IDLE_OFF = 3630.0  # aiohttp's own keep-alive timeout, for idle_timeout = 0
@@ -53,29 +52,21 @@ def error_response(provider: "Provider | None", request: web.BaseRequest, status
 
 
 # ---------------------------------------------------------------------- body guard
-def body_guard(sim: "Simulator", provider_of: Callable[[web.Request], "Provider | None"]):
-    """The middleware that reads each body under its limits (see :mod:`simulator.limits`).
-    A provider's refusal is handed on in ``request[REFUSED_KEY]`` so that the journal and
-    fault rules still see the request; the provider's error middleware answers it."""
-    settings = sim.settings
-
-    @web.middleware
-    async def guard(request: web.Request, handler):
-        provider = provider_of(request)
-        limit = body_limit(sim, provider)
-        try:
-            await read_body(request, BodyLimits(limit, settings.body_timeout or None))
-        except BodyRefused as refused:
-            request._read_bytes = b""  # the handler (if any) sees an empty body, never a stream
-            answer = error_response(provider, request, refused.status, refused.reason)
-            if refused.status in (400, 408):
-                request[_CLOSE_KEY] = True
-            if provider is None:
-                return answer
-            request[REFUSED_KEY] = answer
-        return await handler(request)
-
-    return guard
+async def guard_body(sim: "Simulator", provider: "Provider | None",
+                     request: web.Request) -> web.StreamResponse | None:
+    """Read the body of ``request`` under its limits (see :mod:`simulator.limits`) for the
+    app's middleware, which calls it first. None when it was read (``request.read()`` returns
+    it); else the answer to the refused body in the provider's format (the handler, if it
+    runs, sees an empty body, never a stream). A provider's refusal still goes through the
+    journal and the fault rules: the middleware sends it in place of the handler's answer."""
+    try:
+        await read_body(request, BodyLimits(body_limit(sim, provider), sim.settings.body_timeout or None))
+    except BodyRefused as refused:
+        request._read_bytes = b""
+        if refused.status in (400, 408):
+            request[_CLOSE_KEY] = True
+        return error_response(provider, request, refused.status, refused.reason)
+    return None
 
 
 def body_limit(sim: "Simulator", provider: "Provider | None") -> int:
@@ -118,11 +109,6 @@ def use_expect_handler(app: web.Application, handler) -> None:
         route._expect_handler = handler
 
 
-def refused(request: web.Request) -> web.StreamResponse | None:
-    """The answer to a refused body, for the provider's error middleware."""
-    return request.get(REFUSED_KEY)
-
-
 # ------------------------------------------------------------------ the connection
 class TransportHandler(web_protocol.RequestHandler):
     """aiohttp's HTTP/1.1 connection with the simulator's timeouts and error format."""
@@ -146,18 +132,21 @@ class TransportHandler(web_protocol.RequestHandler):
             return
         if not self._in_head and self._last_payload is not None and self._last_payload.is_eof():
             self._in_head, self._head = True, b""  # the latest body is complete: a new request
-        if self._in_head and data:
-            if len(self._head) < HEAD_KEPT:
-                self._head += data[:HEAD_KEPT - len(self._head)]
-            timeout = self._transport_cfg.settings.header_timeout
-            if self._head_timer is None and timeout:
-                self._head_timer = self._loop.call_later(timeout, self._header_timed_out)
+        if self._in_head and data and len(self._head) < HEAD_KEPT:
+            # no copy while the head comes in one piece (bytes: b"" + data and data[:n] are data)
+            self._head += data[:HEAD_KEPT - len(self._head)]
         count = self._request_count
         super().data_received(data)
         if self._request_count != count and self._messages:  # a request's headers are complete
             self._last_payload = self._messages[-1][1]
             self._in_head = False
             self._cancel_head_timer()
+        elif self._in_head and data and self._head_timer is None:
+            # armed only for a head that did not come whole in one read (a timer per request
+            # is a TimerHandle and a heap push and pop: a few % of a request's CPU)
+            timeout = self._transport_cfg.settings.header_timeout
+            if timeout:
+                self._head_timer = self._loop.call_later(timeout, self._header_timed_out)
 
     def _header_timed_out(self) -> None:
         self._head_timer = None
@@ -182,7 +171,7 @@ class TransportHandler(web_protocol.RequestHandler):
 
     async def finish_response(self, request, resp, start_time):
         result = await super().finish_response(request, resp, start_time)
-        if request.get(_CLOSE_KEY):
+        if request._state.get(_CLOSE_KEY):  # request.get() is a Mapping method: slower
             self.force_close()
         return result
 
