@@ -29,7 +29,7 @@ install-test: $(VENV)/.installed-test
 # many CI images) every start would compile all of simulator/ again (~0.4 s of a start-up):
 # compile what changed since the last run (compileall writes regardless of that variable).
 bytecode: install
-	$(PY) -m compileall -q simulator bench > /dev/null
+	$(PY) -m compileall -q simulator bench
 
 run: bytecode
 	$(VENV)/bin/telsim serve --host $(HOST) --port $(PORT)

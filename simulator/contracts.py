@@ -1,6 +1,6 @@
 """Writes the generated files: contracts/ (world schema, control API), docs/default-world.md,
-the default world's JSON snapshot (simulator/world/snapshot.py), docs/coverage.md (``telsim coverage --markdown``) and docs/conformance.md (``telsim contracts
-report --markdown``).
+the default world's JSON snapshot (simulator/world/snapshot.py), docs/coverage.md (``telsim
+coverage --markdown``) and docs/conformance.md (``telsim contracts report --markdown``).
 
     python -m simulator.contracts      # after changing the world or control models
 """
