@@ -27,14 +27,15 @@ install-test: $(VENV)/.installed-test
 
 # An editable install leaves the sources uncompiled, and with PYTHONDONTWRITEBYTECODE set (as in
 # many CI images) every start would compile all of simulator/ again (~0.4 s of a start-up):
-# compile what changed since the last run (compileall writes regardless of that variable).
+# compile what changed since the last run (compileall writes regardless of that variable). `make
+# test` does it too: the suite starts `telsim` and plugin projects in subprocesses.
 bytecode: install
 	$(PY) -m compileall -q simulator bench
 
 run: bytecode
 	$(VENV)/bin/telsim serve --host $(HOST) --port $(PORT)
 
-test: install-test
+test: install-test bytecode
 	$(PY) -m pytest $(if $(filter-out 1,$(JOBS)),-n $(JOBS))
 
 bench: bytecode

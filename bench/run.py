@@ -685,6 +685,10 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         p.error(f"unknown sections: {', '.join(sorted(unknown))}")
 
+    # what `make bytecode` does: an uncompiled tree (editable install, PYTHONDONTWRITEBYTECODE)
+    # would make every server started here compile simulator/ again
+    import compileall
+    compileall.compile_dir(str(ROOT / "simulator"), quiet=1)
     info = machine()
     print(f"telsim bench — {info['cpus']} CPUs ({info['cpu']}), Python {info['python']}, "
           f"aiohttp {info['aiohttp']}, {info['platform']}")
