@@ -106,13 +106,13 @@ def _observer(sim: Simulator, access: "AccessLog", providers: dict[web.Applicati
             else:
                 request._read_bytes = b""
             return await _control_errors(request, handler)
-        started = perf_counter()
         refusal = None
         if request.can_read_body:
             refusal = await guard_body(sim, provider, request)
             body = request._read_bytes
         else:
             body = request._read_bytes = b""
+        started = perf_counter()  # the latency is the answer's, as before: not the upload's
         slug = provider.slug
         response = None
         error = None
