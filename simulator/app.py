@@ -11,7 +11,7 @@ import logging
 import time
 from functools import partial
 
-from aiohttp import web
+from aiohttp import hdrs, web
 from aiohttp.web_urldispatcher import Domain, MatchedSubAppResource
 
 from .accesslog import BufferedAccessLog, LoggingAccessLog
@@ -22,7 +22,7 @@ from .journal import clip
 from .providers.base import Provider
 from .settings import Settings
 from .sim import Simulator
-from .transport import expect_handler, guard_body, use_expect_handler
+from .transport import REQUEST_HANDLER_KEY, expect_handler, guard_body, use_expect_handler
 
 log = logging.getLogger("simulator")
 AccessLog = LoggingAccessLog | BufferedAccessLog
@@ -106,13 +106,13 @@ def _observer(sim: Simulator, access: "AccessLog", providers: dict[web.Applicati
             else:
                 request._read_bytes = b""
             return await _control_errors(request, handler)
-        started = perf_counter()
         refusal = None
         if request.can_read_body:
             refusal = await guard_body(sim, provider, request)
             body = request._read_bytes
         else:
             body = request._read_bytes = b""
+        started = perf_counter()  # the latency is the answer's, as before: not the upload's
         slug = provider.slug
         response = None
         error = None
@@ -152,6 +152,30 @@ def _observer(sim: Simulator, access: "AccessLog", providers: dict[web.Applicati
                 access.write(slug, tenant, request.method, request.path_qs, status, latency)
 
     return observe
+
+
+def _request_handler(app: web.Application, observe):
+    """``app._handle`` without aiohttp's middleware chain: the route's handler under the one
+    middleware, called directly. aiohttp wraps it per request in a partial per middleware and
+    one more per app of the match (``match_info.current_app`` bookkeeping that nothing here
+    reads: no middleware but the root's, and ``request.app`` is the innermost app either way),
+    a coroutine frame each. Served by :class:`~simulator.transport.TransportRunner`; the same
+    app behind any other runner takes aiohttp's path to the same answers."""
+    router = app.router
+
+    async def handle(request: web.Request) -> web.StreamResponse:
+        match_info = await router.resolve(request)
+        match_info.add_app(app)
+        match_info.freeze()
+        request._match_info = match_info
+        if request.headers.get(hdrs.EXPECT):
+            answer = await match_info.expect_handler(request)
+            await request.writer.drain()
+            if answer is not None:
+                return answer
+        return await observe(request, match_info.handler)
+
+    return handle
 
 
 async def _provider_answer(provider: Provider, request: web.Request, handler):
@@ -261,6 +285,8 @@ def create_app(settings: Settings | Simulator | None = None, *,
             # aiohttp's add_domain() takes one host and matches the port too
             app._add_subapp(partial(HostSubApp, ProviderHosts(provider.hosts), sub, hosts), sub)
     _one_host_lookup(app)
+    if not any(sub.middlewares for sub in providers):  # what _request_handler relies on
+        app[REQUEST_HANDLER_KEY] = _request_handler(app, app.middlewares[0])
 
     async def on_startup(_app: web.Application) -> None:
         await sim.start()

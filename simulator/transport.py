@@ -33,6 +33,8 @@ log = logging.getLogger("simulator.transport")
 _RequestKey = getattr(web, "RequestKey", None)
 #: the connection is closed once the answer is out (a body that cannot be trusted or waited for)
 _CLOSE_KEY = _RequestKey("close_after", bool) if _RequestKey else "close_after"
+#: an app's own request handler, served by TransportRunner in place of ``app._handle``
+REQUEST_HANDLER_KEY = web.AppKey("request_handler", object)
 IDLE_OFF = 3630.0  # aiohttp's own keep-alive timeout, for idle_timeout = 0
 HEAD_KEPT = 4096  # bytes of a request's head kept to name its provider when it fails to parse
 _HOST_LINE = re.compile(rb"\r?\nhost:[ \t]*([^\r\n]*)", re.IGNORECASE)
@@ -222,7 +224,9 @@ class TransportServer(web_server.Server):
 
 
 class TransportRunner(web.AppRunner):
-    """``web.AppRunner`` for the simulator's app: its connections are :class:`TransportHandler`."""
+    """``web.AppRunner`` for the simulator's app: its connections are :class:`TransportHandler`;
+    requests go to the app's ``REQUEST_HANDLER_KEY`` handler when it has one (else aiohttp's
+    ``app._handle``)."""
 
     def __init__(self, app: web.Application, sim: "Simulator", **kwargs: Any) -> None:
         self._transport = _Transport(sim)
@@ -231,7 +235,8 @@ class TransportRunner(web.AppRunner):
 
     async def _make_server(self) -> web_server.Server:
         server = await super()._make_server()
-        return TransportServer(server.request_handler, request_factory=server.request_factory,
+        handler = self._app.get(REQUEST_HANDLER_KEY) or server.request_handler
+        return TransportServer(handler, request_factory=server.request_factory,
                                handler_cancellation=server.handler_cancellation,
                                loop=server._loop, transport=self._transport, **server._kwargs)
 
