@@ -140,6 +140,7 @@ class Deliverer:
         """Deliver the next callback of the lane first in line until none is ready; a lane
         being delivered is out of line, so a call's callbacks never overtake each other."""
         ready, lanes = target.ready, target.lanes
+        me = asyncio.current_task()  # not in `finally`: a worker closed with its loop has none
         try:
             while ready:
                 lane_key = ready.popleft()
@@ -157,7 +158,7 @@ class Deliverer:
                 else:
                     del lanes[lane_key]
         finally:
-            target.workers.discard(asyncio.current_task())  # type: ignore[arg-type]
+            target.workers.discard(me)  # type: ignore[arg-type]
             if not target.workers and not lanes and self._targets.get(key) is target:
                 del self._targets[key]
 
