@@ -4,7 +4,7 @@ import wave
 
 import pytest
 
-from .helpers import SLUG, TOKEN, TOKEN_E30770, send
+from .helpers import DOC_SCHEDULE, SLUG, TOKEN, TOKEN_E30770, send
 
 
 async def test_token_in_header_or_query(simulator, api):
@@ -228,14 +228,7 @@ async def test_schedules_of_an_abonent(simulator, api):
     status, items = await api("GET", "/api/schedules/abonent/1735")
     assert status == 200
     by_id = {s["recordId"]: s for s in items}
-    assert by_id[1348] == {"recordId": 1348, "name": "Расписание", "notBeRemoved": False, "type": "abonent",
-                           "workDaysRules": [{"startTime": "08:00", "endTime": "17:00", "allDayEvent": False,
-                                              "sunday": False, "monday": False, "tuesday": False,
-                                              "wednesday": True, "thursday": True, "friday": False,
-                                              "saturday": False}],
-                           "holidaysRules": [{"startDate": "08-03-2020"}],
-                           "excludedDaysRules": [{"startDate": "11-04-2020", "startTime": "08:00",
-                                                  "endTime": "17:00"}]}
+    assert by_id[1348] == DOC_SCHEDULE
     assert by_id[1349]["type"] == "group" and by_id[1349]["notBeRemoved"] is True
 
 

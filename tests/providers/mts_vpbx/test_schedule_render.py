@@ -7,15 +7,10 @@ from simulator.providers.mts_vpbx import validators as v
 from simulator.providers.mts_vpbx.models import Schedule, ScheduleIn
 from simulator.providers.mts_vpbx.schedule import ScheduleState
 
+from .helpers import DOC_SCHEDULE
+
 # the body bench/http_targets.py sends (not imported: bench/ registers its own provider)
-VPBX_SCHEDULE = {"recordId": 1348, "name": "Расписание", "notBeRemoved": False, "type": "abonent",
-                 "workDaysRules": [{"startTime": "08:00", "endTime": "17:00", "allDayEvent": False,
-                                    "sunday": False, "monday": False, "tuesday": False,
-                                    "wednesday": True, "thursday": True, "friday": False,
-                                    "saturday": False}],
-                 "holidaysRules": [{"startDate": "08-03-2020"}],
-                 "excludedDaysRules": [{"startDate": "11-04-2020", "startTime": "08:00",
-                                        "endTime": "17:00"}]}
+VPBX_SCHEDULE = DOC_SCHEDULE
 KEY = {"X-AUTH-TOKEN": "215ef687-e898-419d-810c-2864efc0b1d0"}  # the document's key (tenant X214)
 
 times = st.sampled_from(["08:00", "8:00", "00-00", "23.59", " 17:00 ", "", None])

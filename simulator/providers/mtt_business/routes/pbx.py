@@ -21,32 +21,20 @@ class PbxRoutes:
     async def external_numbers_info(self, request: web.Request, grant: Grant, _) -> web.Response:
         """GET externalNumbersInfo (§9.1)."""
         pbx = self.p.directory.pbx[grant.tenant]
-        text = pbx.answers.get("externalNumbersInfo")
-        if text is None:
-            items = [ExternalNumberInfo(number=n, type=e.type).model_dump() for n, e in pbx.cfg.numbers.items()]
-            text = pbx.answers["externalNumbersInfo"] = dumps(
-                {"result": {"total": len(items), "numbersList": items}})
-        return result_text(text)
+        return _kept(pbx, "externalNumbersInfo", "numbersList", lambda: [
+            ExternalNumberInfo(number=n, type=e.type) for n, e in pbx.cfg.numbers.items()])
 
     async def workplaces_info(self, request: web.Request, grant: Grant, _) -> web.Response:
         """GET workplacesInfo (§9.2)."""
         pbx = self.p.directory.pbx[grant.tenant]
-        text = pbx.answers.get("workplacesInfo")
-        if text is None:
-            items = [WorkplaceInfo(workplace=w, name=wp.name).model_dump() for w, wp in pbx.cfg.workplaces.items()]
-            text = pbx.answers["workplacesInfo"] = dumps(
-                {"result": {"total": len(items), "workplacesList": items}})
-        return result_text(text)
+        return _kept(pbx, "workplacesInfo", "workplacesList", lambda: [
+            WorkplaceInfo(workplace=w, name=wp.name) for w, wp in pbx.cfg.workplaces.items()])
 
     async def terminals_info(self, request: web.Request, grant: Grant, _) -> web.Response:
         """GET terminalsinfo (§9.3; the example's ``terminals_list`` and ``terminal``)."""
         pbx = self.p.directory.pbx[grant.tenant]
-        text = pbx.answers.get("terminalsinfo")
-        if text is None:
-            items = [TerminalInfo(terminal=t, workplace=w).model_dump() for t, w, _ in pbx.terminals()]
-            text = pbx.answers["terminalsinfo"] = dumps(
-                {"result": {"total": len(items), "terminals_list": items}})
-        return result_text(text)
+        return _kept(pbx, "terminalsinfo", "terminals_list", lambda: [
+            TerminalInfo(terminal=t, workplace=w) for t, w, _ in pbx.terminals()])
 
     async def set_parking_numbers(self, request: web.Request, grant: Grant,
                                   params: SetParkingNumbersParams) -> web.Response:
@@ -61,3 +49,13 @@ class PbxRoutes:
         for number in found:
             pbx.parking[number] = params.isParking
         return result({"success": 1})
+
+
+def _kept(pbx, method: str, key: str, models) -> web.Response:
+    """A structure answer, built from its models once per customer directory (a world change
+    builds a new directory, and with it new answers)."""
+    text = pbx.answers.get(method)
+    if text is None:
+        items = [m.model_dump() for m in models()]
+        text = pbx.answers[method] = dumps({"result": {"total": len(items), key: items}})
+    return result_text(text)
