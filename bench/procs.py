@@ -1,0 +1,121 @@
+"""The processes the bench starts and reads: `telsim serve`, the bare servers of
+bench/servers.py, their health, their CPU time."""
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SERVERS = str(ROOT / "bench" / "servers.py")
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def telsim_command() -> list[str]:
+    script = Path(sys.executable).parent / "telsim"
+    return [str(script)] if script.exists() else [sys.executable, "-m", "simulator.cli"]
+
+
+def get(url: str, headers: dict[str, str] | None = None, timeout: float = 2.0) -> tuple[int, bytes]:
+    req = urllib.request.Request(url, headers=headers or {})
+    try:
+        with urllib.request.urlopen(req, timeout=timeout) as resp:
+            return resp.status, resp.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read()
+
+
+def wait_healthy(port: int, proc: subprocess.Popen, limit: float = 20.0,
+                 interval: float = 0.005) -> float:
+    """Poll GET /_sim/health until 200; bounded by ``limit`` wall seconds. Returns the time
+    of the first answered request (perf_counter)."""
+    url = f"http://127.0.0.1:{port}/_sim/health"
+    deadline = time.perf_counter() + limit
+    while time.perf_counter() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"server exited with {proc.returncode}")
+        try:
+            status, _ = get(url, timeout=1.0)
+            if status == 200:
+                return time.perf_counter()
+        except OSError:
+            pass
+        time.sleep(interval)
+    raise RuntimeError(f"no answer from {url} within {limit} s")
+
+
+class Server:
+    """A server in its own process on a free loopback port."""
+
+    def __init__(self, argv: list[str], port: int, profile: str | None = None,
+                 quiet: bool = True):
+        self.port = port
+        self.log = tempfile.TemporaryFile()
+        if profile:
+            if argv[0] == sys.executable:
+                argv = argv[1:]
+            elif not argv[0].endswith(".py"):
+                argv = ["-m", "simulator.cli"] + argv[1:]
+            argv = [sys.executable, "-m", "cProfile", "-o", profile] + argv
+        self.proc = subprocess.Popen(argv, stdout=self.log, stderr=subprocess.STDOUT,
+                                     cwd=str(ROOT), env={**os.environ, "SIM_ACCESS_LOG": "0"} if quiet
+                                     else {k: v for k, v in os.environ.items()
+                                           if k != "SIM_ACCESS_LOG"})
+        self.started = time.perf_counter()
+
+    def __enter__(self) -> "Server":
+        try:
+            self.ready = wait_healthy(self.port, self.proc, limit=60.0)  # a loaded machine
+        except Exception:
+            self.stop()
+            raise
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(timeout=5)
+        self.log.close()
+
+    def url(self, path: str) -> str:
+        return f"http://127.0.0.1:{self.port}{path}"
+
+
+def telsim_server(port: int, probe: bool, profile: str | None = None,
+                  quiet: bool = True) -> Server:
+    """``telsim serve``; ``quiet=False`` is the user's default (access log on)."""
+    args = ["serve", "--host", "127.0.0.1", "--port", str(port)] + (["--quiet"] if quiet else [])
+    if probe:
+        return Server([sys.executable, SERVERS, "probe", *args], port, profile, quiet)
+    return Server(telsim_command() + args, port, profile, quiet)
+
+
+def proc_cpu(pid: int) -> float | None:
+    """User + system CPU seconds of a process (Linux /proc), None elsewhere."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    fields = stat[stat.rindex(")") + 2:].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
