@@ -1,5 +1,6 @@
 """In-process engine benchmarks: call lifecycles per second (with callbacks to a loopback
-sink) and the memory finished calls hold.
+sink), the bare sender baseline and the engine's cost per timer and call (the memory finished
+calls hold: bench/memory_bench.py).
 
 Calls are placed through the generic ``Provider.start_call`` of the bench-only provider
 (bench/probe.py) on a Simulator with a manual clock; time moves by ``clock.advance``, which
@@ -14,7 +15,6 @@ import signal
 import subprocess
 import sys
 import time
-import tracemalloc
 from typing import Any
 
 import aiohttp
@@ -330,92 +330,5 @@ async def engine_costs(n: int = 20_000) -> dict:
             "finished": engine.records_total}
 
 
-async def memory(n_calls: int = 10_000, batch: int = 500, wall_limit: float = 300.0) -> dict:
-    """tracemalloc: what ``n_calls`` finished calls cost, split into the CallRecords a
-    provider keeps for its history and the engine's own cache of finished calls."""
-    sim = new_simulator()
-    await sim.start()
-    records: list = []
-    sim.bus.subscribe(lambda e: records.append(e.data["record"]) if e.type == "call.finished"
-                      else None, provider=SLUG)
-    # warm-up: first-use allocations (pydantic, interned strings) are not per-call memory
-    await _drive(sim, 200, batch, 1.0, wall_limit, lambda: not sim.engine.calls)
-    records.clear()
-    sim.engine.finished.clear()
-    gc.collect()
-    tracemalloc.start()
-    try:
-        base, _ = tracemalloc.get_traced_memory()
-        finished, wall, completed = await _drive(sim, n_calls, batch, 1.0, wall_limit,
-                                                 lambda: not sim.engine.calls)
-        gc.collect()
-        total, peak = tracemalloc.get_traced_memory()
-        kept_calls = len(sim.engine.finished)
-        sim.engine.finished.clear()
-        gc.collect()
-        without_cache, _ = tracemalloc.get_traced_memory()
-        n_records = len(records)
-        records.clear()
-        gc.collect()
-        without_records, _ = tracemalloc.get_traced_memory()
-    finally:
-        tracemalloc.stop()
-        await sim.stop()
-    records_bytes = without_cache - without_records
-    cache_bytes = total - without_cache
-    return {
-        "calls": n_calls, "finished": finished, "completed": completed,
-        "records": n_records,
-        "records_bytes": records_bytes,
-        "bytes_per_record": round(records_bytes / n_records) if n_records else None,
-        "records_per_10k_mib": round(records_bytes / n_records * 10_000 / 2**20, 2)
-        if n_records else None,
-        "engine_finished_kept": kept_calls, "engine_keep_finished": sim.engine.keep_finished,
-        "engine_cache_bytes": cache_bytes,
-        "bytes_per_cached_call": round(cache_bytes / kept_calls) if kept_calls else None,
-        "other_retained_bytes": without_records - base,
-        "total_retained_bytes": total - base, "peak_bytes": peak - base,
-    }
-
-
 def run(coro):
     return asyncio.run(coro)
-
-
-async def journal_memory(paths: list[str], n: int = 5000) -> dict:
-    """tracemalloc: bytes one inbound request's journal entry keeps, per route. Requests
-    are handled in-process (the app's full middleware stack, no sockets)."""
-    from aiohttp.test_utils import make_mocked_request
-
-    from simulator.app import create_app
-
-    sim = new_simulator()
-    app = create_app(sim)
-    app.freeze()
-    await app.startup()
-    headers = {"Host": "127.0.0.1:8080", "X-AUTH-TOKEN": TOKEN, "Accept": "application/json",
-               "User-Agent": "telsim-bench", "Connection": "keep-alive"}
-    out = {}
-    try:
-        for path in paths:
-            base = make_mocked_request("GET", path, headers=headers, app=app)
-            status = (await app._handle(base.clone())).status
-            sim.journal.clear()
-            gc.collect()
-            tracemalloc.start()
-            try:
-                before, _ = tracemalloc.get_traced_memory()
-                for _ in range(n):
-                    await app._handle(base.clone())
-                gc.collect()
-                after, _ = tracemalloc.get_traced_memory()
-            finally:
-                tracemalloc.stop()
-            kept = min(n, sim.settings.journal_size)
-            out[path] = {"status": status, "entries": kept,
-                         "bytes_per_entry": round((after - before) / kept),
-                         "journal_size": sim.settings.journal_size}
-    finally:
-        await app.shutdown()
-        await app.cleanup()
-    return out

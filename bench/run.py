@@ -132,9 +132,9 @@ def bench_calls(args) -> dict:
 
 
 def bench_memory(args) -> dict:
-    from bench import engine_bench as eb
+    from bench import engine_bench as eb, memory_bench as mb
 
-    r = eb.run(eb.memory(args.records, wall_limit=args.wall_limit))
+    r = eb.run(mb.memory(args.records, wall_limit=args.wall_limit))
     print(f"  {r['records']} CallRecords held (as a provider's history): "
           f"{r['records_bytes'] / 2**20:.2f} MiB = {r['bytes_per_record']} B each "
           f"-> {r['records_per_10k_mib']:.2f} MiB per 10,000")
@@ -147,7 +147,7 @@ def bench_memory(args) -> dict:
     paths = [f"/{PROBE_SLUG}{PROBE_ROUTE}"]
     if "mts-vpbx" in discover():
         paths.append("/mts-vpbx/api/abonents")
-    j = eb.run(eb.journal_memory(paths))
+    j = eb.run(mb.journal_memory(paths))
     for path, m in j.items():
         print(f"  journal: {m['bytes_per_entry']} B per inbound request entry (GET {path}, status "
               f"{m['status']}) -> {m['bytes_per_entry'] * m['journal_size'] / 2**20:.0f} MiB at "
