@@ -234,6 +234,7 @@ class Journal:
         self.max_bytes = max_bytes
         self._bytes = 0
         self._entries: deque[JournalEntry] = deque()
+        self._by_call: dict[str, deque[JournalEntry]] = {}  # call id -> its entries, oldest first
         self._ids = itertools.count(1)
         self._listeners: list[Callable[[JournalEntry], None]] = []
         self._counts: Counter[tuple[str | None, str]] = Counter()
@@ -241,6 +242,7 @@ class Journal:
     def clear(self) -> None:
         # ids keep growing across resets so that "since" cursors never see old ids again
         self._entries.clear()
+        self._by_call.clear()
         self._counts.clear()
         self._bytes = 0
 
@@ -255,10 +257,18 @@ class Journal:
         entry._cost = ENTRY_OVERHEAD + _stored_size(body) + _stored_size(answer)
         entries = self._entries
         entries.append(entry)
+        if entry.call_id is not None:
+            self._by_call.setdefault(entry.call_id, deque()).append(entry)
         self._bytes += entry._cost
         # the newest entry is always kept, whatever it costs
         while len(entries) > self.maxlen or (self._bytes > self.max_bytes and len(entries) > 1):
-            self._bytes -= entries.popleft()._cost
+            gone = entries.popleft()
+            self._bytes -= gone._cost
+            if gone.call_id is not None:  # the oldest of its call's entries too
+                of_call = self._by_call[gone.call_id]
+                of_call.popleft()
+                if not of_call:
+                    del self._by_call[gone.call_id]
 
     def subscribe(self, listener: Callable[[JournalEntry], None]) -> Callable[[], None]:
         self._listeners.append(listener)
@@ -313,19 +323,22 @@ class Journal:
               call_id: str | None = None, since: int | None = None,
               limit: int | None = None) -> list[JournalEntry]:
         """Entries matching every filter given, oldest first (``kind`` is ``operation``)."""
-        entries = self._entries
         name = operation if operation is not None else kind
-        start = 0
-        if since is not None and entries:
-            start = max(0, min(len(entries), since + 1 - entries[0].id))
+        if call_id is not None:  # one call's entries through the index, not the whole journal
+            entries = self._by_call.get(call_id) or ()
+            candidates = (e for e in entries if since is None or e.id > since)
+        else:
+            entries = self._entries
+            start = 0
+            if since is not None and entries:
+                start = max(0, min(len(entries), since + 1 - entries[0].id))
+            candidates = itertools.islice(entries, start, None)
         out = []
-        for i in range(start, len(entries)):
-            e = entries[i]
+        for e in candidates:
             if ((provider is None or e.provider == provider)
                     and (direction is None or e.direction == direction)
                     and (name is None or e.operation == name)
-                    and (tenant is None or e.tenant == tenant)
-                    and (call_id is None or e.call_id == call_id)):
+                    and (tenant is None or e.tenant == tenant)):
                 out.append(e)
         if limit is not None:
             out = out[len(out) - limit:] if limit < len(out) else out

@@ -146,3 +146,24 @@ async def test_journal_and_operations_answers_fit_the_control_contract(simulator
     monkeypatch.setattr(simulator.sim.providers["mtt-telecom"], "catalogue", CATALOGUE, raising=False)
     async with simulator.request("GET", "/_sim/providers/mtt-telecom/operations") as resp:
         valid("Operations", await resp.json())
+
+
+def test_call_id_queries_go_through_an_index_that_follows_eviction():
+    """``?call_id=`` reads one call's entries, not the whole journal; entries that age out of
+    the journal (by count or by bytes) leave the index too."""
+    journal = Journal(lambda: 0.0, maxlen=50)
+    for i in range(200):
+        journal.add("out", "EVT", "p", call_id=f"c{i % 7}" if i % 3 else None, status=200)
+    kept = journal.query()
+    assert len(kept) == 50
+    for c in [f"c{n}" for n in range(7)] + ["nobody"]:
+        scanned = [e for e in kept if e.call_id == c]
+        assert journal.query(call_id=c) == scanned
+        assert journal.query(call_id=c, since=175, limit=2) == [e for e in scanned if e.id > 175][-2:]
+    assert sum(len(q) for q in journal._by_call.values()) == sum(1 for e in kept if e.call_id)
+    small = Journal(lambda: 0.0, max_bytes=5_000)
+    for i in range(40):
+        small.add("in", "GET /x", "p", call_id="only", request_body=b"x" * 500)
+    assert [e.id for e in small.query(call_id="only")] == [e.id for e in small.query()]
+    journal.clear()
+    assert journal.query(call_id="c1") == [] and journal._by_call == {}
