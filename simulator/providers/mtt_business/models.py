@@ -34,9 +34,10 @@ def _trimmed(value: Any) -> Any:
         out: dict[str, Any] = {}
         for key, item in value.items():
             name = key.strip() if isinstance(key, str) else key
-            if name in out and out[name] != _trimmed(item):
+            trimmed = _trimmed(item)
+            if name in out and out[name] != trimmed:
                 raise ValueError(f"{name!r} is given twice with different values")
-            out[name] = _trimmed(item)
+            out[name] = trimmed
         return out
     if isinstance(value, list):
         return [_trimmed(v) for v in value]
