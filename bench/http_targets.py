@@ -12,9 +12,11 @@ from __future__ import annotations
 import base64
 import json
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from bench.probe import ROUTE as PROBE_ROUTE, SLUG as PROBE_SLUG, TOKEN as PROBE_TOKEN
 
+ROOT = Path(__file__).resolve().parents[1]
 VPBX_KEY = "215ef687-e898-419d-810c-2864efc0b1d0"  # the VPBX document's own API key
 MTT_BUSINESS_TOKEN = "MMRLZJU5NTETMTNHZIOZNIYLWJHOTGTNJY1M2ZMM2YZNMYX"
 BOUNDARY = "telsim-bench-boundary"
@@ -68,14 +70,9 @@ BEELINE_AUTH = basic("cloudcc-demo", "cloudcc-demo-pass")
 JSON = "application/json"
 FORM = f"multipart/form-data; boundary={BOUNDARY}"
 
-VPBX_SCHEDULE = {"recordId": 1348, "name": "Расписание", "notBeRemoved": False, "type": "abonent",
-                 "workDaysRules": [{"startTime": "08:00", "endTime": "17:00", "allDayEvent": False,
-                                    "sunday": False, "monday": False, "tuesday": False,
-                                    "wednesday": True, "thursday": True, "friday": False,
-                                    "saturday": False}],
-                 "holidaysRules": [{"startDate": "08-03-2020"}],
-                 "excludedDaysRules": [{"startDate": "11-04-2020", "startTime": "08:00",
-                                        "endTime": "17:00"}]}
+#: abonent 1735's schedule as the document's 4.12.1 answer shows it (the default world's own)
+VPBX_SCHEDULE = json.loads((ROOT / "contracts" / "mts-vpbx" / "examples" /
+                            "4.12.1-schedules-abonent.response.json").read_text("utf-8"))
 FOLLOWME = ["74951345897", [{"timeout": 15, "redirect_number": "79684881033",
                              "name": "79684881033", "active": "Y", "period": "always",
                              "period_description": "Always", "follow_order": 1}]]

@@ -1,4 +1,5 @@
 """What the MTS VPBX tests share: the default world's tokens and the portal request helper."""
+import json
 from pathlib import Path
 
 from simulator.conformance import OpenApiContract
@@ -10,15 +11,8 @@ OPENAPI = OpenApiContract(CONTRACT / "openapi.yaml")
 TOKEN = "215ef687-e898-419d-810c-2864efc0b1d0"          # enterprise X214
 TOKEN_E30770 = "7d3c9b1e-30f7-4c70-9e77-e30770e30770"   # enterprise E30770 (the 4.5.1 example)
 H = {"X-AUTH-TOKEN": TOKEN}
-#: abonent 1735's schedule 1348 in the default world, as section 4.12 shows it
-DOC_SCHEDULE = {"recordId": 1348, "name": "Расписание", "notBeRemoved": False, "type": "abonent",
-                "workDaysRules": [{"startTime": "08:00", "endTime": "17:00", "allDayEvent": False,
-                                   "sunday": False, "monday": False, "tuesday": False,
-                                   "wednesday": True, "thursday": True, "friday": False,
-                                   "saturday": False}],
-                "holidaysRules": [{"startDate": "08-03-2020"}],
-                "excludedDaysRules": [{"startDate": "11-04-2020", "startTime": "08:00",
-                                       "endTime": "17:00"}]}
+#: abonent 1735's schedule 1348 in the default world: the document's 4.12.1 answer
+DOC_SCHEDULE = json.loads((CONTRACT / "examples" / "4.12.1-schedules-abonent.response.json").read_text("utf-8"))
 
 
 def portal(simulator):

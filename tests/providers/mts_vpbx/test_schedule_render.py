@@ -9,8 +9,7 @@ from simulator.providers.mts_vpbx.schedule import ScheduleState
 
 from .helpers import DOC_SCHEDULE
 
-# the body bench/http_targets.py sends (not imported: bench/ registers its own provider)
-VPBX_SCHEDULE = DOC_SCHEDULE
+VPBX_SCHEDULE = DOC_SCHEDULE  # the body bench/http_targets.py sends
 KEY = {"X-AUTH-TOKEN": "215ef687-e898-419d-810c-2864efc0b1d0"}  # the document's key (tenant X214)
 
 times = st.sampled_from(["08:00", "8:00", "00-00", "23.59", " 17:00 ", "", None])
