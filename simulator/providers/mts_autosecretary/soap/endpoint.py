@@ -42,18 +42,22 @@ ADDRESSING_NONE = "http://schemas.microsoft.com/ws/2005/05/addressing/none"
 
 def action_not_supported(action: str) -> SoapReply:
     """WCF's answer to a SOAPAction no operation of the contract has (a missing one is '')."""
-    env = etree.Element(f"{{{mex.SOAP11}}}Envelope", nsmap={"s": mex.SOAP11})
-    fault = etree.SubElement(etree.SubElement(env, f"{{{mex.SOAP11}}}Body"), f"{{{mex.SOAP11}}}Fault")
-    code = etree.SubElement(fault, "faultcode", nsmap={"a": ADDRESSING_NONE})
-    code.text = "a:ActionNotSupported"
-    text = etree.SubElement(fault, "faultstring")
-    text.set("{http://www.w3.org/XML/1998/namespace}lang", "en-US")
-    text.text = (
+    return _wcf_fault(ADDRESSING_NONE, "ActionNotSupported", (
         f"The message with Action '{action}' cannot be processed at the receiver, due to a ContractFilter "
         "mismatch at the EndpointDispatcher. This may be because of either a contract mismatch (mismatched "
         "Actions between sender and receiver) or a binding/security mismatch between the sender and the "
         "receiver.  Check that sender and receiver have the same contract and the same binding (including "
-        "security requirements, e.g. Message, Transport, None).")
+        "security requirements, e.g. Message, Transport, None)."))
+
+
+def _wcf_fault(code_ns: str, code: str, text: str) -> SoapReply:
+    """A WCF dispatcher fault: 500, ``a:<code>`` in ``code_ns``, an en-US faultstring."""
+    env = etree.Element(f"{{{mex.SOAP11}}}Envelope", nsmap={"s": mex.SOAP11})
+    fault = etree.SubElement(etree.SubElement(env, f"{{{mex.SOAP11}}}Body"), f"{{{mex.SOAP11}}}Fault")
+    etree.SubElement(fault, "faultcode", nsmap={"a": code_ns}).text = f"a:{code}"
+    string = etree.SubElement(fault, "faultstring")
+    string.set("{http://www.w3.org/XML/1998/namespace}lang", "en-US")
+    string.text = text
     return SoapReply(500, XML, etree.tostring(env, encoding="utf-8"))
 
 
@@ -69,18 +73,11 @@ def body_operation(body: bytes) -> Optional[str]:
 
 def wrong_body(operation: str, found: str) -> SoapReply:
     """WCF dispatches by SOAPAction: a body naming another operation fails in its formatter."""
-    env = etree.Element(f"{{{mex.SOAP11}}}Envelope", nsmap={"s": mex.SOAP11})
-    fault = etree.SubElement(etree.SubElement(env, f"{{{mex.SOAP11}}}Body"), f"{{{mex.SOAP11}}}Fault")
-    code = etree.SubElement(fault, "faultcode", nsmap={"a": DISPATCHER})
-    code.text = "a:DeserializationFailed"
-    text = etree.SubElement(fault, "faultstring")
-    text.set("{http://www.w3.org/XML/1998/namespace}lang", "en-US")
-    text.text = (
+    return _wcf_fault(DISPATCHER, "DeserializationFailed", (
         "The formatter threw an exception while trying to deserialize the message: Error in deserializing "
         f"body of request message for operation '{operation}'. OperationFormatter encountered an invalid "
         f"Message body. Expected to find node type 'Element' with name '{operation}' and namespace "
-        f"'{TNS}'. Found node type 'Element' with name '{found}'.")
-    return SoapReply(500, XML, etree.tostring(env, encoding="utf-8"))
+        f"'{TNS}'. Found node type 'Element' with name '{found}'."))
 
 
 _HELP = """<html><head><title>{name} Service</title></head><body><h1>{name} Service</h1>
