@@ -8,6 +8,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictFloat, StrictInt, field_validator
 
 from ..engine.behaviour import PartyBehaviour
+from ..limits import counted_first
 
 CALLBACK_TIMEOUT = 5.0         # real and accelerated clocks: a receiver on another host
 MANUAL_CALLBACK_TIMEOUT = 1.0  # manual clock or an advance: a test's loopback receiver, and a
@@ -59,10 +60,7 @@ class Parties(StrictModel):
     @field_validator("numbers", mode="before")
     @classmethod
     def _count(cls, value: Any) -> Any:
-        # counted before any entry is validated: 200k parties are refused at once, not after seconds
-        if isinstance(value, dict) and len(value) > MAX_PARTY_NUMBERS:
-            raise ValueError(f"at most {MAX_PARTY_NUMBERS} numbers, got {len(value)}")
-        return value
+        return counted_first(value, MAX_PARTY_NUMBERS, "at most {limit} numbers, got {n}", dict)
 
 
 class HistorySettings(StrictModel):

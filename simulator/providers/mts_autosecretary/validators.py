@@ -22,6 +22,7 @@ from pydantic import (
 )
 
 from ...digits import is_ascii_digits, parse_int
+from ...limits import counted_first
 from .errors import ApiError, bad_request
 from .models import DN, UN_WRITABLE_FIELDS
 from .timefmt import parse_hms
@@ -196,18 +197,13 @@ class UNUpdate(BaseModel):
     @field_validator("dn_list", mode="before")
     @classmethod
     def _dn_count(cls, value: Any) -> Any:
-        # counted before any DN is validated: 100k DNs are refused at once, not after seconds of parsing
-        if isinstance(value, list) and len(value) > MAX_DNS:
-            raise ValueError(f"at most {MAX_DNS} DNs are allowed, got {len(value)}")
-        return value
+        return counted_first(value, MAX_DNS, "at most {limit} DNs are allowed, got {n}")
 
     @field_validator("dn_list")
     @classmethod
     def _dn_list(cls, value: Optional[list[DNInput]]) -> Optional[list[DNInput]]:
         if value is None:
             return value
-        if len(value) > MAX_DNS:
-            raise ValueError(f"at most {MAX_DNS} DNs are allowed, got {len(value)}")
         seen: dict[str, int] = {}
         for index, dn in enumerate(value):
             if dn.ext is None:

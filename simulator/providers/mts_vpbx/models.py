@@ -10,6 +10,7 @@ from typing import Any, Literal, Optional
 from pydantic import AliasChoices, Field, field_validator
 
 from ...digits import AsciiInt, parse_int
+from ...limits import counted_first
 from . import validators as v
 
 
@@ -223,9 +224,7 @@ def _rule_name(value: Any) -> Any:
 
 
 def _rule_numbers(value: Any) -> Any:
-    if isinstance(value, list) and len(value) > v.MAX_RULE_NUMBERS:
-        raise ValueError(f"at most {v.MAX_RULE_NUMBERS} rules per routing type")
-    return value
+    return counted_first(value, v.MAX_RULE_NUMBERS, "at most {limit} rules per routing type")
 
 
 def _empty_none(value: Any) -> Any:

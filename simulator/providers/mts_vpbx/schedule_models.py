@@ -6,6 +6,7 @@ from typing import Any, Literal, Optional
 from pydantic import Field, field_validator
 
 from ...digits import AsciiInt
+from ...limits import counted_first
 from . import validators as v
 from .models_base import _In, _Out
 
@@ -67,10 +68,7 @@ class ScheduleIn(_In):
     @field_validator("workDaysRules", "holidaysRules", "excludedDaysRules", mode="before")
     @classmethod
     def _null_list(cls, value: Any, info) -> Any:
-        # counted before any rule is validated: a list of 100k rules is refused at once
-        if isinstance(value, list) and len(value) > v.MAX_SCHEDULE_RULES:
-            raise ValueError(f"at most {v.MAX_SCHEDULE_RULES} rules")
-        return [] if value is None else value
+        return [] if value is None else counted_first(value, v.MAX_SCHEDULE_RULES, "at most {limit} rules")
 
 
 class Schedule(_Out):

@@ -6,6 +6,8 @@ from typing import Any, Optional
 
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, field_validator
 
+from ...limits import counted_first
+
 _STRICT = ConfigDict(extra="forbid", populate_by_name=True)
 #: a number or SIP ID as a client writes it (§6.4: passed on as given): digits, optional leading +
 DIALLED = r"^\+?[0-9]{2,20}$"
@@ -66,10 +68,7 @@ class SetParkingNumbersParams(BaseModel):
     @field_validator("numbers", mode="before")
     @classmethod
     def _count(cls, value: Any) -> Any:
-        # counted before the items are: a 100k-number body is refused at once
-        if isinstance(value, list) and len(value) > MAX_PARKING_NUMBERS:
-            raise ValueError(f"List should have at most {MAX_PARKING_NUMBERS} items, not {len(value)}")
-        return value
+        return counted_first(value, MAX_PARKING_NUMBERS, "List should have at most {limit} items, not {n}")
 
     @field_validator("numbers")
     @classmethod
