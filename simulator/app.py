@@ -11,7 +11,7 @@ import logging
 import time
 from functools import partial
 
-from aiohttp import hdrs, web
+from aiohttp import hdrs, web, web_app
 from aiohttp.web_urldispatcher import Domain, MatchedSubAppResource
 
 from .accesslog import BufferedAccessLog, LoggingAccessLog
@@ -293,7 +293,18 @@ def create_app(settings: Settings | Simulator | None = None, *,
 
     async def on_cleanup(_app: web.Application) -> None:
         await sim.stop()
+        _forget_middleware_chains()
 
     app.on_startup.append(on_startup)
     app.on_cleanup.append(on_cleanup)
     return app
+
+
+def _forget_middleware_chains() -> None:
+    """aiohttp caches each route's middleware chain in a module-level LRU of 1,024 entries
+    keyed by the handler and its apps, so every stopped simulator stayed reachable from it
+    (a test session kept hundreds of worlds alive and its garbage collections grew with them).
+    Cleared when an app is cleaned up; it costs the running apps one rebuild per route."""
+    cached = getattr(web_app, "_cached_build_middleware", None)
+    if cached is not None and hasattr(cached, "cache_clear"):
+        cached.cache_clear()

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 import aiohttp
-from aiohttp import web, web_app
+from aiohttp import web
 
 from ..app import create_app
 from ..engine.calls import Call
@@ -28,16 +28,6 @@ def _parsed_world(path: Path) -> dict:
     if key not in _PARSED:
         _PARSED[key] = read_world_file(path)
     return copy.deepcopy(_PARSED[key])
-
-
-def _forget_middleware_chains() -> None:
-    """aiohttp caches each route's middleware chain in a module-level LRU of 1,024 entries
-    keyed by the handler and its apps, so every stopped simulator stayed reachable from it
-    (a test session kept hundreds of worlds alive and its garbage collections grew with them).
-    Clearing it costs the running apps one rebuild per route."""
-    cached = getattr(web_app, "_cached_build_middleware", None)
-    if cached is not None and hasattr(cached, "cache_clear"):
-        cached.cache_clear()
 
 
 class SimulatorHarness:
@@ -66,7 +56,6 @@ class SimulatorHarness:
             await self.session.close()
         if self._runner is not None:
             await self._runner.cleanup()
-        _forget_middleware_chains()
 
     # ------------------------------------------------------------ shortcuts
     @property
