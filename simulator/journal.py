@@ -258,7 +258,10 @@ class Journal:
         entries = self._entries
         entries.append(entry)
         if entry.call_id is not None:
-            self._by_call.setdefault(entry.call_id, deque()).append(entry)
+            of_call = self._by_call.get(entry.call_id)
+            if of_call is None:
+                of_call = self._by_call[entry.call_id] = deque()
+            of_call.append(entry)
         self._bytes += entry._cost
         # the newest entry is always kept, whatever it costs
         while len(entries) > self.maxlen or (self._bytes > self.max_bytes and len(entries) > 1):
