@@ -2,6 +2,7 @@
 answer, target by target (bench/http_targets.py), measured with wrk (or bench/loadgen.py)."""
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import sys
@@ -11,12 +12,16 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from bench import loadgen
+from bench import alternate, loadgen
 from bench.procs import SERVERS, Server, free_port, proc_cpu, telsim_server
 from bench.report import summarise
 
 
+
 LABEL_W = 58
+#: the same string hashing in every server of every run: two processes of the same code,
+#: differently seeded, differed by up to ~20 % in CPU a request (docs/performance.md)
+SERVER_ENV = {"PYTHONHASHSEED": "0"}
 
 
 def print_header() -> None:
@@ -42,13 +47,16 @@ def bench_http(args) -> dict:
     from simulator.providers.registry import discover
 
     tools = []
-    if args.loadgen in ("wrk", "both") or (args.loadgen == "auto" and loadgen.have_wrk()):
+    if args.loadgen in ("auto", "burst"):
+        tools.append("burst")
+    if args.loadgen in ("wrk", "both"):
         if not loadgen.have_wrk():
             print("  wrk is not installed (apt-get install wrk); using the Python generator")
         else:
             tools.append("wrk")
     if args.loadgen in ("python", "both") or not tools:
         tools.append("python")
+    pinned = not args.no_pin and alternate.can_place()
 
     def warm(url: str, t: Target, tool: str) -> None:
         """Requests not measured: every cache and lazy import of the route is filled."""
@@ -104,10 +112,12 @@ def bench_http(args) -> dict:
             targets = [t for t in targets if any(m in t.path for m in args.match.split(","))]
     # every server is started once; the telsim ones as users start them (access log on,
     # written to a file here), "quiet" with --quiet, "probe" with the bench-probe provider
-    kinds = sorted({t.server for t in targets})
+    kinds = sorted({t.server for t in targets}
+                   | ({"telsim"} if any(t.group == "access-log" for t in targets) else set()))
     servers: dict[str, Server] = {}
     baseline: Server | None = None
     rows: list[dict] = []
+    own_cpus: set[int] | None = None
     try:
         t_start = time.perf_counter()
         starting = {}  # started together, then waited for: their start-ups overlap
@@ -115,7 +125,7 @@ def bench_http(args) -> dict:
             port = free_port()
             prof = str(Path(args.profile) / f"server-{kind}.prof") if args.profile else None
             starting[kind] = telsim_server(port, probe=kind == "probe", profile=prof,
-                                           quiet=kind == "quiet")
+                                           quiet=kind == "quiet", env=SERVER_ENV)
         for kind, srv in starting.items():
             try:
                 servers[kind] = srv.__enter__()
@@ -145,9 +155,16 @@ def bench_http(args) -> dict:
                 spec_file = f.name
             port = free_port()
             baseline = Server([sys.executable, SERVERS, "baseline", "--port", str(port),
-                               "--spec", spec_file], port).__enter__()
+                               "--spec", spec_file], port, env=SERVER_ENV).__enter__()
             os.unlink(spec_file)
         print(f"  servers started and answered in {time.perf_counter() - t_start:.1f} s")
+        if pinned:  # the servers share one CPU (one runs at a time), the generator the other
+            for srv in [*servers.values(), *([baseline] if baseline is not None else [])]:
+                alternate.place(srv.proc.pid, alternate.SERVER_CPU)
+            own_cpus = os.sched_getaffinity(0)
+            os.sched_setaffinity(0, {alternate.GENERATOR_CPU})
+            print(f"  servers on CPU {alternate.SERVER_CPU}, the load generator on CPU "
+                  f"{alternate.GENERATOR_CPU}")
         print_header()
         for i, (t, (_, _, body)) in enumerate(zip(targets, answers)):
             srv = servers[t.server]
@@ -157,6 +174,20 @@ def bench_http(args) -> dict:
             if base_url:
                 warm(base_url, t, tools[0])
             for tool in tools:
+                if tool == "burst":
+                    try:
+                        row, base_row = _burst_target(args, t, srv, servers, base_url,
+                                                      baseline, len(body))
+                    except (OSError, asyncio.TimeoutError) as exc:
+                        print(f"  {t.label}: not measured ({exc or type(exc).__name__}: the "
+                              f"burst generator needs answers with Content-Length on kept-alive "
+                              f"connections; --loadgen wrk measures any)")
+                        continue
+                    rows.append(row)
+                    print_row(row)
+                    if base_row is not None:
+                        print_row(base_row)
+                    continue
                 # bare and telsim windows alternate, so a change of the machine's load between
                 # rounds hits both; each side keeps its best round
                 base_w, tel_w = [], []
@@ -181,14 +212,18 @@ def bench_http(args) -> dict:
                 if base_row is not None:
                     print_row(base_row)
     finally:
+        if pinned and own_cpus:
+            os.sched_setaffinity(0, own_cpus)
         for srv in [*servers.values(), *([baseline] if baseline is not None else [])]:
             srv.stop()
     _summarise_http(rows)
     if args.profile:
         print(f"  server profiles: {args.profile}/server-*.prof")
+    how = ("the median over the ABBA pairs of bursts of the pair's ratio (the access-log row: "
+           "--quiet's CPU per request over the defaults')" if "burst" in tools
+           else "each side's best of the alternating rounds")
     print("  x bare = req/s over the bare handler's req/s; x CPU = the bare handler's server CPU per "
-          "request over telsim's (1.00 = as cheap as bare aiohttp); each side's best of the "
-          "alternating rounds.\n"
+          f"request over telsim's (1.00 = as cheap as bare aiohttp); {how}.\n"
           "  req/s per core = 1 / (server CPU time per request): what one dedicated core would "
           "serve; it is much less disturbed than req/s by other work on the machine.\n"
           "  gen CPU = cores the load generator used itself; near 1.0 means the generator, not "
@@ -204,6 +239,37 @@ def bench_http(args) -> dict:
             "rounds": args.rounds, "tools": tools}
 
 
+def _burst_target(args, t, srv: Server, servers: dict[str, Server], base_url: str | None,
+                  baseline: Server | None, answer_len: int) -> tuple[dict, dict | None]:
+    """One target in alternating bursts (bench/alternate.py): telsim against the bare handler;
+    an access-log target as `telsim serve` defaults against `--quiet` on the same route."""
+    side = alternate.Side
+    measured = side("telsim", srv.url(t.path), srv.proc.pid)
+    label = t.label
+    if t.group == "access-log":
+        on = servers["telsim"]
+        base = measured
+        measured = side("telsim", on.url(t.path), on.proc.pid)
+        label, base_label = "  access log on / off: defaults over --quiet", "    --quiet, the same route"
+    elif base_url is not None and baseline is not None:
+        base = side("bare", base_url, baseline.proc.pid)
+        base_label = f"  bare aiohttp, same {answer_len} B answer" + (
+            f", {t.parse} body" if t.parse != "none" else "")
+    else:  # --no-baseline: the server against itself, to keep one way of measuring
+        base, base_label = measured, None
+    base_row, row, ratio = alternate.compare(base, measured, t, args.connections, args.rounds,
+                                             args.window)
+    row = {"label": label, "group": t.group, "method": t.method, "path": t.path, **row}
+    if base_label is None:
+        return row, None
+    row["x_bare"], row["x_bare_cpu"] = ratio["x_rps"], ratio["x_cpu"]
+    row["x_cpu_pairs"] = ratio["x_cpu_pairs"]
+    row["baseline"] = {"label": base_label, "baseline": True, **base_row}
+    if t.group == "access-log":
+        row["versus"] = "quiet"
+    return row, row["baseline"]
+
+
 def _summarise_http(rows: list[dict]) -> None:
     """Each route as requests a core serves (1 / server CPU per request) against its bare
     handler's (the ratio is the x CPU column); the access log as default over --quiet."""
@@ -211,15 +277,20 @@ def _summarise_http(rows: list[dict]) -> None:
     default = {r["path"]: r for r in rows if r.get("group") != "access-log"}
     for r in rows:
         base = r.get("baseline") or {}
+        on = default.get(r["path"])
+        if r.get("versus") == "quiet":  # alternating bursts: defaults against --quiet directly
+            summarise(f"access log on / off, {on['label'] if on else r['path']}"[:52], cap(r),
+                      "req/s per core", "the same with --quiet", cap(base),
+                      ">= 0.9 (log <= 10 %)", ratio=r.get("x_bare_cpu"))
+            continue
         if r.get("group") == "access-log":
-            on = default.get(r["path"])
             if on is not None:
                 summarise(f"access log on / off, {on['label']}"[:52], cap(on), "req/s per core",
                           "the same with --quiet", cap(r), ">= 0.9 (log <= 10 %)")
             continue
         target = "" if r.get("group") in ("control", "probe") else ">= 0.6 (0.8)"
         summarise(f"HTTP {r['label']}"[:52], cap(r), "req/s per core", "bare aiohttp, same answer",
-                  cap(base), target)
+                  cap(base), target, ratio=r.get("x_bare_cpu") if r.get("tool") == "burst" else None)
 
 
 def _patch_world(srv: "Server", patch: dict) -> None:

@@ -223,6 +223,83 @@ def python_load(url: str, connections: int = 64, duration: float = 10.0, warmup:
     return total.finish()
 
 
+# ------------------------------------------------------------- bursts
+class _BurstConn(_Conn):
+    """A kept-alive connection of a :class:`Burst`: it sends while the burst has requests
+    left, then waits, still open, for the next burst."""
+
+    def _done(self):
+        now = time.perf_counter()
+        b = self.run
+        b.requests += 1
+        if not 200 <= self.status < 300:
+            b.errors += 1
+        bucket = int((now - self.sent_at) * 1e6) // BUCKET_US
+        b.hist[bucket] = b.hist.get(bucket, 0) + 1
+        if b.left > 0:
+            b.left -= 1
+            self._send()
+        elif b.requests >= b.target and not b.finished.done():
+            b.finished.set_result(None)
+
+    def connection_made(self, transport):
+        self.transport = transport  # the first request waits for the burst
+
+    def connection_lost(self, exc):
+        super().connection_lost(exc)
+        b = self.run
+        b.lost += 1
+        if b.finished is not None and not b.finished.done():
+            b.finished.set_exception(ConnectionError(f"connection to {b.url} lost"))
+
+
+class Burst:
+    """``connections`` keep-alive connections to one URL, opened once; :meth:`run` sends
+    exactly ``n`` requests over them, one in flight per connection as wrk does, and returns
+    when the last is answered. Many short bursts on two servers in turn, with no process
+    start or connect inside a measured window, are what the HTTP section compares."""
+
+    def __init__(self, url: str, connections: int, headers: list[str], method: str = "GET",
+                 body: bytes = b""):
+        self.url = url
+        self.connections = connections
+        self.request = build_request(url, headers, method, body)
+        self.conns: list[_BurstConn] = []
+        self.finished: asyncio.Future | None = None
+        self.lost = 0
+
+    async def open(self) -> "Burst":
+        parts = urlsplit(self.url)
+        loop = asyncio.get_running_loop()
+        for _ in range(self.connections):
+            _, proto = await loop.create_connection(lambda: _BurstConn(self), parts.hostname,
+                                                    parts.port or 80)
+            self.conns.append(proto)
+        return self
+
+    async def run(self, n: int, timeout: float = 30.0) -> LoadResult:
+        if self.lost:
+            raise ConnectionError(f"a connection to {self.url} was closed")
+        self.requests = self.errors = 0
+        self.hist: dict[int, int] = {}
+        self.target = n
+        self.finished = asyncio.get_running_loop().create_future()
+        self.left = n
+        t0 = time.perf_counter()
+        for c in self.conns[:n]:
+            self.left -= 1
+            c._send()
+        await asyncio.wait_for(self.finished, timeout)
+        result = LoadResult("burst", self.url, self.connections, time.perf_counter() - t0,
+                            self.requests, self.errors, self.hist)
+        return result.finish()
+
+    def close(self) -> None:
+        for c in self.conns:
+            if c.transport is not None and not c.transport.is_closing():
+                c.transport.close()
+
+
 # -------------------------------------------------------------------- wrk
 def have_wrk() -> bool:
     return shutil.which("wrk") is not None

@@ -60,7 +60,7 @@ class Server:
     """A server in its own process on a free loopback port."""
 
     def __init__(self, argv: list[str], port: int, profile: str | None = None,
-                 quiet: bool = True):
+                 quiet: bool = True, env: dict[str, str] | None = None):
         self.port = port
         self.log = tempfile.TemporaryFile()
         if profile:
@@ -69,9 +69,10 @@ class Server:
             elif not argv[0].endswith(".py"):
                 argv = ["-m", "simulator.cli"] + argv[1:]
             argv = [sys.executable, "-m", "cProfile", "-o", profile] + argv
+        base = {**os.environ, **(env or {})}
         self.proc = subprocess.Popen(argv, stdout=self.log, stderr=subprocess.STDOUT,
-                                     cwd=str(ROOT), env={**os.environ, "SIM_ACCESS_LOG": "0"} if quiet
-                                     else {k: v for k, v in os.environ.items()
+                                     cwd=str(ROOT), env={**base, "SIM_ACCESS_LOG": "0"} if quiet
+                                     else {k: v for k, v in base.items()
                                            if k != "SIM_ACCESS_LOG"})
         self.started = time.perf_counter()
 
@@ -101,12 +102,12 @@ class Server:
 
 
 def telsim_server(port: int, probe: bool, profile: str | None = None,
-                  quiet: bool = True) -> Server:
+                  quiet: bool = True, env: dict[str, str] | None = None) -> Server:
     """``telsim serve``; ``quiet=False`` is the user's default (access log on)."""
     args = ["serve", "--host", "127.0.0.1", "--port", str(port)] + (["--quiet"] if quiet else [])
     if probe:
-        return Server([sys.executable, SERVERS, "probe", *args], port, profile, quiet)
-    return Server(telsim_command() + args, port, profile, quiet)
+        return Server([sys.executable, SERVERS, "probe", *args], port, profile, quiet, env)
+    return Server(telsim_command() + args, port, profile, quiet, env)
 
 
 def proc_cpu(pid: int) -> float | None:
@@ -119,3 +120,18 @@ def proc_cpu(pid: int) -> float | None:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+
+
+def proc_cpu_precise(pid: int) -> float | None:
+    """CPU seconds of a process and its threads from /proc/<pid>/task/*/schedstat (the
+    scheduler's nanoseconds: /proc/<pid>/stat counts 10 ms ticks, too coarse for windows of
+    a fraction of a second); proc_cpu() where schedstat is missing."""
+    total = 0
+    try:
+        tasks = os.listdir(f"/proc/{pid}/task")
+        for tid in tasks:
+            with open(f"/proc/{pid}/task/{tid}/schedstat") as f:
+                total += int(f.read().split()[0])
+    except (OSError, ValueError, IndexError):
+        return proc_cpu(pid)
+    return total / 1e9

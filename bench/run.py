@@ -309,15 +309,26 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--header", action="append", default=[], help="'Name: value' for --route")
     p.add_argument("--connections", type=int, default=64)
     p.add_argument("--duration", type=float, default=1.0,
-                   help="seconds of one measured window (wrk: whole seconds; default 1)")
-    p.add_argument("--rounds", type=int, help="measured windows per target, bare and telsim "
-                                              "alternating, the best kept (default 2; --quick 1)")
+                   help="--loadgen wrk/python: seconds of one measured window (wrk: whole "
+                        "seconds; default 1)")
+    p.add_argument("--window", type=float, default=0.2,
+                   help="seconds of one burst (the default generator; default 0.2)")
+    p.add_argument("--rounds", type=int, help="per target: bursts on each side in ABBA order, "
+                                              "the median of the pairs' ratios kept (default 10; "
+                                              "--quick 5); --loadgen wrk/python: windows, the "
+                                              "best kept (default 2; --quick 1)")
+    p.add_argument("--no-pin", action="store_true",
+                   help="leave the servers and the load generator where the scheduler puts "
+                        "them (default: servers on CPU 0, the generator on CPU 1)")
     p.add_argument("--warmup-requests", type=int, default=50,
                    help="requests sent to each server for a target before it is measured")
     p.add_argument("--warmup", type=float, default=0.0, help="seconds of load not measured, "
                                                              "after the warm-up requests")
-    p.add_argument("--loadgen", choices=("auto", "wrk", "python", "both"), default="auto",
-                   help="auto: wrk when installed, else the pure-Python generator")
+    p.add_argument("--loadgen", choices=("auto", "burst", "wrk", "python", "both"),
+                   default="auto", help="auto/burst: alternating bursts over kept-alive "
+                                        "connections (bench/alternate.py); wrk or python: "
+                                        "alternating whole windows of wrk or of the pure-Python "
+                                        "generator, each side's best kept (the method before)")
     p.add_argument("--wrk-threads", type=int, default=1)
     p.add_argument("--no-baseline", action="store_true", help="skip the bare aiohttp baselines")
     p.add_argument("--match", help="only HTTP targets whose path contains one of these "
@@ -333,7 +344,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--profile", metavar="DIR", help="write cProfile files (servers, calls) here")
     p.add_argument("--json", metavar="FILE", help="also write the results as JSON")
     args = p.parse_args(argv)
-    args.rounds = args.rounds or (1 if args.quick else 2)
+    bursts = args.loadgen in ("auto", "burst")
+    args.rounds = args.rounds or ((5 if args.quick else 10) if bursts else (1 if args.quick else 2))
     args.calls = args.calls or (1000 if args.quick else 3000)
     args.records = args.records or 10_000
     args.startup_runs = args.startup_runs or (2 if args.quick else 5)
@@ -353,9 +365,13 @@ def main(argv: list[str] | None = None) -> int:
           f"aiohttp {info['aiohttp']}, {info['platform']}")
     results: dict = {"machine": info, "argv": sys.argv[1:], "section_wall_s": {}}
     headings = {
-        "http": f"(a) HTTP: {args.connections} keep-alive connections, {args.rounds} × {args.duration:g} s "
-                f"a target on each server alternating, the best round kept (after "
-                f"{args.warmup_requests} warm-up requests), server = separate process on loopback",
+        "http": (f"(a) HTTP: {args.connections} keep-alive connections, {args.rounds} bursts of "
+                 f"~{args.window:g} s a target on each server in ABBA order, x CPU = the median "
+                 f"of the pairs' ratios" if bursts else
+                 f"(a) HTTP: {args.connections} keep-alive connections, {args.rounds} × "
+                 f"{args.duration:g} s a target on each server alternating, the best round kept")
+                + f" (after {args.warmup_requests} warm-up requests), server = separate process "
+                  f"on loopback",
         "calls": f"(b) call lifecycles: {args.calls} calls (ring {2:g} s, talk {3:g} s simulated), "
                  f"{args.batch} started per simulated second, manual clock",
         "memory": f"(c) memory: {args.records} finished calls, tracemalloc",
@@ -378,7 +394,8 @@ def main(argv: list[str] | None = None) -> int:
     print("\nwall time per section: " + ", ".join(
         f"{k} {v:.0f} s" for k, v in results["section_wall_s"].items()) + f"; whole run {total:.0f} s")
     print_summary()
-    results["summary"] = [dict(zip(("figure", "value", "unit", "baseline", "baseline_value", "target"), row))
+    results["summary"] = [dict(zip(("figure", "value", "unit", "baseline", "baseline_value", "target",
+                                    "ratio"), row))
                           for row in SUMMARY]
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=2, ensure_ascii=False))
