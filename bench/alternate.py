@@ -8,7 +8,7 @@ never run at the same instant. Bursts of ~0.2 s in ABBA order put both sides of 
 under nearly the same conditions, the median of the pairs' ratios drops the pairs a change of
 load split, and a burst has no process start or connect inside it (wrk opens its 64
 connections inside each whole-second window). The servers sit on one CPU and the generator on
-the other (see :func:`place`) so the two never share a core and batch differently.
+the other (:func:`cpus`, :func:`place`) so the two never share a core.
 """
 from __future__ import annotations
 
@@ -21,11 +21,13 @@ from dataclasses import dataclass
 from bench import loadgen
 from bench.procs import proc_cpu_precise
 
-SERVER_CPU, GENERATOR_CPU = 0, 1
-
-
-def can_place() -> bool:
-    return hasattr(os, "sched_setaffinity") and len(os.sched_getaffinity(0)) >= 2
+def cpus() -> tuple[int, int] | None:
+    """(the servers' CPU, the generator's): the first two this process may run on (CPU 0 and
+    1 on the project machine); None with fewer than two, or without affinity calls."""
+    if not hasattr(os, "sched_setaffinity"):
+        return None
+    mine = sorted(os.sched_getaffinity(0))
+    return (mine[0], mine[1]) if len(mine) >= 2 else None
 
 
 def place(pid: int, cpu: int) -> None:
@@ -35,6 +37,9 @@ def place(pid: int, cpu: int) -> None:
             os.sched_setaffinity(int(tid), {cpu})
     except OSError:
         os.sched_setaffinity(pid, {cpu})
+
+
+WARM_S = 0.25  # at most this long, up to ``warm_n`` requests, unmeasured on each side first
 
 
 @dataclass
@@ -73,11 +78,14 @@ async def _compare(base: Side, measured: Side, t, connections: int, pairs: int,
     bursts = [await loadgen.Burst(s.url, connections, t.all_headers(), t.method, t.body).open()
               for s in sides]
     try:
+        # one burst size for both sides, from the measured (slower) side's rate, so that a
+        # target takes about the same time on a loaded machine as on a quiet one
+        probe = await bursts[1].run(2 * connections)
+        warm = min(warm_n, max(2 * connections, int(probe.rps * WARM_S)))
         for b in bursts:
-            await b.run(warm_n)
-        # one burst size for both sides, from the measured (slower) side's rate
-        probe = await bursts[1].run(warm_n)
-        n = min(50_000, max(4 * connections, int(probe.rps * window_s)))
+            await b.run(warm)
+        probe = await bursts[1].run(warm)
+        n = min(50_000, max(connections, int(probe.rps * window_s)))
         windows: list[list[dict]] = [[], []]
         for k in range(pairs):
             for i in ((0, 1) if k % 2 == 0 else (1, 0)):  # ABBA: a drift hits both sides alike

@@ -17,10 +17,9 @@ from bench.procs import SERVERS, Server, free_port, proc_cpu, telsim_server
 from bench.report import summarise
 
 
-
 LABEL_W = 58
-#: the same string hashing in every server of every run: two processes of the same code,
-#: differently seeded, differed by up to ~20 % in CPU a request (docs/performance.md)
+#: the same string hashing in every server of every run: bare handler processes of the same
+#: code, differently seeded, differed by 10-30 % in CPU a request (docs/performance.md)
 SERVER_ENV = {"PYTHONHASHSEED": "0"}
 
 
@@ -56,7 +55,7 @@ def bench_http(args) -> dict:
             tools.append("wrk")
     if args.loadgen in ("python", "both") or not tools:
         tools.append("python")
-    pinned = not args.no_pin and alternate.can_place()
+    pinned = None if args.no_pin else alternate.cpus()  # (servers' CPU, generator's)
 
     def warm(url: str, t: Target, tool: str) -> None:
         """Requests not measured: every cache and lazy import of the route is filled."""
@@ -160,11 +159,10 @@ def bench_http(args) -> dict:
         print(f"  servers started and answered in {time.perf_counter() - t_start:.1f} s")
         if pinned:  # the servers share one CPU (one runs at a time), the generator the other
             for srv in [*servers.values(), *([baseline] if baseline is not None else [])]:
-                alternate.place(srv.proc.pid, alternate.SERVER_CPU)
+                alternate.place(srv.proc.pid, pinned[0])
             own_cpus = os.sched_getaffinity(0)
-            os.sched_setaffinity(0, {alternate.GENERATOR_CPU})
-            print(f"  servers on CPU {alternate.SERVER_CPU}, the load generator on CPU "
-                  f"{alternate.GENERATOR_CPU}")
+            os.sched_setaffinity(0, {pinned[1]})
+            print(f"  servers on CPU {pinned[0]}, the load generator on CPU {pinned[1]}")
         print_header()
         for i, (t, (_, _, body)) in enumerate(zip(targets, answers)):
             srv = servers[t.server]
@@ -236,7 +234,8 @@ def bench_http(args) -> dict:
               "understates it when it saturates its core (gen CPU ~1.0); wrk (C, much less CPU "
               "per request) is the number to compare with the target.")
     return {"rows": rows, "connections": args.connections, "duration_s": args.duration,
-            "rounds": args.rounds, "tools": tools}
+            "window_s": args.window, "rounds": args.rounds, "tools": tools,
+            "cpus": list(pinned) if pinned else None}
 
 
 def _burst_target(args, t, srv: Server, servers: dict[str, Server], base_url: str | None,

@@ -10,8 +10,9 @@
              on) in its own process on loopback: GET /_sim/clock, the bench-probe route, every
              provider's read route and a write route (bench/http_targets.py; or --route), each
              against a bare aiohttp handler that parses the same body and returns the same
-             bytes: 1 s windows on the bare handler and on telsim alternate for --rounds
-             rounds and each keeps its best; "x CPU" and "x bare" are the same-run ratios.
+             bytes: --rounds bursts of ~--window s on each in ABBA order (bench/alternate.py;
+             servers on CPU 0, the generator on CPU 1), "x CPU" = the median of the pairs'
+             ratios of server CPU per request; --loadgen wrk: whole wrk windows, best kept.
 (b) calls    full call lifecycles per second through the engine (in-process, manual clock),
              with 4 callbacks per call delivered to a loopback CallbackSink (in this process
              or its own); without callbacks; MTS VPBX calls with its own API CRM events; a
