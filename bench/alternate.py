@@ -75,7 +75,8 @@ def _side_row(side: Side, windows: list[dict], conns: int) -> dict:
 async def _compare(base: Side, measured: Side, t, connections: int, pairs: int,
                    window_s: float, warm_n: int) -> tuple[dict, dict, list[float]]:
     sides = (base, measured)
-    bursts = [await loadgen.Burst(s.url, connections, t.all_headers(), t.method, t.body).open()
+    bursts = [await loadgen.Burst(s.url, connections, t.all_headers(), t.method, t.body,
+                                     t.variants).open()
               for s in sides]
     try:
         # one burst size for both sides, from the measured (slower) side's rate, so that a

@@ -1,6 +1,7 @@
 """The routes the HTTP benchmark loads: a read route of every provider and a write route of
-each where repeating the same request is sensible (it sets the same value again, so the
-world does not grow during the run), all with the default world's own credentials.
+each that sets one of a few values in turn (``Target.variants``: every write changes what
+the one before set, and the world does not grow during the run), all with the default
+world's own credentials.
 
 Each target is measured against a bare aiohttp handler in the same run that returns the
 same answer bytes and, for a request with a body, first parses that body as the real
@@ -50,6 +51,10 @@ class Target:
     group: str = "provider"  # control | provider | probe | access-log
     #: a PATCH /_sim/world the bench sends first (e.g. a provider's request rate limit)
     world_patch: dict | None = None
+    #: a write target's other bodies, sent in turn with ``body`` so that every write sets
+    #: something other than the write before it did (a handler that keeps an unchanged
+    #: record would otherwise be measured doing nothing); the world still does not grow
+    variants: tuple[bytes, ...] = ()
 
     @property
     def parse(self) -> str:
@@ -79,6 +84,18 @@ FOLLOWME = ["74951345897", [{"timeout": 15, "redirect_number": "79684881033",
 CALL_HISTORY = {"sip_id": "74996480000", "date_from": "01.02.2018 00:00:00",
                 "date_to": "30.10.2019 22:23:35"}
 
+
+
+def _schedule_at(start: str) -> dict:
+    """The 4.12.1 schedule with its work-day rule starting at ``start``."""
+    rule = {**VPBX_SCHEDULE["workDaysRules"][0], "startTime": start}
+    return {**VPBX_SCHEDULE, "workDaysRules": [rule]}
+
+
+def _followme(timeout: int) -> list:
+    return [FOLLOWME[0], [{**FOLLOWME[1][0], "timeout": timeout}]]
+
+
 #: ¹ the document's 5 requests a second (§6.7) would answer the load 429; the bench lifts it
 NO_RATE_LIMIT = {"providers": {"mtt-business": {"settings": {"rps_limit": 1_000_000}}}}
 
@@ -94,33 +111,42 @@ TARGETS: tuple[Target, ...] = (
            provider="mts-autosecretary", group="access-log"),
     Target("@втосекретарь PUT /api/v1/un (write)", "/mts-autosecretary/api/v1/un", (AA_AUTH,),
            "PUT", _json({"phone": "4954071111", "description": "bench"}), JSON,
-           provider="mts-autosecretary"),
+           provider="mts-autosecretary",
+           variants=tuple(_json({"phone": "4954071111", "description": f"bench {n}"})
+                          for n in (2, 3, 4))),
     Target("VPBX GET /api/abonents", "/mts-vpbx/api/abonents", (f"X-AUTH-TOKEN: {VPBX_KEY}",),
            provider="mts-vpbx"),
     Target("  the same with --quiet (no access log)", "/mts-vpbx/api/abonents",
            (f"X-AUTH-TOKEN: {VPBX_KEY}",), server="quiet", provider="mts-vpbx", group="access-log"),
     Target("VPBX PUT /api/schedules/abonent/1735 (write)", "/mts-vpbx/api/schedules/abonent/1735",
-           (f"X-AUTH-TOKEN: {VPBX_KEY}",), "PUT", _json(VPBX_SCHEDULE), JSON, provider="mts-vpbx"),
+           (f"X-AUTH-TOKEN: {VPBX_KEY}",), "PUT", _json(VPBX_SCHEDULE), JSON, provider="mts-vpbx",
+           variants=tuple(_json(_schedule_at(t)) for t in ("08:30", "09:00", "09:30"))),
     Target("Beeline POST /api/request RLIST (multipart)", "/beeline-cloudcc/api/request",
            (BEELINE_AUTH,), "POST", _form({"Command": "RLIST"}), FORM, provider="beeline-cloudcc"),
     Target("Beeline POST /api/request REDIRECT (write)", "/beeline-cloudcc/api/request",
            (BEELINE_AUTH,), "POST",
            _form({"Command": "REDIRECT", "ConfData": [{"BNumber": "74957850000",
                                                         "RNumber": "79161234567"}]}),
-           FORM, provider="beeline-cloudcc"),
+           FORM, provider="beeline-cloudcc",
+           variants=tuple(_form({"Command": "REDIRECT", "ConfData": [{"BNumber": "74957850000",
+                                                                     "RNumber": f"7916123456{n}"}]})
+                          for n in (8, 9, 6))),
     Target("MTT Business GET /externalNumbersInfo (Bearer)¹", "/mtt-business/externalNumbersInfo",
            (f"Authorization: Bearer {MTT_BUSINESS_TOKEN}",), provider="mtt-business",
            world_patch=NO_RATE_LIMIT),
     Target("MTT Business POST /setParkingNumbers (write)¹", "/mtt-business/setParkingNumbers",
            (f"Authorization: Bearer {MTT_BUSINESS_TOKEN}",), "POST",
            _json({"params": {"numbers": ["880023213", "880034344"], "isParking": True}}), JSON,
-           provider="mtt-business", world_patch=NO_RATE_LIMIT),
+           provider="mtt-business", world_patch=NO_RATE_LIMIT,
+           variants=(_json({"params": {"numbers": ["880023213", "880034344"], "isParking": False}}),)),
     Target("MTT Telecom POST /index.php getCallHistory", "/mtt-telecom/index.php", (TELECOM_AUTH,),
            "POST", _json({"id": "3", "jsonrpc": "2.0", "method": "getCallHistory",
                           "params": CALL_HISTORY}), JSON, provider="mtt-telecom"),
     Target("MTT Telecom POST /index.php setFollowme (write)", "/mtt-telecom/index.php",
            (TELECOM_AUTH,), "POST", _json({"id": "1", "jsonrpc": "2.0", "method": "setFollowme",
-                                          "params": FOLLOWME}), JSON, provider="mtt-telecom"),
+                                          "params": FOLLOWME}), JSON, provider="mtt-telecom",
+           variants=tuple(_json({"id": "1", "jsonrpc": "2.0", "method": "setFollowme",
+                                 "params": _followme(t)}) for t in (20, 25, 30))),
 )
 
 

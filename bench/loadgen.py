@@ -245,6 +245,10 @@ class _BurstConn(_Conn):
     def connection_made(self, transport):
         self.transport = transport  # the first request waits for the burst
 
+    def _send(self):
+        self.sent_at = time.perf_counter()
+        self.transport.write(self.run.next_request())
+
     def connection_lost(self, exc):
         super().connection_lost(exc)
         b = self.run
@@ -260,13 +264,21 @@ class Burst:
     start or connect inside a measured window, are what the HTTP section compares."""
 
     def __init__(self, url: str, connections: int, headers: list[str], method: str = "GET",
-                 body: bytes = b""):
+                 body: bytes = b"", variants: tuple[bytes, ...] = ()):
         self.url = url
         self.connections = connections
         self.request = build_request(url, headers, method, body)
+        # a write target's bodies sent in turn across the burst, so that each write changes
+        # what the one before it set (:attr:`bench.http_targets.Target.variants`)
+        self.in_turn = [self.request] + [build_request(url, headers, method, v) for v in variants]
+        self._turn = 0
         self.conns: list[_BurstConn] = []
         self.finished: asyncio.Future | None = None
         self.lost = 0
+
+    def next_request(self) -> bytes:
+        self._turn = (self._turn + 1) % len(self.in_turn)
+        return self.in_turn[self._turn]
 
     async def open(self) -> "Burst":
         parts = urlsplit(self.url)
