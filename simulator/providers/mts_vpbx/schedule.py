@@ -131,7 +131,8 @@ class Schedules:
 
     def replace_schedule(self, kind: Literal["abonent", "group"], owner: int, body: ScheduleIn) -> ScheduleState:
         st = self._owned_schedule(kind, owner, body.recordId)
-        st.body = body
+        if body != st.body:  # the same schedule again keeps its body, and so its kept answer
+            st.body = body
         return st
 
     def delete_schedule(self, kind: Literal["abonent", "group"], owner: int, record_id: Optional[int]) -> None:
