@@ -15,8 +15,8 @@ from .errors import ApiError, unauthorized
 
 WWW_AUTHENTICATE = 'Basic realm="aa.mts.ru"'
 
-# A client sends the same header on every request: its parse (base64, decoding) is kept, the
-# account and password are still looked up and compared each time (credentials may change).
+# A client sends the same header on every request: its parse (base64, decoding) is kept, and
+# once it logged in, its account (Backend.logged_in, emptied when credentials change).
 _PARSED: dict[str, Optional[tuple[str, str]]] = {}
 _PARSED_MAX = 1024  # distinct headers kept (of up to 256 characters); the table starts over when full
 
@@ -53,6 +53,18 @@ def authenticate(backend: Backend, authorization: Optional[str]) -> Account:
     """The account of an Authorization header value; raises ApiError(401)."""
     if not authorization or not authorization.strip():
         raise unauthorized()
+    account = backend.logged_in.get(authorization)
+    if account is not None:
+        return account
+    account = _log_in(backend, authorization)
+    if len(authorization) <= 256:
+        if len(backend.logged_in) >= _PARSED_MAX:
+            backend.logged_in.clear()
+        backend.logged_in[authorization] = account
+    return account
+
+
+def _log_in(backend: Backend, authorization: str) -> Account:
     basic = parse_basic(authorization)
     if basic is not None:
         login, password = basic

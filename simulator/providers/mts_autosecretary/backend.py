@@ -29,6 +29,9 @@ class Backend:
         self.owner: dict[str, str] = {}
         self.cdrs = CdrStore()
         self.recordings: dict[int, str] = {}  # CDR id -> engine recording id
+        # Authorization values that logged in -> their account (auth.py); emptied on every change
+        # of the accounts or their credentials, so a kept value is always one that would log in now
+        self.logged_in: dict[str, Account] = {}
         self._next_call_id = first_call_id
         self._next_seqid = first_seqid
 
@@ -37,6 +40,7 @@ class Backend:
     def add_account(self, account: Account) -> None:
         if account.login in self.accounts:
             raise ValueError(f"duplicate login {account.login}")
+        self.logged_in.clear()
         self.accounts[account.login] = account
         if account.api_key:
             self._by_api_key[account.api_key] = account
@@ -51,6 +55,7 @@ class Backend:
 
     def set_credentials(self, login: str, password: str, api_key: Optional[str]) -> None:
         account = self.accounts[login]
+        self.logged_in.clear()
         if account.api_key:
             self._by_api_key.pop(account.api_key, None)
         account.password, account.api_key = password, api_key
@@ -67,6 +72,7 @@ class Backend:
 
     def remove_account(self, login: str) -> None:
         account = self.accounts.pop(login)
+        self.logged_in.clear()
         if account.api_key:
             self._by_api_key.pop(account.api_key, None)
         for phone in list(account.uns):

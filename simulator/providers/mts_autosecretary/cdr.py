@@ -12,9 +12,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Iterable, Optional
 
+from .links import wcf_json_bytes
 from .timefmt import format_doc_datetime
 
 MAX_LIMIT = 1000
+JSON_KEPT = 20_000  # records' answers kept (~250 B each); the table starts over when full
 
 
 @dataclass(slots=True)
@@ -60,6 +62,18 @@ class CdrStore:
     def __init__(self) -> None:
         self._by_un: dict[str, _UnRecords] = {}
         self._by_id: dict[int, CdrRecord] = {}
+        # id -> the record's answer JSON, once a page served it (records never change)
+        self._json: dict[int, bytes] = {}
+
+    def record_json(self, record: CdrRecord) -> bytes:
+        """``wcf_json_bytes(record.to_json())``, written once per record (≤ JSON_KEPT kept)."""
+        data = self._json.get(record.id)
+        if data is None:
+            data = wcf_json_bytes(record.to_json())
+            if len(self._json) >= JSON_KEPT:
+                self._json.clear()
+            self._json[record.id] = data
+        return data
 
     def __len__(self) -> int:
         return len(self._by_id)
@@ -131,3 +145,4 @@ class CdrStore:
     def clear(self) -> None:
         self._by_un.clear()
         self._by_id.clear()
+        self._json.clear()

@@ -41,16 +41,27 @@ def get_un(backend: Backend, account: Account, phone: Any) -> UN:
 
 def update_un(backend: Backend, account: Account, body: Any, now: datetime) -> UN:
     normalized, changes = parse_un_update(body)
-    current = backend.un_of(account, normalized)
+    return apply_un_update(backend, account, normalized, changes, format_doc_datetime(now))
+
+
+def apply_un_update(backend: Backend, account: Account, phone: str, changes: dict[str, Any],
+                    updated_on: str) -> UN:
+    """The validated ``changes`` (``parse_un_update``) written to the caller's UN ``phone``."""
+    current = backend.un_of(account, phone)
     if current is None:
-        raise forbidden_un(normalized)
+        raise forbidden_un(phone)
+    if (current.updated_on == updated_on and current.updated_by == account.login
+            and all(getattr(current, name) == value for name, value in changes.items())):
+        # the write changes nothing (the same body again within the second): the stored UN
+        # stays, and with it its rendered answer
+        return current
     # a shallow copy: the changes are new values (a new dn_list of new DNs), and a UN is
     # replaced on change, never changed in place, so the two can share what did not change
     updated = current.model_copy(
         update={
             **changes,
             "updated_by": account.login,
-            "updated_on": format_doc_datetime(now),
+            "updated_on": updated_on,
         },
     )
     backend.replace_un(updated)
@@ -153,4 +164,5 @@ __all__ = [
     "list_uns",
     "resolve_interval",
     "update_un",
+    "apply_un_update",
 ]

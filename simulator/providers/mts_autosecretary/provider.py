@@ -25,7 +25,7 @@ from .catalogue import CATALOGUE, ROUTE
 from .errors import ApiError
 from .events import EventAdapter
 from .routes import SLUG, Api, error_response
-from .timefmt import to_msk
+from .timefmt import SecondStamps, to_msk
 from .world import AutosecretarySection, build_backend
 
 RECORD_KEEP_DAYS = 30
@@ -58,7 +58,9 @@ class MtsAutosecretaryProvider(Provider):
         self.channels = ChannelBook()
         self.flows: CallContexts[FlowState] = CallContexts(sim.bus, SLUG)
         self.distributor = Distributor(self)
-        self.api = Api(lambda: self.backend, self._now, self._un_changed, self._account_seen, self._recording)
+        stamps = SecondStamps()
+        self.api = Api(lambda: self.backend, self._now, self._un_changed, self._account_seen, self._recording,
+                       lambda: stamps(self.sim.clock.now()))
         self._unsubscribe = None
 
     # ------------------------------------------------------------ life cycle

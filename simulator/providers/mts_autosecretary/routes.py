@@ -23,7 +23,8 @@ from .backend import Account, Backend
 from .errors import ApiError, bad_request, method_not_allowed, not_found
 from .links import links_member, wcf_json_bytes
 from .models import UN
-from .validators import parse_limit, parse_start_id
+from .timefmt import format_doc_datetime
+from .validators import parse_limit, parse_start_id, parse_un_update, parse_un_update_json
 
 if TYPE_CHECKING:
     from .soap.endpoint import SoapReply
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
 
 SLUG = "mts-autosecretary"
 JSON_CT = "application/json"
+_PAGE_HEAD = b'{"status_code":200,"status_msg":"OK",'
 _DEEP_BODY = 1024  # bytes: a body this small nests at most 512 levels, far below the recursion limit
 
 
@@ -87,9 +89,12 @@ class Api:
         on_un_changed: Optional[Callable[[str], None]] = None,
         on_account: Optional[Callable[[web.Request, Account], None]] = None,
         recording: Optional[Callable[[str, int], Any]] = None,
+        stamp: Optional[Callable[[], str]] = None,
     ):
         self.backend = backend
         self.now = now
+        # ``updated_on`` of a write: the simulated time in the document's form
+        self.stamp = stamp or (lambda: format_doc_datetime(now()))
         self.on_un_changed = on_un_changed
         self.on_account = on_account
         self.recording = recording
@@ -144,6 +149,18 @@ class Api:
     async def put_un(self, request: web.Request) -> web.Response:
         account = self._account(request)
         raw = await request.read()
+        parsed = parse_un_update_json(raw)
+        if parsed is None:
+            parsed = parse_un_update(await self._put_body(raw))
+        backend = self.backend()
+        un = operations.apply_un_update(backend, account, *parsed, self.stamp())
+        if self.on_un_changed is not None:
+            self.on_un_changed(un.phone)
+        return self._un_response(backend, un)
+
+    @staticmethod
+    async def _put_body(raw: bytes) -> Any:
+        """The parsed PUT body, refused as the service refuses it."""
         try:
             text = raw.decode("utf-8-sig")
             body = (await asyncio.to_thread(json.loads, text) if len(raw) > OFF_LOOP_JSON else json.loads(text)
@@ -162,11 +179,7 @@ class Api:
                 raise bad_request("Request body is not valid JSON: it contains an unpaired UTF-16 surrogate") from None
             except RecursionError:
                 raise bad_request("Request body is nested too deeply") from None
-        backend = self.backend()
-        un = operations.update_un(backend, account, body, self.now())
-        if self.on_un_changed is not None:
-            self.on_un_changed(un.phone)
-        return self._un_response(backend, un)
+        return body
 
     def _un_response(self, backend: Backend, un: UN) -> web.Response:
         """The answer of GET and PUT /api/v1/un: one UN in the envelope, rendered once per UN."""
@@ -223,10 +236,15 @@ class Api:
             raise not_found(f"Record {raw_id} not found")
         return await audio_response(request, recording, "mp3", filename=f"{raw_id}.mp3")
 
-    @staticmethod
-    def _cdr_page(result: operations.CdrResult) -> web.Response:
-        value = [record.to_json() for record in result.records]
-        return json_response(envelope(value, links=links_member(result.next_url)), 200)
+    def _cdr_page(self, result: operations.CdrResult) -> web.Response:
+        """``envelope(records, links)`` from each record's kept JSON: the bytes of
+        ``wcf_json_bytes`` of the whole (tests/providers/mts_autosecretary/test_wcf_json.py)."""
+        cdrs = self.backend().cdrs
+        links = links_member(result.next_url)
+        body = b"".join((
+            _PAGE_HEAD, b"" if links is None else b'"links":' + wcf_json_bytes(links) + b",",
+            b'"value":[', b",".join([cdrs.record_json(record) for record in result.records]), b"]}"))
+        return web.Response(body=body, status=200, content_type=JSON_CT, charset="utf-8")
 
     # ------------------------------------------------------------------ SOAP
 

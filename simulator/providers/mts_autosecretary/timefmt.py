@@ -7,6 +7,7 @@ document shows (``01.10.2012`` and ``2011-10-02T00:00:00``) plus a few obvious v
 
 from __future__ import annotations
 
+import math
 import re
 from datetime import date, datetime, time, timedelta, timezone
 
@@ -34,6 +35,28 @@ def format_doc_datetime(moment: datetime) -> str:
     """``2012-10-2T09:46:12``: month and day unpadded, as in the document's samples."""
     m = to_msk(moment)
     return f"{m.year}-{m.month}-{m.day}T{m.hour:02d}:{m.minute:02d}:{m.second:02d}"
+
+
+class SecondStamps:
+    """``format_doc_datetime`` of a clock's Unix seconds, formatted once per second (the form
+    drops the fraction; a write's ``updated_on`` asks for it on every request)."""
+
+    __slots__ = ("_second", "_text")
+
+    def __init__(self) -> None:
+        self._second = -1
+        self._text = ""
+
+    def __call__(self, seconds: float) -> str:
+        second = math.floor(seconds)
+        # fromtimestamp rounds to the microsecond: only the last microsecond of a second can
+        # round up into the next one, so that sliver is formatted as it is
+        if second < 0 or seconds - second >= 0.999999:
+            return format_doc_datetime(datetime.fromtimestamp(seconds, timezone.utc))
+        if second != self._second:
+            self._text = format_doc_datetime(datetime.fromtimestamp(second, timezone.utc))
+            self._second = second
+        return self._text
 
 
 def format_iso(moment: datetime) -> str:

@@ -1,9 +1,11 @@
 """Evaluation of 4.12 schedules: is a local moment inside the schedule's working time."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal, Optional
+
+from pydantic_core import to_json
 
 from . import errors as E
 from .errors import VpbxError
@@ -48,6 +50,21 @@ class ScheduleState:
     type: Literal["abonent", "group"]
     ownerId: int
     notBeRemoved: bool = False
+    # (body, notBeRemoved, the JSON of view()): the answer, kept until either changes
+    _answer: Optional[tuple[ScheduleIn, bool, bytes]] = field(default=None, repr=False, compare=False)
+
+    def answer(self) -> bytes:
+        """The JSON of :meth:`view`, written without building it (the same bytes:
+        tests/providers/mts_vpbx/test_schedule_render.py)."""
+        kept = self._answer
+        if kept is not None and kept[0] is self.body and kept[1] == self.notBeRemoved:
+            return kept[2]
+        body = self.body
+        data = to_json({"recordId": body.recordId, "name": body.name, "notBeRemoved": self.notBeRemoved,
+                        "type": self.type, "workDaysRules": body.workDaysRules,
+                        "holidaysRules": body.holidaysRules, "excludedDaysRules": body.excludedDaysRules})
+        self._answer = (body, self.notBeRemoved, data)
+        return data
 
     def view(self) -> Schedule:
         assert self.body.recordId is not None
@@ -67,11 +84,18 @@ class Schedules:
         self.schedules_by_owner: dict[tuple[str, int], list[int]] = {}
 
     def schedules_for_abonent(self, abonent_id: int) -> list[Schedule]:
+        return [st.view() for st in self._schedules_of(abonent_id)]
+
+    def schedules_answer(self, abonent_id: int) -> bytes:
+        """The JSON of :meth:`schedules_for_abonent`, from each schedule's kept answer."""
+        return b"[" + b",".join([st.answer() for st in self._schedules_of(abonent_id)]) + b"]"
+
+    def _schedules_of(self, abonent_id: int) -> list[ScheduleState]:
         st = self.abonent(abonent_id)
         ids = list(self.schedules_by_owner.get(("abonent", abonent_id), []))
         for gid in self.group_chain(st.cfg.groupId):
             ids.extend(self.schedules_by_owner.get(("group", gid), []))
-        return [self.schedules[i].view() for i in ids]
+        return [self.schedules[i] for i in ids]
 
     def _owner_check(self, kind: str, owner: int) -> None:
         if kind == "abonent":
@@ -81,13 +105,17 @@ class Schedules:
 
     def create_schedule(self, kind: Literal["abonent", "group"], owner: int, body: ScheduleIn,
                         not_be_removed: bool = False, record_id: Optional[int] = None) -> Schedule:
+        return self.add_schedule(kind, owner, body, not_be_removed, record_id).view()
+
+    def add_schedule(self, kind: Literal["abonent", "group"], owner: int, body: ScheduleIn,
+                     not_be_removed: bool = False, record_id: Optional[int] = None) -> ScheduleState:
         self._owner_check(kind, owner)
         rid = record_id if record_id is not None else self.backend.next_schedule_id()
         body = body.model_copy(update={"recordId": rid})
         self.schedules[rid] = ScheduleState(body=body, type=kind, ownerId=owner, notBeRemoved=not_be_removed)
         self.schedules_by_owner.setdefault((kind, owner), []).append(rid)
         self.backend.schedule_owner[rid] = self
-        return self.schedules[rid].view()
+        return self.schedules[rid]
 
     def _owned_schedule(self, kind: str, owner: int, record_id: Optional[int]) -> ScheduleState:
         self._owner_check(kind, owner)
@@ -99,9 +127,13 @@ class Schedules:
         return st
 
     def update_schedule(self, kind: Literal["abonent", "group"], owner: int, body: ScheduleIn) -> Schedule:
+        return self.replace_schedule(kind, owner, body).view()
+
+    def replace_schedule(self, kind: Literal["abonent", "group"], owner: int, body: ScheduleIn) -> ScheduleState:
         st = self._owned_schedule(kind, owner, body.recordId)
-        st.body = body
-        return st.view()
+        if body != st.body:  # the same schedule again keeps its body, and so its kept answer
+            st.body = body
+        return st
 
     def delete_schedule(self, kind: Literal["abonent", "group"], owner: int, record_id: Optional[int]) -> None:
         st = self._owned_schedule(kind, owner, record_id)

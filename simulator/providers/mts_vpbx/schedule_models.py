@@ -67,7 +67,7 @@ class ScheduleIn(_In):
 
     @field_validator("workDaysRules", "holidaysRules", "excludedDaysRules", mode="before")
     @classmethod
-    def _null_list(cls, value: Any, info) -> Any:
+    def _null_list(cls, value: Any) -> Any:
         return [] if value is None else counted_first(value, v.MAX_SCHEDULE_RULES, "at most {limit} rules")
 
 

@@ -69,3 +69,21 @@ async def test_put_then_get_answer_the_schedule(simulator):
     async with simulator.request("GET", url, headers=KEY) as resp:
         listed = await resp.json()
     assert put in listed and put["name"] == VPBX_SCHEDULE["name"] and put["type"] == "abonent"
+
+
+@settings(max_examples=50, deadline=None)
+@given(bodies, st.sampled_from(["abonent", "group"]), st.booleans())
+def test_the_kept_answer_is_the_json_of_the_view(data, kind, fixed):
+    state = ScheduleState(body=ScheduleIn.model_validate(data), type=kind, ownerId=1735, notBeRemoved=fixed)
+    assert state.answer() == to_json(state.view()) == to_json(validated_view(state))
+    assert state.answer() is state.answer()  # kept
+    state.notBeRemoved = not fixed
+    assert state.answer() == to_json(validated_view(state))
+    state.body = ScheduleIn.model_validate({**data, "name": data["name"] + "x"})
+    assert state.answer() == to_json(validated_view(state))
+
+
+async def test_the_abonents_schedules_answer_the_json_of_their_views(simulator):
+    ent = simulator.sim.providers["mts-vpbx"].backend.enterprise_for_token(KEY["X-AUTH-TOKEN"])
+    assert ent.schedules_answer(1735) == to_json(ent.schedules_for_abonent(1735))
+    assert len(ent.schedules_for_abonent(1735)) >= 2
