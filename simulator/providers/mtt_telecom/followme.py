@@ -69,9 +69,7 @@ def _entry(item: dict) -> FollowmeEntry:
             raise E.unknown_value(key)
         extra[key] = value.upper() if allowed else value
     name = item.get("name")
-    # every value is checked above as the model's own fields would (phone() is narrower than
-    # redirect_number's rule, as_int holds timeout's bounds): built without validating again
-    return FollowmeEntry.model_construct(
+    return FollowmeEntry(
         redirect_number=number, name=str(name) if name not in (None, "") else number,
         timeout=as_int(item.get("timeout"), "timeout", default=15, minimum=1, maximum=600), active=active,
         period=period, period_description=str(item.get("period_description") or
@@ -88,7 +86,7 @@ async def get_followme(ctx, sip_id):
     if not rows:
         raise E.data_not_found(E.NO_FOLLOWME)
     return {"sip_id": ref.sip_id, "i_account": str(i_account(ref)),
-            "followme_struct": [len(rows), [FollowmeStruct.model_construct(   # of stored, valid rows
+            "followme_struct": [len(rows), [FollowmeStruct(
                 I_FOLLOW_ORDER=str(n), ACTIVE=r.active, NAME=r.name, REDIRECT_NUMBER=r.redirect_number,
                 PERIOD=r.period, PERIOD_DESCRIPTION=r.period_description, TIMEOUT=str(r.timeout),
             ).model_dump() for n, r in enumerate(rows, 1)]]}
