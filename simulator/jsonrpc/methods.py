@@ -54,6 +54,11 @@ class Method:
     def _names(self) -> frozenset[str]:
         return frozenset(p.name for p in self.params)
 
+    @cached_property
+    def _plan(self) -> tuple[tuple[str, bool, Any], ...]:
+        """(name, optional, the value when missing) per parameter, in order, for :meth:`bind`."""
+        return tuple((p.name, p.optional, p.value_if_missing()) for p in self.params)
+
     def bind(self, params: Any) -> dict[str, Any]:
         """The handler's keyword arguments for JSON-RPC ``params`` (an array, an object or
         absent); raises -32602 when they do not fit the declaration."""
@@ -71,21 +76,20 @@ class Method:
                 raise invalid_params("Named parameters are not accepted")
             given = params
             names = self._names
-            unknown = [k for k in params if k not in names]
-            if unknown:
+            if not names.issuperset(params):   # (one pass in C over the keys)
                 if self.extra == "forbid":
-                    raise invalid_params(f"Unknown parameter '{unknown[0]}'")
+                    raise invalid_params(f"Unknown parameter '{next(k for k in params if k not in names)}'")
                 given = {k: v for k, v in params.items() if k in names}
         else:  # the server refuses other types before binding
             raise invalid_params("params must be an array or an object")
         out: dict[str, Any] = {}
-        for p in self.params:
-            if p.name in given:
-                out[p.name] = given[p.name]
-            elif p.optional:
-                out[p.name] = p.value_if_missing()
+        for name, optional, missing in self._plan:
+            if name in given:
+                out[name] = given[name]
+            elif optional:
+                out[name] = missing
             else:
-                raise invalid_params(f"Missing required parameter '{p.name}'")
+                raise invalid_params(f"Missing required parameter '{name}'")
         return out
 
 

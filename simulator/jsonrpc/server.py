@@ -12,6 +12,7 @@ import asyncio
 import json
 import logging
 import math
+import re
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -55,18 +56,43 @@ def _finite(text: str) -> float:
     return value
 
 
+def _answer_encoder() -> Callable[[Any], str]:
+    """``json.dumps(value, ensure_ascii=False)``. JSONEncoder.encode builds its C encoder on
+    every call; this one is built once. It does not look for circular references (answers are
+    built fresh from dicts and lists; one would end in RecursionError rather than ValueError).
+    Without the C accelerator: the plain encoder."""
+    plain = json.JSONEncoder(ensure_ascii=False)
+    try:
+        from json.encoder import c_make_encoder, encode_basestring
+        encode = c_make_encoder(None, plain.default, encode_basestring, None, ": ", ", ", False, False, True)
+    except (ImportError, TypeError):   # c_make_encoder is None without the accelerator
+        return plain.encode
+    return lambda value: "".join(encode(value, 0))
+
+
 #: built once: json.loads with hooks (or dumps with options) builds a decoder (encoder) per call
 _DECODER = json.JSONDecoder(parse_constant=_reject_constant, parse_float=_finite)
-_dumps = json.JSONEncoder(ensure_ascii=False).encode
+_SCAN = _DECODER.scan_once
+_SPACE = re.compile(r"[ \t\n\r]*").match   # what json.decoder skips around the value
+_dumps = _answer_encoder()
 
 
 def loads(body: bytes | str) -> Any:
-    """Strict JSON (no NaN/Infinity, no numbers beyond float range); raises ValueError on anything else."""
+    """Strict JSON (no NaN/Infinity, no numbers beyond float range); raises ValueError on anything else.
+
+    What ``_DECODER.decode`` does, without its two wrappers' frames: the scanner from the first
+    non-space, and nothing but spaces after the value."""
     if isinstance(body, (bytes, bytearray)):
         body = bytes(body).decode("utf-8")  # UnicodeDecodeError is a ValueError
     if body.startswith("\ufeff"):   # as json.loads refuses it
         raise ValueError("Unexpected UTF-8 BOM (decode using utf-8-sig)")
-    return _DECODER.decode(body)
+    try:
+        value, end = _SCAN(body, _SPACE(body, 0).end())
+    except StopIteration:
+        raise ValueError("Expecting value") from None
+    if _SPACE(body, end).end() != len(body):
+        raise ValueError("Extra data")
+    return value
 
 
 def error_object(error: JsonRpcError, id_: Any = None) -> dict[str, Any]:
@@ -130,37 +156,40 @@ class Server:
 
     async def _one(self, item: Any, ctx: Any) -> tuple[dict | None, str | None, JsonRpcError | None]:
         """(the answer or None for a notification, the declared method called or None, the error)."""
-        def fail(error: JsonRpcError, id_: Any = None, name: str | None = None, quiet: bool = False):
-            return (None if quiet else error_object(error, id_)), name, error
-
         if not isinstance(item, dict):
-            return fail(invalid_request())
+            return _failed(invalid_request())
         id_ = item.get("id", _ABSENT)
         notification = id_ is _ABSENT
         if not notification and not _valid_id(id_):
-            return fail(invalid_request("id must be a string, a number or null"))
+            return _failed(invalid_request("id must be a string, a number or null"))
         echo = None if notification else id_
         if item.get("jsonrpc") != "2.0":
-            return fail(invalid_request("jsonrpc must be exactly \"2.0\""), echo)
+            return _failed(invalid_request("jsonrpc must be exactly \"2.0\""), echo)
         name = item.get("method")
         if not isinstance(name, str):
-            return fail(invalid_request("method must be a string"), echo)
+            return _failed(invalid_request("method must be a string"), echo)
         params = item.get("params")
         if "params" in item and not isinstance(params, (list, dict)):
-            return fail(invalid_request("params must be an array or an object"), echo)
+            return _failed(invalid_request("params must be an array or an object"), echo)
         method = self.methods.get(name)
         if method is None:
-            return fail(method_not_found(), echo, quiet=notification)
+            return _failed(method_not_found(), echo, quiet=notification)
         try:
             result = await method.handler(ctx, **method.bind(params))
         except JsonRpcError as exc:
-            return fail(exc, echo, name, quiet=notification)
+            return _failed(exc, echo, name, quiet=notification)
         except (asyncio.CancelledError, KeyboardInterrupt):
             raise
         except Exception:
             log.exception("JSON-RPC method %s failed", name)
-            return fail(internal_error(), echo, name, quiet=notification)
+            return _failed(internal_error(), echo, name, quiet=notification)
         return (None if notification else result_object(result, echo)), name, None
+
+
+def _failed(error: JsonRpcError, id_: Any = None, name: str | None = None,
+            quiet: bool = False) -> tuple[dict | None, str | None, JsonRpcError]:
+    """_one's answer for an error (a module function: no closure built per call)."""
+    return (None if quiet else error_object(error, id_)), name, error
 
 
 def response(reply: Reply, headers: dict[str, str] | None = None) -> web.Response:

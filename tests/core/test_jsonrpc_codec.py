@@ -41,7 +41,9 @@ VALUES = st.recursive(
     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
     max_leaves=25)
 TEXTS = VALUES.map(lambda v: json.dumps(v, ensure_ascii=False)) | st.sampled_from(
-    ["NaN", "[Infinity]", "-Infinity", "1e400", "\ufeff{}", "{", "", " 1 ", "[1,]", '{"a": 1} x', "\"\\ud800\""])
+    ["NaN", "[Infinity]", "-Infinity", "1e400", "\ufeff{}", "{", "", " 1 ", "[1,]", '{"a": 1} x', "\"\\ud800\"",
+     # what the scanner is given and what must follow the value
+     " ", "\t[1]\n", "\r\n\"a\" ", "1 2", "[] ,", "{} {}", "\u00a0{}", "{}\u00a0", "\f1", "[1]\x00"])
 
 
 @settings(max_examples=500, deadline=None)

@@ -51,7 +51,7 @@ class Endpoint:
         return ops
 
 
-@dataclass
+@dataclass(slots=True)
 class Ctx:
     """What a method handler gets: the provider, the live state and the agent (tenant)."""
 

@@ -42,12 +42,12 @@ async def get_call_history(ctx, sip_id, date_from, date_to):
     ref = ctx.state.account(as_str(sip_id, "sip_id"))
     if ref is None or ref.tenant_id != ctx.tenant_id:
         raise E.data_not_found(E.NO_DATA)
-    rows = _history(ctx.provider, ref.customer_name).of_account(ref.sip_id).between(*_window(ctx, t0, t1))
-    out: dict[str, Any] = {"incoming": [], "missed": [], "dialed": []}
-    out["callback"] = []
-    for row in rows[-ctx.state.world.settings.history_limit:]:
-        if row.type in out:
-            out[row.type].append(row.call_history())
+    index = _history(ctx.provider, ref.customer_name).by_account.get(ref.sip_id)
+    out: dict[str, Any] = {"incoming": [], "missed": [], "dialed": [], "callback": []}
+    if index is not None:
+        for row in index.between(*_window(ctx, t0, t1))[-ctx.state.world.settings.history_limit:]:
+            if row.type in out:
+                out[row.type].append(row.call_history())
     out["success"] = 1
     return out
 
@@ -81,14 +81,13 @@ ARCHIVE_RPC = MethodSet(RPC)
 
 
 def _range(ctx, date_from: Any, date_to: Any, fmt: str, default_span: float) -> tuple[float, float]:
-    now = ctx.now()
     t0 = parse(date_from, fmt) if date_from not in (None, "") else None
     t1 = parse(date_to, fmt) if date_to not in (None, "") else None
     if date_from not in (None, "") and t0 is None:
         raise E.bad_param(E.INVALID_BEGIN)
     if date_to not in (None, "") and t1 is None:
         raise E.bad_param(E.INVALID_END)
-    t1 = now if t1 is None else t1
+    t1 = ctx.now() if t1 is None else t1
     t0 = t1 - default_span if t0 is None else t0
     if t0 > t1:
         raise E.bad_param(E.INVALID_BEGIN)
@@ -110,7 +109,13 @@ def _archive_split(day: str) -> float:
 
 # ------------------------------------------------------------------- store
 def _history(p: "MttTelecomProvider", customer_name: str) -> CustomerHistory:
-    return p.state.extra.setdefault("history", {}).setdefault(customer_name, CustomerHistory())
+    store = p.state.extra.get("history")
+    if store is None:
+        store = p.state.extra["history"] = {}
+    hist = store.get(customer_name)   # (not setdefault: that builds an empty history per request)
+    if hist is None:
+        hist = store[customer_name] = CustomerHistory()
+    return hist
 
 
 def reset(p: "MttTelecomProvider") -> None:

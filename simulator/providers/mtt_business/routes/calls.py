@@ -9,7 +9,7 @@ from ..calls import BizCall, BizLeg
 from ..errors import ApiError
 from ..models import CallRef, MakeCallParams, TerminateCallParams, TransferCallParams
 from ..oauth import Grant
-from .common import result
+from .common import RESULT_SUCCESS, result, result_text
 
 if TYPE_CHECKING:
     from ..provider import MttBusinessProvider
@@ -49,7 +49,7 @@ class CallRoutes:
         """POST terminateCall (§10.3.2): ends the leg; a parked call goes on by the ВАТС scheme at once."""
         bc, leg = self._leg(grant, params.call, params.transportId)
         self.p.flows.terminate(bc, leg)
-        return result({"result": {"success": 1}})
+        return result_text(RESULT_SUCCESS)
 
     async def transfer_call(self, request: web.Request, grant: Grant,
                             params: TransferCallParams) -> web.Response:
@@ -58,4 +58,4 @@ class CallRoutes:
         reason = self.p.flows.transfer(bc, leg, params.calleid.strip())
         if reason is not None:
             raise ApiError(409, reason)
-        return result({"result": {"success": 1}})
+        return result_text(RESULT_SUCCESS)

@@ -101,3 +101,8 @@ def result(data: Any, status: int = 200) -> web.Response:
 
 def result_text(text: str, status: int = 200) -> web.Response:
     return web.Response(text=text, status=status, content_type="application/json")
+
+
+#: the answers of the commands that answer only their success, rendered once
+SUCCESS = dumps({"success": 1})              # §10.2
+RESULT_SUCCESS = dumps({"result": {"success": 1}})   # §10.3

@@ -8,7 +8,7 @@ from aiohttp import web
 from ..errors import ApiError
 from ..models import ExternalNumberInfo, SetParkingNumbersParams, TerminalInfo, WorkplaceInfo
 from ..oauth import Grant
-from .common import dumps, result, result_text
+from .common import SUCCESS, dumps, result_text
 
 if TYPE_CHECKING:
     from ..provider import MttBusinessProvider
@@ -48,7 +48,7 @@ class PbxRoutes:
             raise ApiError(403, "not in the customer's external numbering: " + ", ".join(foreign))
         for number in found:
             pbx.parking[number] = params.isParking
-        return result({"success": 1})
+        return result_text(SUCCESS)
 
 
 def _kept(pbx, method: str, key: str, models) -> web.Response:
