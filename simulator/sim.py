@@ -40,7 +40,7 @@ class Simulator:
         self.settings = settings = settings or Settings()
         listings = registry.listings()
         raw, source, model, deferred = _load_world(settings, listings)
-        self.world_store = WorldStore(raw, source, model, registry.section_models, deferred)
+        self.world_store = WorldStore(raw, source, model, lambda: _section_models(listings), deferred)
         clock_cfg = self.world.clock
         mode = clock_cfg.mode
         speed = clock_cfg.speed
@@ -147,11 +147,11 @@ def _load_world(settings: Settings, listings: dict[str, registry.Listing]):
         if settings.seed is not None:
             raw["seed"] = settings.seed
         source = "<world data>"
-        return raw, source, validate_world(raw, source, registry.section_models()), {}
+        return raw, source, validate_world(raw, source, _section_models(listings)), {}
     path = Path(settings.world) if settings.world else DEFAULT_WORLD
     raw = proven_default_world() if path.resolve() == DEFAULT_WORLD else None
     if raw is None:
-        raw, model = load_world(settings.world, settings.seed, registry.section_models())
+        raw, model = load_world(settings.world, settings.seed, _section_models(listings))
         return raw, str(settings.world or "default world"), model, {}
     if settings.seed is not None:
         raw["seed"] = settings.seed
@@ -161,6 +161,11 @@ def _load_world(settings: Settings, listings: dict[str, registry.Listing]):
     sections = {slug: Any if slug in deferred else registry.section_model(slug) for slug in listings}
     source = str(settings.world or "default world")
     return raw, source, validate_world(raw, source, sections), deferred
+
+
+def _section_models(listings: dict[str, registry.Listing]) -> dict[str, Any]:
+    """The section models of the providers this simulator has (imports the section modules)."""
+    return {slug: registry.section_model(slug) for slug in listings}
 
 
 def _section_loader(slug: str):

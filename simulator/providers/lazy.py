@@ -65,8 +65,12 @@ class Providers(Mapping[str, Provider]):
     def _build(self, slug: str) -> Provider:
         provider = provider_class(slug)(self._sim)
         self._built[slug] = provider  # before its reset: a reset that looks itself up finds it
-        with self._sim.clock.frozen_at(self.reset_at):
-            provider.reset()
+        try:
+            with self._sim.clock.frozen_at(self.reset_at):
+                provider.reset()
+        except BaseException:
+            del self._built[slug]  # not half built: the next lookup tries again (and fails alike)
+            raise
         if self.started:
             _run_now(provider.startup())
         return provider
