@@ -9,16 +9,15 @@ import asyncio
 import json
 import logging
 import time
-from functools import partial
 
 from aiohttp import hdrs, web, web_app
-from aiohttp.web_urldispatcher import Domain, MatchedSubAppResource
 
 from .accesslog import BufferedAccessLog, LoggingAccessLog
 from .catalogue import UNRECOGNISED
 from .control.routes import setup_control
 from .http import JOURNAL_KIND_KEY, TENANT_KEY, JsonBodyError, strip_prefix
 from .journal import clip
+from .provider_apps import PROVIDER_KEY, HostSubApp, ProviderHosts, mount_providers  # noqa: F401 (names of this module before)
 from .providers.base import Provider
 from .settings import Settings
 from .sim import Simulator
@@ -28,61 +27,8 @@ log = logging.getLogger("simulator")
 AccessLog = LoggingAccessLog | BufferedAccessLog
 
 SIM_KEY = web.AppKey("simulator", Simulator)
-PROVIDER_KEY = web.AppKey("provider", Provider)
 DROPPED = "dropped"  # the journal's error for a connection a fault rule dropped
 CLIP_OFF_LOOP = 256 * 1024  # bodies above this are clipped for the journal in a thread
-
-
-class ProviderHosts(Domain):
-    """A Host rule for all of one provider's hosts, ignoring the port
-    (``vpbx.mts.ru:8080`` is ``vpbx.mts.ru``): one set lookup per provider and request."""
-
-    def __init__(self, hosts: tuple[str, ...]):
-        super().__init__(hosts[0])
-        self.hosts = frozenset(h.lower() for h in hosts)
-
-    def match_domain(self, host: str) -> bool:
-        return host.lower().rsplit(":", 1)[0] in self.hosts
-
-
-class HostSubApp(MatchedSubAppResource):
-    """A provider's sub-app reached by its Host header. aiohttp tries every Host rule
-    resource in turn on every request before its path index; here the first of them
-    resolves every provider's hosts with one dict lookup (``table``: host -> sub-app) and
-    is the only one left in the router's list (see :func:`_one_host_lookup`)."""
-
-    def __init__(self, rule: ProviderHosts, app: web.Application,
-                 table: dict[str, web.Application]):
-        super().__init__(rule, app)
-        self._table = table
-        for host in rule.hosts:
-            table.setdefault(host, app)  # the first provider naming a host keeps it
-
-    async def resolve(self, request: web.Request):
-        host = request.headers.get("Host")
-        app = self._table.get(host.lower().rsplit(":", 1)[0]) if host else None
-        if app is None:
-            return None, set()
-        match_info = await app.router.resolve(request)
-        match_info.add_app(app)
-        if isinstance(match_info.http_exception, web.HTTPMethodNotAllowed):
-            return match_info, match_info.http_exception.allowed_methods
-        return match_info, set()
-
-
-def _one_host_lookup(app: web.Application) -> None:
-    matched = app.router._matched_sub_app_resources  # aiohttp's list of Host rule resources
-    hosts = [r for r in matched if isinstance(r, HostSubApp)]
-    matched[:] = [r for r in matched if not isinstance(r, HostSubApp)] + hosts[:1]
-
-
-def _provider_app(provider: Provider, expect) -> web.Application:
-    # no middleware of its own: the root's one middleware does the provider's error format too
-    app = web.Application(client_max_size=32 * 1024 ** 2)
-    app[PROVIDER_KEY] = provider
-    provider.setup_routes(app)
-    use_expect_handler(app, expect)
-    return app
 
 
 def _observer(sim: Simulator, access: "AccessLog", providers: dict[web.Application, Provider]):
@@ -274,19 +220,10 @@ def create_app(settings: Settings | Simulator | None = None, *,
     setup_control(app, sim)
     expect = expect_handler(sim, lambda request: providers.get(request.match_info.apps[-1]))
     use_expect_handler(app, expect)
-    hosts: dict[str, web.Application] = {}
-    for slug, provider in sim.providers.items():
-        sub = _provider_app(provider, expect)
-        providers[sub] = provider
-        app.add_subapp(f"/{slug}", sub)
-        if provider.hosts:
-            sub = _provider_app(provider, expect)
-            providers[sub] = provider
-            # aiohttp's add_domain() takes one host and matches the port too
-            app._add_subapp(partial(HostSubApp, ProviderHosts(provider.hosts), sub, hosts), sub)
-    _one_host_lookup(app)
-    if not any(sub.middlewares for sub in providers):  # what _request_handler relies on
-        app[REQUEST_HANDLER_KEY] = _request_handler(app, app.middlewares[0])
+    # each provider's sub-apps are built on its first request (provider_apps.py), without
+    # middlewares of their own: what _request_handler relies on
+    mount_providers(app, sim, expect, providers)
+    app[REQUEST_HANDLER_KEY] = _request_handler(app, app.middlewares[0])
 
     async def on_startup(_app: web.Application) -> None:
         await sim.start()

@@ -327,8 +327,8 @@ async def _run(sim, settings: Settings) -> None:
     base = f"http://{shown}:{settings.port}"
     print(f"telsim serving {sim.world_store.source} on {base}  (clock: {sim.clock.mode}, "
           f"x{sim.clock.speed}{', strict' if sim.strict.enabled else ''})", flush=True)
-    for slug, provider in sim.providers.items():
-        hosts = ", ".join(provider.hosts)
+    for slug, listing in sim.providers.listings.items():  # the providers are built on first use
+        hosts = ", ".join(listing.hosts)
         print(f"  {slug:<18} {base}/{slug}/   (Host: {hosts})", flush=True)
     print(f"  {'control':<18} {base}/_sim/   (OpenAPI: {base}/_sim/openapi.json)", flush=True)
     stop = asyncio.Event()

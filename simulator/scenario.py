@@ -144,10 +144,10 @@ def load_scenario(path: Path) -> dict:
 
 def validate_steps(steps: list) -> list[str]:
     """Every problem of the steps, as "step N: ..." lines (empty when they can run)."""
-    from .providers.registry import discover
+    from .providers.registry import listings
     from .sim import UnknownProvider
 
-    known = discover()
+    known = listings()  # the slugs; no provider is imported to check a name
     problems = []
     for i, step in enumerate(steps, 1):
         if not isinstance(step, dict) or len(step) != 1:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import logging
+from pathlib import Path
 from typing import Any
 
 from .conformance.strict import StrictMode
@@ -13,11 +14,12 @@ from .engine.clock import parse_time
 from .faults import Faults
 from .journal import Journal
 from .numbers import digits
+from .providers import registry
 from .providers.base import CallRequest, Provider
-from .providers.registry import discover
+from .providers.lazy import Providers
 from .settings import Settings
-from .world import WorldError, WorldStore, load_world, validate_world
-from .world.loader import field_name
+from .world import DEFAULT_WORLD, WorldError, WorldStore, load_world, validate_world
+from .world.loader import field_name, proven_default_world
 
 log = logging.getLogger("simulator")
 
@@ -36,18 +38,9 @@ class UnknownProvider(KeyError):
 class Simulator:
     def __init__(self, settings: Settings | None = None):
         self.settings = settings = settings or Settings()
-        classes = discover()
-        sections = {slug: cls.section_model for slug, cls in classes.items()}
-        if settings.world_data is not None:
-            raw = copy.deepcopy(settings.world_data)
-            if settings.seed is not None:
-                raw["seed"] = settings.seed
-            source = "<world data>"
-            model = validate_world(raw, source, sections)
-        else:
-            raw, model = load_world(settings.world, settings.seed, sections)
-            source = str(settings.world or "default world")
-        self.world_store = WorldStore(raw, source, model, sections)
+        listings = registry.listings()
+        raw, source, model, deferred = _load_world(settings, listings)
+        self.world_store = WorldStore(raw, source, model, lambda: _section_models(listings), deferred)
         clock_cfg = self.world.clock
         mode = clock_cfg.mode
         speed = clock_cfg.speed
@@ -68,9 +61,10 @@ class Simulator:
                                       self.clock.mode, self.clock.advance_target is not None),
                                   lambda: self.world.callbacks.connections)
         self._index_parties()
-        self.providers: dict[str, Provider] = {slug: cls(self) for slug, cls in classes.items()}
-        for provider in self.providers.values():
-            provider.reset()
+        #: every provider by slug, built on first use (simulator/providers/lazy.py)
+        self.providers = Providers(self, listings)
+        for slug in _built_at_start(raw, listings):
+            self.providers[slug]
 
     # ------------------------------------------------------------------ world
     @property
@@ -78,7 +72,7 @@ class Simulator:
         return self.world_store.world
 
     def world_section(self, slug: str) -> Any:
-        return getattr(self.world.providers, field_name(slug), None)
+        return self.world_store.section(field_name(slug))
 
     def _index_parties(self) -> None:
         parties = self.world.parties
@@ -88,6 +82,9 @@ class Simulator:
         return self._parties.get(digits(number)) or self.world.parties.default
 
     def patch_world(self, patch: dict) -> dict:
+        # every provider first, as of the reset, so that each takes the change as a built one
+        # does (world_changed) and none builds later from a world its reset never saw
+        self.providers.build_all()
         old, new = self.world_store.patch(patch)
         self._index_parties()
         for slug, provider in self.providers.items():
@@ -101,11 +98,13 @@ class Simulator:
     async def start(self) -> None:
         self.clock.start()
         await self.delivery.start()
-        for provider in self.providers.values():
+        self.providers.started = True  # a provider built from now on starts at once
+        for provider in self.providers.built().values():
             await provider.startup()
 
     async def stop(self) -> None:
-        for provider in self.providers.values():
+        self.providers.started = False
+        for provider in self.providers.built().values():
             await provider.shutdown()
         await self.delivery.stop()
         await self.clock.stop()
@@ -121,8 +120,7 @@ class Simulator:
         self.clock.reset(parse_time(self.world.clock.start), mode, speed)
         self.journal.clear()
         self.faults.clear(self.world.seed)
-        for provider in self.providers.values():
-            provider.reset()
+        self.providers.reset()
 
     # ----------------------------------------------------------------- calls
     def provider(self, slug: str) -> Provider:
@@ -137,6 +135,52 @@ class Simulator:
         if not req.allow_unknown:
             _check_owned(provider, req)
         return await provider.start_call(req)
+
+
+def _load_world(settings: Settings, listings: dict[str, registry.Listing]):
+    """(raw, source, validated world, deferred sections). The default world proven by its
+    snapshot keeps the sections of the providers not built at start as written, each validated
+    on first use (the snapshot proves the data is the file the tests validate); any other world
+    is validated whole now, and a bad one fails here."""
+    if settings.world_data is not None:
+        raw = copy.deepcopy(settings.world_data)
+        if settings.seed is not None:
+            raw["seed"] = settings.seed
+        source = "<world data>"
+        return raw, source, validate_world(raw, source, _section_models(listings)), {}
+    path = Path(settings.world) if settings.world else DEFAULT_WORLD
+    raw = proven_default_world() if path.resolve() == DEFAULT_WORLD else None
+    if raw is None:
+        raw, model = load_world(settings.world, settings.seed, _section_models(listings))
+        return raw, str(settings.world or "default world"), model, {}
+    if settings.seed is not None:
+        raw["seed"] = settings.seed
+    eager = set(_built_at_start(raw, listings))
+    deferred = {slug: _section_loader(slug) for slug in listings if slug not in eager
+                and isinstance(_raw_section(raw, slug), dict)}
+    sections = {slug: Any if slug in deferred else registry.section_model(slug) for slug in listings}
+    source = str(settings.world or "default world")
+    return raw, source, validate_world(raw, source, sections), deferred
+
+
+def _section_models(listings: dict[str, registry.Listing]) -> dict[str, Any]:
+    """The section models of the providers this simulator has (imports the section modules)."""
+    return {slug: registry.section_model(slug) for slug in listings}
+
+
+def _section_loader(slug: str):
+    return lambda: registry.section_model(slug)
+
+
+def _raw_section(raw: Any, slug: str) -> Any:
+    providers = raw.get("providers") if isinstance(raw, dict) else None
+    return providers.get(slug) if isinstance(providers, dict) else None
+
+
+def _built_at_start(raw: Any, listings: dict[str, registry.Listing]) -> list[str]:
+    """The providers whose reset starts work nothing asks for (their listing says when)."""
+    return [slug for slug, listing in listings.items()
+            if listing.build_at_start is not None and listing.build_at_start(_raw_section(raw, slug))]
 
 
 class UnknownNumber(LookupError):

@@ -246,8 +246,8 @@ class _Transport:
 
     def __init__(self, sim: "Simulator") -> None:
         self.settings = sim.settings  # read on each use: a test may shorten a timeout
-        self.by_slug = dict(sim.providers)
-        self.by_host = {h.lower(): p for p in sim.providers.values() for h in p.hosts}
+        self.providers = sim.providers  # a provider is built here only for its error format
+        self.by_host = sim.providers.by_host  # host -> slug
 
     def provider_of_head(self, request: web.BaseRequest,
                          head: bytes) -> tuple["Provider | None", web.BaseRequest]:
@@ -262,9 +262,8 @@ class _Transport:
         match = _HOST_LINE.search(head)
         host = match.group(1).strip().decode("latin-1") if match else ""
         segment = path.split("/", 2)[1] if path.startswith("/") and "/" in path else ""
-        provider = self.by_slug.get(segment)
-        if provider is None:
-            provider = self.by_host.get(host.lower().rsplit(":", 1)[0])
+        slug = segment if segment in self.providers else self.by_host.get(host.lower().rsplit(":", 1)[0])
+        provider = self.providers[slug] if slug is not None else None
         try:
             shown = request.clone(method=method, rel_url=path or "/", headers={"Host": host} if host else {})
         except Exception:

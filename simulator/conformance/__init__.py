@@ -44,11 +44,11 @@ def discover_validators(directory: Path, options: Mapping[str, Mapping[str, Any]
 
 def contract_for(slug: str) -> Contract | None:
     """The contract the provider ``slug`` declares (``Provider.contract()``), made once."""
-    from ..providers.registry import discover
+    from ..providers.registry import listings, provider_class
 
-    cls = discover().get(slug)
-    if cls is None:
+    if slug not in listings():
         return None
+    cls = provider_class(slug)  # this provider only
     if slug not in _CONTRACTS:
         _CONTRACTS[slug] = cls.contract()
     return _CONTRACTS[slug]

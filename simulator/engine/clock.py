@@ -12,8 +12,9 @@ import heapq
 import itertools
 import logging
 import time
+from contextlib import contextmanager
 from datetime import datetime, timezone
-from typing import Any, Awaitable, Callable, Literal
+from typing import Any, Awaitable, Callable, Iterator, Literal
 
 log = logging.getLogger("simulator.clock")
 
@@ -117,6 +118,18 @@ class VirtualClock:
             "pending_timers": self._pending,
             "next_due": self.next_due(),  # epoch of the next timer: clients step a manual clock by it
         }
+
+    @contextmanager
+    def frozen_at(self, when: float) -> Iterator[None]:
+        """Time reads ``when`` inside, and timers armed meanwhile count from it: a provider
+        built on first use resets as of the simulator's last reset (simulator/providers/lazy.py).
+        A timer that is due by then fires once time runs again."""
+        mode, base = self.mode, self._sim_base
+        self.mode, self._sim_base = "manual", when
+        try:
+            yield
+        finally:
+            self.mode, self._sim_base = mode, base
 
     # ----------------------------------------------------------------- timers
     def call_at(self, when: float, fn: Callable[..., Any], *args: Any) -> TimerHandle:

@@ -33,13 +33,16 @@ def _parsed_world(path: Path) -> dict:
 class SimulatorHarness:
     def __init__(self, world: str | Path | dict | None = None, patch: dict | None = None,
                  manual_clock: bool = True):
-        if isinstance(world, dict):
-            raw = copy.deepcopy(world)
+        if world is None and not patch:
+            # the default world as `telsim serve` loads it (each provider's section validated
+            # and the provider built on first use)
+            settings = Settings(manual_clock=manual_clock, access_log=False)
         else:
-            raw = _parsed_world(Path(world or DEFAULT_WORLD))
-        if patch:
-            raw = merge_patch(raw, patch)
-        self.sim = Simulator(Settings(world_data=raw, manual_clock=manual_clock, access_log=False))
+            raw = copy.deepcopy(world) if isinstance(world, dict) else _parsed_world(Path(world or DEFAULT_WORLD))
+            if patch:
+                raw = merge_patch(raw, patch)
+            settings = Settings(world_data=raw, manual_clock=manual_clock, access_log=False)
+        self.sim = Simulator(settings)
         self.app: web.Application = create_app(self.sim)
         self._runner: web.AppRunner | None = None
         self.base_url = ""

@@ -11,8 +11,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
 
 from .models import WorldBase
 
-#: the world's provider sections: {slug: the pydantic model of ``providers.<slug>``}
-Sections = Mapping[str, "type[BaseModel] | None"]
+#: the world's provider sections: {slug: the pydantic model of ``providers.<slug>``}; ``Any`` for
+#: a section kept as written and validated on first use (WorldStore's ``deferred``)
+Sections = Mapping[str, "type[BaseModel] | Any | None"]
 
 #: shipped inside the package (package data), so a non-editable install finds it too
 DEFAULT_WORLD = Path(__file__).resolve().with_name("default.yaml")
@@ -27,11 +28,11 @@ def field_name(slug: str) -> str:
 
 
 def registered_sections() -> dict[str, "type[BaseModel] | None"]:
-    """The sections of every registered provider (imports the provider packages): the
+    """The sections of every registered provider (imports their section modules): the
     default of the functions below when no ``sections`` are given."""
-    from ..providers.registry import discover
+    from ..providers.registry import section_models
 
-    return {slug: cls.section_model for slug, cls in discover().items()}
+    return section_models()
 
 
 def world_model(sections: Sections | None = None) -> type[WorldBase]:
@@ -47,7 +48,7 @@ def world_model(sections: Sections | None = None) -> type[WorldBase]:
 def _world_model(sections: tuple[tuple[str, type[BaseModel]], ...]) -> type[WorldBase]:
     fields: dict[str, Any] = {}
     for slug, model in sections:
-        fields[field_name(slug)] = (model | None, Field(None, alias=slug))
+        fields[field_name(slug)] = (Any if model is Any else model | None, Field(None, alias=slug))
     providers = create_model(
         "Providers", __config__=ConfigDict(extra="forbid", populate_by_name=True), **fields)
     return create_model(
@@ -56,10 +57,10 @@ def _world_model(sections: tuple[tuple[str, type[BaseModel]], ...]) -> type[Worl
                                     description="one section per provider slug")))
 
 
-def describe_errors(exc: ValidationError) -> str:
+def describe_errors(exc: ValidationError, prefix: tuple = ()) -> str:
     parts = []
     for err in exc.errors()[:5]:
-        loc = ".".join(str(p) for p in err["loc"]) or "(top)"
+        loc = ".".join(str(p) for p in (*prefix, *err["loc"])) or "(top)"
         parts.append(f"{loc}: {err['msg']}")
     more = len(exc.errors()) - 5
     return "; ".join(parts) + (f"; and {more} more" if more > 0 else "")
@@ -101,6 +102,12 @@ def read_world_file(path: str | Path) -> dict:
     return raw
 
 
+def proven_default_world() -> dict | None:
+    """The default world's data when its snapshot proves it is exactly ``default.yaml`` as it is
+    now (a world the test suite validates); None: read and validate it like any other file."""
+    return _default_world_snapshot()
+
+
 def _default_world_snapshot() -> dict | None:
     """The default world's data from its JSON snapshot while that was made from the file as it
     is now (see snapshot.py); None: parse the YAML."""
@@ -121,6 +128,17 @@ def load_world(path: str | Path | None = None, seed: int | None = None,
     if seed is not None and isinstance(raw, dict):
         raw["seed"] = seed
     return raw, validate_world(raw, str(path), sections)
+
+
+def validate_section(raw: Any, model: type[BaseModel], slug: str, source: str) -> BaseModel | None:
+    """One provider's section validated alone, exactly as :func:`validate_world` would (errors
+    name the same path)."""
+    if raw is None:
+        return None
+    try:
+        return model.model_validate(copy.deepcopy(raw))
+    except ValidationError as exc:
+        raise WorldError(f"{source}: {describe_errors(exc, ('providers', slug))}") from None
 
 
 def world_schema(sections: Sections | None = None) -> dict:

@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 import copy
-from typing import Any
+from typing import Any, Callable, Mapping
 
 from pydantic import BaseModel
 
-from .loader import Sections, WorldError, validate_world
+from .loader import Sections, WorldError, field_name, validate_section, validate_world
 from .models import MAX_PARTY_NUMBERS
 
 
@@ -48,17 +48,50 @@ def check_patch_size(patch: Any) -> None:
 
 
 class WorldStore:
+    """``deferred``: {slug: the section's model, loaded when called} for the sections ``model``
+    holds as written (fields typed ``Any``: the default world, whose snapshot proves it is the
+    file the tests validate); each is validated on first use (:meth:`section`), and all of them
+    before the world is dumped or patched. ``sections`` then gives the full models on call."""
+
     def __init__(self, raw: dict, source: str = "<world>", model: BaseModel | None = None,
-                 sections: Sections | None = None):
+                 sections: "Sections | Callable[[], Sections] | None" = None,
+                 deferred: Mapping[str, Callable[[], type[BaseModel]]] | None = None):
         self.source = source
-        self.sections = sections
-        self.world = model if model is not None else validate_world(raw, source, sections)
+        self._sections = sections
+        self.world = model if model is not None else validate_world(raw, source, self.sections)
         self._initial = self.world.model_copy(deep=True)
+        self.deferred = {field_name(slug): (slug, load) for slug, load in (deferred or {}).items()}
+
+    @property
+    def sections(self) -> Sections | None:
+        if callable(self._sections):
+            self._sections = self._sections()
+        return self._sections
+
+    def section(self, field: str) -> Any:
+        """The live world's ``providers.<field>`` (validated now if it was deferred)."""
+        if field in self.deferred:
+            self._validate(field)
+        return getattr(self.world.providers, field, None)
+
+    def _validate(self, field: str) -> None:
+        # deferred sections are as written in both the live world (unpatched since the reset:
+        # a patch validates them all first) and the initial one
+        slug, load = self.deferred[field]
+        section = validate_section(getattr(self._initial.providers, field), load(), slug, self.source)
+        setattr(self._initial.providers, field, section)
+        setattr(self.world.providers, field, section.model_copy(deep=True) if section is not None else None)
+        del self.deferred[field]
+
+    def validate_deferred(self) -> None:
+        for field in list(self.deferred):
+            self._validate(field)
 
     def reset(self) -> None:
         self.world = self._initial.model_copy(deep=True)
 
     def dump(self) -> dict:
+        self.validate_deferred()
         return self.world.model_dump(mode="json", by_alias=True)
 
     def patch(self, patch: dict) -> tuple[BaseModel, BaseModel]:
