@@ -238,7 +238,7 @@ class Api:
 
     def _cdr_page(self, result: operations.CdrResult) -> web.Response:
         """``envelope(records, links)`` from each record's kept JSON: the bytes of
-        ``wcf_json_bytes`` of the whole (tests/providers/mts_autosecretary/test_wcf_json.py)."""
+        ``wcf_json_bytes`` of the whole (tests/providers/mts_autosecretary/test_cdr_page.py)."""
         cdrs = self.backend().cdrs
         links = links_member(result.next_url)
         body = b"".join((

@@ -293,8 +293,6 @@ def parse_un_update(body: Any) -> tuple[str, dict[str, Any]]:
 # the errors. For a body both accept the result is the same (tests/providers/mts_autosecretary/
 # test_put_fast_path.py): pydantic's JSON parser refuses everything json.loads refuses here.
 _FAST_BODY = 1024  # bytes: as routes._DEEP_BODY, a body this small needs no nesting check
-
-
 _VALIDATE_JSON = UNUpdate.__pydantic_validator__.validate_json
 
 
