@@ -2,6 +2,7 @@
 and the providers. ``create_app`` serves it over HTTP; tests may use it directly."""
 from __future__ import annotations
 
+import asyncio
 import copy
 import logging
 from pathlib import Path
@@ -98,6 +99,7 @@ class Simulator:
     async def start(self) -> None:
         self.clock.start()
         await self.delivery.start()
+        self.providers.loop = asyncio.get_running_loop()
         self.providers.started = True  # a provider built from now on starts at once
         for provider in self.providers.built().values():
             await provider.startup()

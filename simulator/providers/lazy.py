@@ -34,6 +34,7 @@ class Providers(Mapping[str, Provider]):
             for host in listing.hosts:
                 self.by_host.setdefault(host.lower(), slug)
         self.started = False
+        self.loop: asyncio.AbstractEventLoop | None = None  # the loop the simulator runs on
 
     # ---------------------------------------------------------------- Mapping
     def __getitem__(self, slug: str) -> Provider:
@@ -72,7 +73,7 @@ class Providers(Mapping[str, Provider]):
             del self._built[slug]  # not half built: the next lookup tries again (and fails alike)
             raise
         if self.started:
-            _run_now(provider.startup())
+            _start_late(provider, self.loop)
         return provider
 
     def reset(self) -> None:
@@ -80,6 +81,18 @@ class Providers(Mapping[str, Provider]):
         self.reset_at = self._sim.clock.now()
         for provider in self.built().values():
             provider.reset()
+
+
+def _start_late(provider: Provider, loop: asyncio.AbstractEventLoop | None) -> None:
+    try:
+        running = asyncio.get_running_loop()
+    except RuntimeError:
+        running = None
+    if loop is not None and running is not loop:
+        # looked up from another thread (a test beside ThreadedSimulator's loop): start it there
+        asyncio.run_coroutine_threadsafe(provider.startup(), loop).result()
+    else:
+        _run_now(provider.startup())
 
 
 def _run_now(coro: Coroutine[Any, Any, None]) -> None:

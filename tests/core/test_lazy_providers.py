@@ -186,3 +186,13 @@ def test_a_copy_of_the_default_world_elsewhere_is_validated_whole_at_start(tmp_p
     sim = Simulator(Settings(world=path))
     assert not sim.world_store.deferred
     assert set(sim.providers.built()) == {"mts-vpbx"}  # the providers are still built on first use
+
+
+def test_a_provider_looked_up_from_beside_a_threaded_simulator_starts_on_its_loop():
+    from simulator.testing.threaded import ThreadedSimulator
+
+    with ThreadedSimulator() as running:
+        sim = running.harness.sim
+        assert "mtt-telecom" not in sim.providers.built()
+        provider = sim.providers["mtt-telecom"]  # from this thread, not the simulator's loop
+        assert provider._unsubscribe is not None  # its startup ran (on the loop): it sees calls
