@@ -161,11 +161,15 @@ class _SinkProcess:
 
 async def lifecycles(n_calls: int = 2000, batch: int = 100, step: float = 1.0,
                      callbacks: bool = True, wall_limit: float = 120.0,
-                     profile: str | None = None, sink_process: bool = False) -> dict:
+                     profile: str | None = None, sink_process: bool = False,
+                     connections: int | None = None) -> dict:
     """``callbacks``: 4 per call to a CallbackSink, in this process (client and server
-    share the one thread) or, with ``sink_process``, in a process of its own."""
+    share the one thread) or, with ``sink_process``, in a process of its own;
+    ``connections``: the world's ``callbacks.connections`` (None: its default)."""
     sim = new_simulator()
     await sim.start()
+    if connections is not None:
+        sim.patch_world({"callbacks": {"connections": connections}})
     sink: Any = None
     if callbacks:
         sink = _SinkProcess() if sink_process else await CallbackSink().start()
