@@ -324,6 +324,7 @@ class Deadlines:
         self._seq = itertools.count()
         self._timer: asyncio.TimerHandle | None = None
         self._at = math.inf
+        self._compact_at = 256
 
     def watch(self, loop: asyncio.AbstractEventLoop, deadline: float, conn: _Connection,
               waiter: asyncio.Future) -> None:
@@ -331,6 +332,12 @@ class Deadlines:
         heap = self._heap
         while heap and heap[0][2].done():
             heapq.heappop(heap)
+        if len(heap) > self._compact_at:
+            # answered ones behind a long-waiting one (a target that never answers, an hour's
+            # timeout): drop them, so the heap holds about what is in flight
+            heap[:] = [entry for entry in heap if not entry[2].done()]
+            heapq.heapify(heap)
+            self._compact_at = max(256, 2 * len(heap))
         heapq.heappush(heap, (deadline, next(self._seq), waiter, conn))
         if deadline < self._at:
             self._arm(loop, deadline)
