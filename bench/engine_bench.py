@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import json
+import os
 import signal
 import subprocess
 import sys
@@ -23,7 +24,7 @@ from pathlib import Path
 
 from bench.probe import SLUG, TOKEN
 from simulator.delivery import Callback, RetryPolicy
-from simulator.delivery.deliverer import CONNECTIONS  # noqa: F401  (run.py's baseline)
+from simulator.delivery.deliverer import CONNECTIONS
 from simulator.engine.bus import Event
 from simulator.providers.base import Provider
 from simulator.settings import Settings
@@ -133,11 +134,22 @@ class _SinkProcess:
             raise RuntimeError(f"sink did not start: {line!r}")
         self.base_url = line
         self.received: int | None = None
+        self.cpu_s: float | None = None  # the sink process's CPU (user + system) at stop
+
+    def _cpu(self) -> float | None:
+        """The sink's CPU seconds so far, from /proc (None where there is none)."""
+        try:
+            with open(f"/proc/{self.proc.pid}/stat", "rb") as f:
+                fields = f.read().rsplit(b")", 1)[1].split()
+            return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        except (OSError, ValueError, IndexError):
+            return None
 
     def url(self, path: str) -> str:
         return self.base_url + path
 
     async def stop(self) -> None:
+        self.cpu_s = self._cpu()
         self.proc.send_signal(signal.SIGTERM)
         try:
             out, _ = self.proc.communicate(timeout=15)
@@ -149,11 +161,15 @@ class _SinkProcess:
 
 async def lifecycles(n_calls: int = 2000, batch: int = 100, step: float = 1.0,
                      callbacks: bool = True, wall_limit: float = 120.0,
-                     profile: str | None = None, sink_process: bool = False) -> dict:
+                     profile: str | None = None, sink_process: bool = False,
+                     connections: int | None = None) -> dict:
     """``callbacks``: 4 per call to a CallbackSink, in this process (client and server
-    share the one thread) or, with ``sink_process``, in a process of its own."""
+    share the one thread) or, with ``sink_process``, in a process of its own;
+    ``connections``: the world's ``callbacks.connections`` (None: its default)."""
     sim = new_simulator()
     await sim.start()
+    if connections is not None:
+        sim.patch_world({"callbacks": {"connections": connections}})
     sink: Any = None
     if callbacks:
         sink = _SinkProcess() if sink_process else await CallbackSink().start()
@@ -175,6 +191,7 @@ async def lifecycles(n_calls: int = 2000, batch: int = 100, step: float = 1.0,
         import cProfile
         profiler = cProfile.Profile()
         profiler.enable()
+    sink_cpu0 = sink._cpu() if sink_process else None
     try:
         with _Frozen():
             finished, wall, completed = await _drive(sim, n_calls, batch, step, wall_limit, done)
@@ -200,7 +217,18 @@ async def lifecycles(n_calls: int = 2000, batch: int = 100, step: float = 1.0,
                     "callbacks_received": delivered,
                     "callbacks_per_s": round(attempts / wall, 1) if wall else None,
                     "journal_out_entries": len(sim.journal.query(direction="out"))})
+        out.update(_sink_cpu(sink, sink_cpu0, attempts, wall))
     return out
+
+
+def _sink_cpu(sink: Any, cpu0: float | None, requests: int, wall: float) -> dict:
+    """The sink process's CPU over the measured window: per request, and as a share of one
+    core (near 1.0: the sink, not the sender, sets the rate)."""
+    if not isinstance(sink, _SinkProcess) or cpu0 is None or sink.cpu_s is None or not requests:
+        return {}
+    cpu = sink.cpu_s - cpu0
+    return {"sink_cpu_us_per_request": round(cpu / requests * 1e6, 1),
+            "sink_core_share": round(cpu / wall, 2) if wall else None}
 
 
 VPBX_CALLED = "+79160001735"  # X214's abonent 1735, subscribed to API CRM events in the default world
@@ -299,6 +327,110 @@ async def bare_sender(n: int = 4000, sink_process: bool = True, connections: int
         await sink.stop()
     return {"posts": n, "connections": connections, "wall_s": round(wall, 3),
             "posts_per_s": round(n / wall, 1), "cpu_us_per_post": round(cpu / n * 1e6, 1)}
+
+
+class _LeanPoster(asyncio.Protocol):
+    """The least an HTTP/1.1 sender can do: write prepared request bytes, find the end of
+    the answer's head, read its Content-Length, post the next one."""
+
+    def __init__(self, request: bytes, left: list[int], done: asyncio.Future):
+        self.request, self.left, self.done = request, left, done
+        self.buf = b""
+        self.transport: Any = None
+
+    def connection_made(self, transport: Any) -> None:
+        self.transport = transport
+        self._next()
+
+    def _next(self) -> None:
+        if self.left[0] <= 0:
+            if not self.done.done():
+                self.done.set_result(None)
+            return
+        self.left[0] -= 1
+        self.transport.write(self.request)
+
+    def data_received(self, data: bytes) -> None:
+        buf = self.buf + data if self.buf else data
+        end = buf.find(b"\r\n\r\n")
+        if end < 0:
+            self.buf = buf
+            return
+        at = buf.find(b"\r\ncontent-length:", 0, end)
+        if at < 0:
+            at = buf.find(b"\r\nContent-Length:", 0, end)
+        length = int(buf[at + 17:buf.find(b"\r\n", at + 17)]) if at >= 0 else 0
+        if len(buf) < end + 4 + length:
+            self.buf = buf
+            return
+        self.buf = b""
+        self._next()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        if not self.done.done():
+            self.done.set_exception(exc or ConnectionError("the sink closed the connection"))
+
+
+async def lean_sender(n: int = 4000, connections: int = CONNECTIONS) -> dict:
+    """The lean same-run baseline: ``connections`` asyncio protocols posting ``n`` prepared
+    requests (the bytes the simulator's client writes for a callback of FourCallbacks' size)
+    to a sink in its own process, one after another on each keep-alive connection."""
+    from simulator.delivery import http1
+
+    sink = _SinkProcess()
+    body = json.dumps({"event": "CALL_ANSWERED", "call_id": "call-000001", "leg_id": "call-000001-L2",
+                       "time": 1.0e9, "tenant": "acme", "data": {"number": "+74952000001",
+                                                                 "role": "dialled"}}).encode()
+    prepared = http1.prepare("POST", sink.url("/hook"), {"X-AUTH-TOKEN": TOKEN,
+                             "Content-Type": "application/json"}, body, None)
+    assert prepared is not None
+    (host, port), request = prepared
+    loop = asyncio.get_running_loop()
+    left = [n]
+    try:
+        t0, cpu0, sink_cpu0 = time.perf_counter(), time.process_time(), sink._cpu()
+        dones = []
+        for _ in range(connections):
+            done = loop.create_future()
+            dones.append(done)
+            await loop.create_connection(lambda d=done: _LeanPoster(request, left, d), host, port)
+        await asyncio.gather(*dones)
+        wall, cpu = time.perf_counter() - t0, time.process_time() - cpu0
+    finally:
+        await sink.stop()
+    return {"posts": n, "connections": connections, "wall_s": round(wall, 3),
+            "posts_per_s": round(n / wall, 1), "cpu_us_per_post": round(cpu / n * 1e6, 1),
+            **_sink_cpu(sink, sink_cpu0, n, wall)}
+
+
+async def delivery_only(n: int = 4000, calls: int = 1000) -> dict:
+    """The deliverer alone (no engine): ``n`` callbacks of FourCallbacks' size for ``calls``
+    calls, queued at once, delivered to a sink in its own process; CPU per callback of this
+    process, to set beside lean_sender's CPU per POST."""
+    sim = new_simulator()
+    await sim.start()
+    sink = _SinkProcess()
+    body = json.dumps({"event": "CALL_ANSWERED", "call_id": "call-000001", "leg_id": "call-000001-L2",
+                       "time": 1.0e9, "tenant": "acme", "data": {"number": "+74952000001",
+                                                                 "role": "dialled"}}).encode()
+    url, policy = sink.url("/hook"), RetryPolicy()
+    sent0 = sim.delivery.sent
+    try:
+        with _Frozen():
+            t0, cpu0, sink_cpu0 = time.perf_counter(), time.process_time(), sink._cpu()
+            for i in range(n):
+                sim.delivery.send(Callback(
+                    provider=SLUG, url=url, kind=CALLBACK_KINDS[i % 4], body=body, tenant="acme",
+                    call_id=f"call-{i % calls:06d}", headers={"X-AUTH-TOKEN": TOKEN}, policy=policy))
+            while sim.delivery.sent - sent0 < n:
+                await sim.clock.advance(0)
+            wall, cpu = time.perf_counter() - t0, time.process_time() - cpu0
+    finally:
+        await sim.stop()
+        await sink.stop()
+    return {"posts": n, "connections": CONNECTIONS, "wall_s": round(wall, 3),
+            "posts_per_s": round(n / wall, 1), "cpu_us_per_post": round(cpu / n * 1e6, 1),
+            **_sink_cpu(sink, sink_cpu0, n, wall)}
 
 
 async def engine_costs(n: int = 20_000) -> dict:

@@ -65,6 +65,8 @@ def bench_calls(args) -> dict:
                 f"{r['lifecycles_per_s']:6.0f} lifecycles/s")
         if r["callbacks"]:
             line += f", {r['callbacks_per_s']:5.0f} callbacks/s ({r['callbacks_received']} received)"
+        if "sink_core_share" in r:
+            line += f"; sink {r['sink_cpu_us_per_request']} µs/request, {r['sink_core_share']} of a core"
         line += (f"; CPU {r['cpu_us_per_lifecycle']} µs/lifecycle of this process"
                  f"{'' if r['completed'] else '  [STOPPED at the wall-time limit]'}")
         print(line, flush=True)
@@ -105,6 +107,13 @@ def bench_calls(args) -> dict:
     print(f"  same-run baseline: the same POSTs on {lanes} keep-alive connections at once: "
           f"{bare_n['posts_per_s']:.0f} POSTs/s (= {bare_n['posts_per_s'] / 4:.0f} \"lifecycles\"/s "
           f"of 4), CPU {bare_n['cpu_us_per_post']} µs/POST", flush=True)
+    lean_n = eb.run(eb.lean_sender(4 * min(args.calls, 1500), connections=lanes))
+    out["lean_sender_n"] = lean_n
+    print(f"  same-run baseline: the same POSTs by a bare asyncio protocol (prepared bytes, no "
+          f"client) on {lanes} connections: {lean_n['posts_per_s']:.0f} POSTs/s (= "
+          f"{lean_n['posts_per_s'] / 4:.0f} \"lifecycles\"/s of 4), CPU {lean_n['cpu_us_per_post']} "
+          f"µs/POST; the sink {lean_n.get('sink_cpu_us_per_request', '?')} µs a request, "
+          f"{lean_n.get('sink_core_share', '?')} of a core", flush=True)
     costs = eb.run(eb.engine_costs())
     out["engine_costs"] = costs
     print(f"  engine cost: {costs['cpu_us_per_timer']} µs CPU per timer (schedule + fire), "
@@ -118,6 +127,9 @@ def bench_calls(args) -> dict:
     summarise("lifecycles/s, 4 callbacks, sink in own process", lc("with_callbacks_sink_process"),
               "lifecycles/s", f"bare sender, {lanes} conns, 4 POSTs each", bare_n_lc, ">= 1,000")
     summarise("lifecycles/s, 4 callbacks, sink in own process", lc("with_callbacks_sink_process"),
+              "lifecycles/s", f"lean asyncio sender, {lanes} conns, 4 POSTs each",
+              lean_n["posts_per_s"] / 4, "")
+    summarise("lifecycles/s, 4 callbacks, sink in own process", lc("with_callbacks_sink_process"),
               "lifecycles/s", "bare sender, 1 conn, 4 POSTs each", bare_lc, "")
     summarise("lifecycles/s, 4 callbacks, sink in-process", lc("with_callbacks"), "lifecycles/s",
               f"bare sender, {lanes} conns, 4 POSTs each", bare_n_lc, "")
@@ -127,6 +139,9 @@ def bench_calls(args) -> dict:
     summarise("CPU per lifecycle, 4 callbacks, sink own process",
               out["with_callbacks_sink_process"]["cpu_us_per_lifecycle"], "µs",
               f"bare sender, {lanes} conns: 4 POSTs' CPU", bare_n["cpu_us_per_post"] * 4, "")
+    summarise("CPU per lifecycle, 4 callbacks, sink own process",
+              out["with_callbacks_sink_process"]["cpu_us_per_lifecycle"], "µs",
+              f"lean asyncio sender, {lanes} conns: 4 POSTs' CPU", lean_n["cpu_us_per_post"] * 4, "")
     summarise("engine CPU per timer", costs["cpu_us_per_timer"], "µs", "", None, "")
     summarise("engine CPU per bare call", costs["cpu_us_per_bare_call"], "µs", "", None, "")
     return out

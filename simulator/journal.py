@@ -306,6 +306,20 @@ class Journal:
             latency_ms, None, None, None, extra)
         return self._added(entry)
 
+    def add_out(self, operation: str, provider: str | None, tenant: str | None,
+                call_id: str | None, method: str, url: str, attempt: int,
+                params: dict[str, str] | None, request_headers: Any, request_body: Any,
+                status: int | None, response_headers: Any, response_body: Any,
+                error: str | None, latency_ms: float | None) -> JournalEntry:
+        """A callback attempt (direction ``out``): :meth:`add` without the keyword parsing,
+        for the delivery path. Bodies may be bytes (made text when the entry is read)."""
+        entry = JournalEntry(
+            next(self._ids), "out", provider, tenant, operation, self._now(), time.time(),
+            HttpRequest(method, None, None, None, request_headers, request_body),
+            HttpResponse(status, response_headers, response_body), call_id, attempt, error,
+            latency_ms, url, params, None, {})
+        return self._added(entry)
+
     def _added(self, entry: JournalEntry) -> JournalEntry:
         self._keep(entry)
         direction, provider, kind = entry.direction, entry.provider, entry.operation

@@ -26,7 +26,7 @@ from urllib.parse import urlsplit
 import aiohttp
 
 from ..engine.clock import VirtualClock
-from ..journal import Journal, body_text
+from ..journal import MAX_BODY, Journal, body_text
 from . import http1
 from .allow import host_allowed
 from .policy import RetryPolicy
@@ -83,6 +83,7 @@ class Deliverer:
         self._timeouts: dict[float, aiohttp.ClientTimeout] = {}
         self._allowed: tuple[list[str], list[str], dict[str, bool]] | None = None
         self._targets: dict[tuple, _Target] = {}
+        self._keys: dict[str, tuple] = {}  # url -> its target
         self._queued = 0
         self.sent = 0
 
@@ -114,7 +115,11 @@ class Deliverer:
     # ------------------------------------------------------------------ API
     def send(self, cb: Callback) -> None:
         """Queue ``cb`` for its target; a call's callbacks are delivered in order, with retries."""
-        key = _target(cb.url)
+        key = self._keys.get(cb.url)
+        if key is None:
+            if len(self._keys) >= 4096:
+                self._keys.clear()
+            key = self._keys[cb.url] = _target(cb.url)
         target = self._targets.get(key)
         if target is None:
             target = self._targets[key] = _Target()
@@ -141,6 +146,7 @@ class Deliverer:
         being delivered is out of line, so a call's callbacks never overtake each other."""
         ready, lanes = target.ready, target.lanes
         me = asyncio.current_task()  # not in `finally`: a worker closed with its loop has none
+        self._busy(target)
         try:
             while ready:
                 lane_key = ready.popleft()
@@ -148,7 +154,7 @@ class Deliverer:
                 cb = lane.popleft()
                 self._queued -= 1
                 try:
-                    await self._deliver(cb)
+                    await self._deliver(cb, target)
                 except asyncio.CancelledError:
                     raise
                 except Exception:
@@ -158,11 +164,29 @@ class Deliverer:
                 else:
                     del lanes[lane_key]
         finally:
+            self._rest(target)
             target.workers.discard(me)  # type: ignore[arg-type]
             if not target.workers and not lanes and self._targets.get(key) is target:
                 del self._targets[key]
 
-    async def _deliver(self, cb: Callback) -> DeliveryResult:
+    def _busy(self, target: "_Target") -> None:
+        """A worker of ``target`` delivers: work in flight for clock.advance. One tracked
+        future per target for as long as any of its workers delivers (a future per attempt
+        cost more than its request's head); a worker waiting for a retry does not count."""
+        if target.active == 0:
+            target.mark = self.clock.track(asyncio.get_running_loop().create_future())
+        target.active += 1
+
+    def _rest(self, target: "_Target") -> None:
+        target.active -= 1
+        if target.active == 0 and target.mark is not None:
+            if not target.mark.done():
+                target.mark.set_result(None)
+            target.mark = None
+
+    async def _deliver(self, cb: Callback, target: "_Target | None" = None) -> DeliveryResult:
+        """Every attempt of ``cb`` by its policy; ``target``: the queue whose worker delivers
+        it (its mark covers the attempts), None for ``request``."""
         attempt = 1
         while True:
             if cb.still_wanted is not None and not cb.still_wanted():
@@ -170,13 +194,15 @@ class Deliverer:
                                  method=cb.method, url=cb.url, attempt=attempt, status=None,
                                  error="dropped", detail="the provider no longer wants it sent")
                 return DeliveryResult(False, attempt, error="dropped")
-            # the attempt is work in flight for clock.advance; a bare future marks it (cheaper
-            # than a task per attempt), the retry wait below is not
-            mark = self.clock.track(asyncio.get_running_loop().create_future())
-            try:
+            if target is None:
+                # the attempt is work in flight for clock.advance (the retry wait below is not)
+                mark = self.clock.track(asyncio.get_running_loop().create_future())
+                try:
+                    result = await self._attempt(cb, attempt)
+                finally:
+                    mark.set_result(None)
+            else:
                 result = await self._attempt(cb, attempt)
-            finally:
-                mark.set_result(None)
             delay = None if result.ok or result.error == "refused" else cb.policy.delay_before(attempt + 1)
             result.final = delay is None
             if cb.on_result is not None:
@@ -190,7 +216,13 @@ class Deliverer:
                 return result
             if cb.still_wanted is not None and not cb.still_wanted():
                 return result  # switched off by what on_result just counted: no more waiting
-            await self.clock.sleep(delay)
+            if target is not None:
+                self._rest(target)
+            try:
+                await self.clock.sleep(delay)
+            finally:
+                if target is not None:
+                    self._busy(target)
             attempt += 1
 
     async def _attempt(self, cb: Callback, attempt: int) -> DeliveryResult:
@@ -211,13 +243,11 @@ class Deliverer:
         started = time.perf_counter()
         result = await self._send(cb, attempt, headers, body, total)
         self.sent += 1
-        self.journal.add("out", cb.kind, cb.provider, cb.tenant, call_id=cb.call_id,
-                         method=cb.method, url=cb.url, attempt=attempt, params=cb.params,
-                         request_headers=headers, request_body=body_text(body),
-                         status=result.status, error=result.error,
-                         response_body=body_text(result.body),
-                         response_headers=result.headers if result.status is not None else None,
-                         latency_ms=round((time.perf_counter() - started) * 1000, 3))
+        status = result.status
+        self.journal.add_out(cb.kind, cb.provider, cb.tenant, cb.call_id, cb.method, cb.url,
+                             attempt, cb.params, headers, _kept(body), status,
+                             result.headers if status is not None else None, _kept(result.body),
+                             result.error, round((time.perf_counter() - started) * 1000, 3))
         return result
 
     async def _send(self, cb: Callback, attempt: int, headers: dict[str, str],
@@ -240,33 +270,44 @@ class Deliverer:
         if prepared is None:
             return None
         target, data = prepared
-        async with asyncio.timeout(total):
-            for _ in range(2):
+        pool = self._pool
+        loop = asyncio.get_running_loop()
+        # one deadline for the whole attempt (a new connection, a second try), as
+        # asyncio.timeout(total) had it; the answer's wait is timed by the pool's Deadlines
+        deadline = loop.time() + total
+        for _ in range(2):
+            conn = pool.idle(target)
+            if conn is None:
                 try:
-                    conn = await self._pool.open(target)
+                    async with asyncio.timeout_at(deadline):
+                        conn = await pool.open(target)
+                except TimeoutError:
+                    raise  # an OSError too, but the attempt's: "timeout"
                 except OSError:
                     return None
-                try:
-                    resp = await conn.exchange(cb.method, data)
-                except http1.Disconnected as exc:
-                    # a kept-alive connection the server had closed: aiohttp tries an
-                    # idempotent request once more on a new one, and so does this
-                    if not exc.args[0]:
-                        if conn.reused and cb.method in IDEMPOTENT:
-                            continue
-                        return DeliveryResult(False, attempt,
-                                              error="ServerDisconnectedError: Server disconnected")
-                    return DeliveryResult(False, attempt, error="ClientPayloadError: Response "
-                                          "payload is not completed")
-                except http1.ResponseError as exc:
+            try:
+                waiter = conn.start(cb.method, data)
+                pool.deadlines.watch(loop, deadline, conn, waiter)
+                resp = await waiter
+            except http1.Disconnected as exc:
+                # a kept-alive connection the server had closed: aiohttp tries an
+                # idempotent request once more on a new one, and so does this
+                if not exc.args[0]:
+                    if conn.reused and cb.method in IDEMPOTENT:
+                        continue
                     return DeliveryResult(False, attempt,
-                                          error=f"ClientResponseError: 400, message={str(exc)!r}")
-                except BaseException:
-                    conn.close()
-                    raise
-                self._pool.release(target, conn)
-                return DeliveryResult(cb.policy.is_success(resp.status), attempt, resp.status,
-                                      resp.body, resp.headers)
+                                          error="ServerDisconnectedError: Server disconnected")
+                return DeliveryResult(False, attempt, error="ClientPayloadError: Response "
+                                      "payload is not completed")
+            except http1.ResponseError as exc:
+                return DeliveryResult(False, attempt,
+                                      error=f"ClientResponseError: 400, message={str(exc)!r}")
+            except BaseException:
+                conn.close()
+                raise
+            pool.release(target, conn)
+            return DeliveryResult(cb.policy.is_success(resp.status), attempt, resp.status,
+                                  resp.body, resp.headers)
         return DeliveryResult(False, attempt, error="ServerDisconnectedError: Server disconnected")
 
     async def _aiohttp(self, cb: Callback, attempt: int, headers: dict[str, str],
@@ -307,12 +348,20 @@ class _Target:
     """The queue of one target: a FIFO lane of callbacks per call, the lanes whose next
     callback may go (in the order they became ready), and the workers delivering them."""
 
-    __slots__ = ("lanes", "ready", "workers")
+    __slots__ = ("lanes", "ready", "workers", "active", "mark")
 
     def __init__(self) -> None:
         self.lanes: dict[str | None, deque[Callback]] = {}
         self.ready: deque[str | None] = deque()
         self.workers: set[asyncio.Task] = set()
+        self.active = 0  # workers delivering (not waiting for a retry)
+        self.mark: asyncio.Future | None = None  # clock.track'ed while active
+
+
+def _kept(body: bytes | None) -> bytes | str | None:
+    """A body as the journal entry keeps it: the bytes (made text when the entry is read,
+    as body_text would now) up to the journal's MAX_BODY, the cut text beyond."""
+    return body if body is None or len(body) <= MAX_BODY else body_text(body)
 
 
 def basic_auth(login: str, password: str) -> str:

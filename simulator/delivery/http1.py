@@ -14,6 +14,9 @@ that cannot be opened) goes through aiohttp, so errors read the same in the jour
 from __future__ import annotations
 
 import asyncio
+import heapq
+import itertools
+import math
 import sys
 import zlib
 from typing import Any
@@ -48,35 +51,68 @@ class Response:
         self.body = body
 
 
+#: (method, url, headers, params, has body) -> what _head made of them; a provider sends a
+#: target the same headers every time, so the head is built once per target, not per callback
+_HEADS: dict[tuple, tuple[tuple[str, int], bytes, bytes] | None] = {}
+_HEADS_MAX = 1024
+#: an answer's head -> _parse_head of it: an application answers every callback alike (the
+#: Date header changes once a second), so a head is parsed once, not per callback
+_HEADS_READ: dict[bytes, tuple[int, dict[str, str], dict[str, str], bool]] = {}
+
+
 def prepare(method: str, url: str, headers: dict[str, str], body: bytes | None,
             params: dict[str, str] | None) -> tuple[tuple[str, int], bytes] | None:
     """The target and the request bytes, or None when aiohttp must send this one."""
+    try:
+        key = (method, url, tuple(headers.items()), tuple(params.items()) if params else None,
+               body is None)
+        head = _HEADS.get(key)
+    except TypeError:  # a header value that is not hashable: build it every time
+        key, head = None, None
+    if head is None and (key is None or key not in _HEADS):
+        head = _head(method, url, headers, body is not None, params)
+        if key is not None:
+            if len(_HEADS) >= _HEADS_MAX:
+                _HEADS.clear()
+            _HEADS[key] = head
+    if head is None:
+        return None
+    target, prefix, suffix = head
+    if body is None:
+        return target, prefix
+    return target, b"".join((prefix, str(len(body)).encode(), suffix, body))
+
+
+def _head(method: str, url: str, headers: dict[str, str], has_body: bool,
+          params: dict[str, str] | None) -> tuple[tuple[str, int], bytes, bytes] | None:
+    """The target, the head up to the Content-Length value and what follows the value (the
+    whole head and b"" without a body), or None when aiohttp must send this one."""
     try:
         u = URL(url)
     except (ValueError, TypeError):
         return None
     if u.scheme != "http" or not u.host or u.user is not None or u.password is not None:
         return None
-    if (body is None) != (method in ("GET", "HEAD")):
+    if (not has_body) != (method in ("GET", "HEAD")):
         return None
     lower = {k.lower() for k in headers}
     if lower & _FRAMING or "host" in lower:
         return None
     if params:
         u = u.extend_query(params)
-    target = u.raw_path_qs or "/"
-    lines = [f"{method} {target} HTTP/1.1", f"Host: {u.host_port_subcomponent}"]
+    path_qs = u.raw_path_qs or "/"
+    lines = [f"{method} {path_qs} HTTP/1.1", f"Host: {u.host_port_subcomponent}"]
     lines.extend(f"{k}: {v}" for k, v in headers.items())
     lines.extend(f"{k}: {v}" for k, v in _DEFAULTS if k.lower() not in lower)
-    if body is not None:
-        lines.append(f"Content-Length: {len(body)}")
-        if "content-type" not in lower:
-            lines.append("Content-Type: application/octet-stream")
     for line in lines:
         if "\r" in line or "\n" in line:
             return None  # aiohttp refuses these with its own error
-    head = ("\r\n".join(lines) + "\r\n\r\n").encode("utf-8")
-    return (u.raw_host or u.host, u.port or 80), head + body if body else head
+    target = (u.raw_host or u.host, u.port or 80)
+    if not has_body:
+        return target, ("\r\n".join(lines) + "\r\n\r\n").encode("utf-8"), b""
+    lines.append("Content-Length: ")
+    suffix = "\r\n" if "content-type" in lower else "\r\nContent-Type: application/octet-stream\r\n"
+    return target, "\r\n".join(lines).encode("utf-8"), (suffix + "\r\n").encode()
 
 
 class _Connection(asyncio.Protocol):
@@ -113,17 +149,25 @@ class _Connection(asyncio.Protocol):
                 self._finish(Disconnected(self._received))
 
     # ---------------------------------------------------------- request
-    async def exchange(self, method: str, data: bytes) -> Response:
+    def start(self, method: str, data: bytes) -> asyncio.Future:
+        """Write the request; the future is the Response (or the error reading it)."""
         assert self.transport is not None
         self._method = method
         self._buf.clear()
         self._received = False
-        self._waiter = asyncio.get_running_loop().create_future()
+        self._waiter = waiter = asyncio.get_running_loop().create_future()
         self.transport.write(data)
+        return waiter
+
+    async def exchange(self, method: str, data: bytes) -> Response:
         try:
-            return await self._waiter
+            return await self.start(method, data)
         finally:
             self._waiter = None
+
+    def time_out(self) -> None:
+        """The answer took longer than the attempt may wait: the connection is given up."""
+        self._finish(TimeoutError())
 
     def close(self) -> None:
         self.closed = True
@@ -150,24 +194,24 @@ class _Connection(asyncio.Protocol):
                     self._finish(ResponseError("the answer's headers are too large"))
                     return True
                 return False
-            try:
-                status, version, headers, keep = _parse_head(bytes(buf[:end]))
-            except ResponseError as exc:
-                self._finish(exc)
-                return True
+            head = bytes(buf[:end])
+            parsed = _HEADS_READ.get(head)
+            if parsed is None:
+                try:
+                    parsed = _parse_head(head.decode("utf-8", "surrogateescape"))
+                except ResponseError as exc:
+                    self._finish(exc)
+                    return True
+                if len(head) <= 1024:
+                    if len(_HEADS_READ) >= _HEADS_MAX:
+                        _HEADS_READ.clear()
+                    _HEADS_READ[head] = parsed
+            status, first, lower, keep = parsed
             if 100 <= status < 200:
                 del buf[:end + 4]  # 100 Continue and friends: the answer follows
                 continue
             break
         start = end + 4
-        # as dict(aiohttp's headers): the first value of a name, in its first spelling
-        first: dict[str, str] = {}
-        lower: dict[str, str] = {}
-        for k, v in headers:
-            kl = k.lower()
-            if kl not in lower:
-                lower[kl] = v
-                first[k] = v
         if self._method == "HEAD" or status in _NO_BODY_STATUS:
             body, rest = b"", start
         elif "chunked" in lower.get("transfer-encoding", "").lower():
@@ -209,30 +253,29 @@ class _Connection(asyncio.Protocol):
         del buf[:rest]
         if not keep or buf:
             self.close()  # asked to close, or bytes nobody asked for: not reusable
-        self._finish(Response(status, first, body))
+        self._finish(Response(status, dict(first), body))  # a copy: the parse is shared
         return True
 
 
-def _parse_head(head: bytes) -> tuple[int, str, list[tuple[str, str]], bool]:
-    text = head.decode("utf-8", "surrogateescape")
+def _parse_head(text: str) -> tuple[int, dict[str, str], dict[str, str], bool]:
+    """Status, the headers as dict(aiohttp's headers) makes them (the first value of a name
+    in its first spelling), the same by lower-case name, and whether to keep the connection."""
     status_line, _, rest = text.partition("\r\n")
     parts = status_line.split(" ", 2)
     if len(parts) < 2 or not parts[0].startswith("HTTP/1.") or len(parts[1]) != 3 or not parts[1].isdigit():
         raise ResponseError(f"invalid status line {status_line[:100]!r}")
-    version = parts[0]
-    headers: list[tuple[str, str]] = []
+    first: dict[str, str] = {}
+    lower: dict[str, str] = {}
     for line in rest.split("\r\n") if rest else ():
         name, sep, value = line.partition(":")
         if not sep or not name or name != name.strip():
             raise ResponseError(f"invalid header line {line[:100]!r}")
-        headers.append((name, value.strip(" \t")))
-    conn = ""
-    for k, v in headers:
-        if len(k) == 10 and k.lower() == "connection":
-            conn = v.lower()
-            break
-    keep = "keep-alive" in conn if version == "HTTP/1.0" else "close" not in conn
-    return int(parts[1]), version, headers, keep
+        low = name.lower()
+        if low not in lower:
+            lower[low] = first[name] = value.strip(" \t")
+    conn = lower.get("connection", "").lower()
+    keep = "keep-alive" in conn if parts[0] == "HTTP/1.0" else "close" not in conn
+    return int(parts[1]), first, lower, keep
 
 
 def _dechunk(buf: bytearray, pos: int) -> tuple[bytes, int] | ResponseError | None:
@@ -270,20 +313,80 @@ def _decompress(body: bytes, encoding: str) -> bytes:
         return zlib.decompress(body, -zlib.MAX_WBITS)  # raw deflate, as aiohttp accepts
 
 
+class Deadlines:
+    """The wall-clock deadlines of the answers awaited, with one loop timer for the earliest.
+    ``asyncio.timeout`` per attempt costs a timer handle pushed on the loop's heap and
+    cancelled again for every callback; attempts share one timeout, so their deadlines come
+    in order and the one timer fires about once per timeout."""
+
+    def __init__(self) -> None:
+        self._heap: list[tuple[float, int, asyncio.Future, _Connection]] = []
+        self._seq = itertools.count()
+        self._timer: asyncio.TimerHandle | None = None
+        self._at = math.inf
+        self._compact_at = 256
+
+    def watch(self, loop: asyncio.AbstractEventLoop, deadline: float, conn: _Connection,
+              waiter: asyncio.Future) -> None:
+        """Time ``conn`` out at ``deadline`` (loop time) unless ``waiter`` is done by then."""
+        heap = self._heap
+        while heap and heap[0][2].done():
+            heapq.heappop(heap)
+        if len(heap) > self._compact_at:
+            # answered ones behind a long-waiting one (a target that never answers, an hour's
+            # timeout): drop them, so the heap holds about what is in flight
+            heap[:] = [entry for entry in heap if not entry[2].done()]
+            heapq.heapify(heap)
+            self._compact_at = max(256, 2 * len(heap))
+        heapq.heappush(heap, (deadline, next(self._seq), waiter, conn))
+        if deadline < self._at:
+            self._arm(loop, deadline)
+
+    def _arm(self, loop: asyncio.AbstractEventLoop, at: float) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+        self._at = at
+        self._timer = loop.call_at(at, self._fire, loop)
+
+    def _fire(self, loop: asyncio.AbstractEventLoop) -> None:
+        self._timer, self._at = None, math.inf
+        heap, now = self._heap, loop.time()
+        while heap and (heap[0][0] <= now or heap[0][2].done()):
+            _, _, waiter, conn = heapq.heappop(heap)
+            if not waiter.done():
+                conn.time_out()
+        if heap:
+            self._arm(loop, heap[0][0])
+
+    def close(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+        self._timer, self._at = None, math.inf
+        self._heap.clear()
+
+
 class Pool:
     """Idle keep-alive connections per (host, port)."""
 
     def __init__(self) -> None:
         self._idle: dict[tuple[str, int], list[_Connection]] = {}
+        self.deadlines = Deadlines()
 
-    async def open(self, target: tuple[str, int]) -> _Connection:
-        """An idle connection to ``target`` or a new one (OSError when it cannot be opened)."""
+    def idle(self, target: tuple[str, int]) -> _Connection | None:
+        """An idle connection to ``target``, if one is left open."""
         idle = self._idle.get(target)
         while idle:
             conn = idle.pop()
             if not conn.closed:
                 conn.reused = True
                 return conn
+        return None
+
+    async def open(self, target: tuple[str, int]) -> _Connection:
+        """An idle connection to ``target`` or a new one (OSError when it cannot be opened)."""
+        conn = self.idle(target)
+        if conn is not None:
+            return conn
         _, conn = await asyncio.get_running_loop().create_connection(_Connection, *target)
         return conn
 
@@ -301,3 +404,4 @@ class Pool:
             for conn in idle:
                 conn.close()
         self._idle.clear()
+        self.deadlines.close()

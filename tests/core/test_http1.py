@@ -203,3 +203,55 @@ def test_what_the_lean_client_leaves_to_aiohttp(kw):
     assert http1.prepare(cb.method, cb.url, cb.headers, body, cb.params) is None
     assert http1.prepare("POST", "https://127.0.0.1/x", {}, b"", None) is None
     assert http1.prepare("POST", "http://u:p@127.0.0.1/x", {}, b"", None) is None
+
+
+class _Waiting:
+    """A connection as Deadlines sees it: ``time_out`` fails the answer awaited on it."""
+
+    def __init__(self, waiter=None):
+        self.waiter = waiter
+        self.timed_out = 0
+
+    def time_out(self):
+        self.timed_out += 1
+        self.waiter.set_exception(TimeoutError())
+
+
+async def test_a_deadline_times_out_only_the_answer_still_awaited():
+    loop = asyncio.get_running_loop()
+    deadlines = http1.Deadlines()
+    slow, fast, later = (_Waiting(loop.create_future()) for _ in range(3))
+    deadlines.watch(loop, loop.time() - 1, fast, fast.waiter)
+    fast.waiter.set_result("answered")
+    deadlines.watch(loop, loop.time() - 1, slow, slow.waiter)
+    deadlines.watch(loop, loop.time() + 3600, later, later.waiter)
+    for _ in range(3):
+        await asyncio.sleep(0)  # the loop timer at the earliest deadline fires
+    with pytest.raises(TimeoutError):
+        slow.waiter.result()
+    assert (slow.timed_out, fast.timed_out, later.timed_out) == (1, 0, 0)
+    assert not later.waiter.done()
+    deadlines.close()
+
+
+async def test_answered_deadlines_do_not_pile_up_behind_one_still_awaited():
+    loop = asyncio.get_running_loop()
+    deadlines = http1.Deadlines()
+    stuck = _Waiting(loop.create_future())
+    deadlines.watch(loop, loop.time() + 3600, stuck, stuck.waiter)
+    for _ in range(5000):
+        done = loop.create_future()
+        deadlines.watch(loop, loop.time() + 3600, _Waiting(done), done)
+        done.set_result(None)
+    assert len(deadlines._heap) <= 300
+    deadlines.close()
+
+
+async def test_a_request_head_is_built_once_and_reads_the_same(raw):
+    http1._HEADS.clear()
+    cb = callback(raw.port, body=b'{"n": 1}')
+    first = http1.prepare(cb.method, cb.url, {"X-AUTH-TOKEN": "t"}, b'{"n": 1}', None)
+    again = http1.prepare(cb.method, cb.url, {"X-AUTH-TOKEN": "t"}, b'{"n": 22}', None)
+    assert len(http1._HEADS) == 1
+    assert first[1].replace(b"Content-Length: 8", b"Content-Length: 9").replace(b'{"n": 1}', b'{"n": 22}') \
+        == again[1]
