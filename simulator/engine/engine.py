@@ -296,7 +296,7 @@ class CallEngine(CallFeatures):
         now = self.clock.now()
         self.stop_recording(call)
         call.ended_at = now
-        call.cause = _call_cause(call)
+        call.cause = int(_call_cause(call))  # a plain int: the timeline's entry stays untracked
         duration = sum((end or now) - start for start, end in call.recording_segments)
         if call.recording_segments and duration > 0:
             rec = self.recordings.add(call.id, call.provider, call.tenant,
@@ -322,6 +322,11 @@ class CallEngine(CallFeatures):
             # ``ended`` first): three fewer lists each for the cyclic collector to scan
             if not (leg._timers or leg._answer_waiters or leg._dtmf_waiters):
                 leg._timers = leg._answer_waiters = leg._dtmf_waiters = _NONE  # type: ignore[assignment]
+        # the kept call's empty lists are shared too (start_recording and bridge refuse an ended call)
+        if not call.bridges:
+            call.bridges = _NONE  # type: ignore[assignment]
+        if not call.recording_segments:
+            call.recording_segments = _NONE  # type: ignore[assignment]
         self.calls.pop(call.id, None)
         self.finished[call.id] = call
         while len(self.finished) > self.keep_finished:
@@ -338,8 +343,8 @@ class CallEngine(CallFeatures):
         if data:
             entry = ({"t": now, "event": event, **data} if leg_id is None
                      else {"t": now, "event": event, "leg": leg_id, **data})
-            if "record" in data:
-                del entry["record"]
+            if "record" in data:  # call.finished: a new dict, which the collector need not track
+                entry = {k: v for k, v in entry.items() if k != "record"}
         else:
             entry = {"t": now, "event": event} if leg_id is None else {"t": now, "event": event, "leg": leg_id}
             data = {}
