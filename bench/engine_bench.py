@@ -12,6 +12,7 @@ import asyncio
 import gc
 import json
 import os
+import resource
 import signal
 import subprocess
 import sys
@@ -39,6 +40,40 @@ CALLBACK_KINDS = ("CALL_RECEIVED", "CALL_ANSWERED", "CALL_RELEASED", "CALL_HISTO
 
 def new_simulator() -> Simulator:
     return Simulator(Settings(manual_clock=True, access_log=False))
+
+
+def reference_loop_ms(n: int = 200_000) -> float:
+    """Wall milliseconds of a fixed pure-Python loop: the machine's speed at this moment (another
+    process on the core, steal time, a slower clock), timed next to each engine-only round so a
+    slow round can be told from a slow machine."""
+    t0 = time.perf_counter()
+    total = 0
+    for i in range(n):
+        total += i * i
+    return round((time.perf_counter() - t0) * 1e3, 2)
+
+
+class _Collections:
+    """Cyclic-collector runs (per generation) and their CPU while the measured loop runs."""
+
+    def __init__(self) -> None:
+        self.runs = [0, 0, 0]
+        self.cpu = 0.0
+        self._t0 = 0.0
+
+    def __call__(self, phase: str, info: dict) -> None:
+        if phase == "start":
+            self._t0 = time.process_time()
+        else:
+            self.runs[info["generation"]] += 1
+            self.cpu += time.process_time() - self._t0
+
+    def __enter__(self) -> "_Collections":
+        gc.callbacks.append(self)
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        gc.callbacks.remove(self)
 
 
 class _Frozen:
@@ -192,10 +227,13 @@ async def lifecycles(n_calls: int = 2000, batch: int = 100, step: float = 1.0,
         profiler = cProfile.Profile()
         profiler.enable()
     sink_cpu0 = sink._cpu() if sink_process else None
+    reference = reference_loop_ms()
     try:
-        with _Frozen():
+        with _Frozen(), _Collections() as collections:
+            faults0 = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
             finished, wall, completed = await _drive(sim, n_calls, batch, step, wall_limit, done)
-        cpu = time.process_time() - _drive.cpu0  # type: ignore[attr-defined]
+            cpu = time.process_time() - _drive.cpu0  # type: ignore[attr-defined]
+            faults = resource.getrusage(resource.RUSAGE_SELF).ru_minflt - faults0
     finally:
         if profiler is not None:
             profiler.disable()
@@ -208,7 +246,11 @@ async def lifecycles(n_calls: int = 2000, batch: int = 100, step: float = 1.0,
            "batch": batch, "step_sim_s": step, "callbacks": callbacks,
            "cpu_s": round(cpu, 3),
            "cpu_us_per_lifecycle": round(cpu / finished * 1e6) if finished else None,
-           "lifecycles_per_cpu_s": round(finished / cpu) if cpu > 0 else None}
+           "lifecycles_per_cpu_s": round(finished / cpu) if cpu > 0 else None,
+           # why one round differs from the next: first-touch page faults (the first round in a
+           # process maps its memory), collector runs, the machine's speed (reference loop)
+           "minor_faults": faults, "gc_runs": collections.runs,
+           "gc_cpu_ms": round(collections.cpu * 1e3, 1), "reference_loop_ms": reference}
     if sink is not None:
         delivered = sink.received if sink_process else len(sink.requests)
         attempts = sim.delivery.sent - sent_before

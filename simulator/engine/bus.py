@@ -112,16 +112,33 @@ class EventBus:
         return unsubscribe
 
     def publish(self, event: Event) -> None:
-        provider = event.provider
+        for listener in self._listeners_of(event.provider):
+            try:
+                listener(event)
+            except Exception:  # one listener's bug must not break a call
+                log.exception("listener %r failed on %s", listener, event.type)
+
+    def emit(self, type: str, time: float, provider: str | None, tenant: str | None,
+             call_id: str | None, leg_id: str | None, data: dict[str, Any]) -> None:
+        """:meth:`publish` of a new :class:`Event`, built only when someone listens."""
         listeners = self._listeners.get(provider)
         if listeners is None:
-            listeners = self._listeners[provider] = (
-                *self._by_provider.get(provider, ()), *self._all, *self._late.get(provider, ()))
+            listeners = self._listeners_of(provider)
+        if not listeners:
+            return
+        event = Event(type, time, provider, tenant, call_id, leg_id, data)
         for listener in listeners:
             try:
                 listener(event)
             except Exception:  # one listener's bug must not break a call
                 log.exception("listener %r failed on %s", listener, event.type)
+
+    def _listeners_of(self, provider: str | None) -> tuple[Listener, ...]:
+        listeners = self._listeners.get(provider)
+        if listeners is None:
+            listeners = self._listeners[provider] = (
+                *self._by_provider.get(provider, ()), *self._all, *self._late.get(provider, ()))
+        return listeners
 
 
 # ----------------------------------------------------------------- dispatch by type

@@ -122,6 +122,8 @@ class Call:
 
     def unbridge(self, *leg_ids: str) -> None:
         """Take legs out of their bridges; a bridge left with one leg is gone."""
+        if not self.bridges:
+            return
         for bridge in self.bridges:
             bridge.difference_update(leg_ids)
         self.bridges = [b for b in self.bridges if len(b) > 1]

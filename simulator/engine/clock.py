@@ -19,6 +19,8 @@ from typing import Any, Awaitable, Callable, Iterator, Literal
 log = logging.getLogger("simulator.clock")
 
 Mode = Literal["real", "accelerated", "manual"]
+#: the heap is compacted once it holds more than this many timers, most of them cancelled
+COMPACT_AT = 1024
 
 
 class TimerHandle:
@@ -52,6 +54,7 @@ class VirtualClock:
         self._pending = 0  # queued timers not cancelled (describe() must not scan the heap)
         self._seq = itertools.count()
         self._inflight: set[asyncio.Future] = set()
+        self._idle_waiters: list[asyncio.Future] = []  # settle()s waiting for _inflight to empty
         self._runner: asyncio.Task | None = None
         self._wakeup: asyncio.Event | None = None
         self._advancing = False
@@ -136,6 +139,8 @@ class VirtualClock:
         seq = next(self._seq)
         handle = TimerHandle(when, seq, fn, args, self)
         heap = self._heap
+        if len(heap) > COMPACT_AT and self._pending * 2 < len(heap):
+            self._compact()
         heapq.heappush(heap, (when, seq, handle))
         self._pending += 1
         if heap[0][2] is handle:
@@ -148,6 +153,15 @@ class VirtualClock:
                     pass
         return handle
 
+    def _compact(self) -> None:
+        """Drop the cancelled timers when they are most of the heap (a caller's 60 s hang-up
+        timer cancelled by an earlier hang-up stays queued until its instant otherwise: the
+        heap grew to ten times the live timers, and every push and pop paid for its depth).
+        In place: ``advance`` holds the list. The firing order is (when, seq) either way."""
+        heap = self._heap
+        heap[:] = [entry for entry in heap if not entry[2].cancelled]
+        heapq.heapify(heap)
+
     def _drain_due(self) -> None:
         if self._advancing:
             return
@@ -158,7 +172,8 @@ class VirtualClock:
             self._fire(self._pop())
 
     def call_later(self, delay: float, fn: Callable[..., Any], *args: Any) -> TimerHandle:
-        return self.call_at(self.now() + max(0.0, delay), fn, *args)
+        now = self._sim_base if self.mode == "manual" or self._advancing else self.now()
+        return self.call_at(now + delay if delay > 0 else now, fn, *args)
 
     async def sleep(self, delay: float) -> None:
         if delay <= 0:
@@ -209,7 +224,7 @@ class VirtualClock:
         except Exception:  # a timer's own bug must not stop time
             log.exception("timer %r failed", handle.fn)
             return
-        if asyncio.iscoroutine(result):
+        if result is not None and asyncio.iscoroutine(result):
             self.track(asyncio.ensure_future(result))
 
     # ---------------------------------------------------------- quiescence
@@ -217,8 +232,17 @@ class VirtualClock:
         """Register work in flight (an HTTP callback, a spawned step) that ``advance``
         must let finish before moving time on, so a timeline runs in real order."""
         self._inflight.add(fut)
-        fut.add_done_callback(self._inflight.discard)
+        fut.add_done_callback(self._untrack)
         return fut
+
+    def _untrack(self, fut: asyncio.Future) -> None:
+        inflight = self._inflight
+        inflight.discard(fut)
+        if not inflight and self._idle_waiters:
+            waiters, self._idle_waiters = self._idle_waiters, []
+            for waiter in waiters:
+                if not waiter.done():
+                    waiter.set_result(None)
 
     async def settle(self, max_rounds: int = 10_000) -> None:
         """Run the event loop until nothing runnable or in flight is left."""
@@ -226,7 +250,15 @@ class VirtualClock:
         for _ in range(max_rounds):
             await asyncio.sleep(0)
             if self._inflight:
-                await asyncio.wait(list(self._inflight), timeout=30)
+                # one future woken when the last work in flight is done: cheaper than an
+                # asyncio.wait over the set per round (a waiter and a callback on each member)
+                waiter = loop.create_future()
+                self._idle_waiters.append(waiter)
+                try:
+                    await waiter
+                finally:
+                    if waiter.cancelled() and waiter in self._idle_waiters:
+                        self._idle_waiters.remove(waiter)
                 continue
             ready = getattr(loop, "_ready", None)
             if ready is not None and len(ready) == 0:
@@ -263,11 +295,16 @@ class VirtualClock:
                 # callbacks they cause are queued in firing order either way
                 instant = heap[0][0]
                 self._sim_base = max(self._sim_base, instant)
+                pop, fire = heapq.heappop, self._fire
                 while heap and heap[0][0] == instant:
-                    handle = self._pop()
-                    if not handle.cancelled:
-                        self._fire(handle)
-                        fired += 1
+                    handle = pop(heap)[2]  # self._pop() inlined: the hot loop of every advance
+                    if handle.cancelled:
+                        continue
+                    if handle._clock is not None:
+                        handle._clock = None
+                        self._pending -= 1
+                    fire(handle)
+                    fired += 1
                 await self.settle()
             self._sim_base = target
         finally:

@@ -182,7 +182,8 @@ class CallEngine(CallFeatures):
         if b.hangup_after:
             leg._timers.append(later(b.hangup_after, self.hangup, leg, Cause.NORMAL_CLEARING, "party"))
         self._emit(E.LEG_ANSWERED, self._call(leg), leg, {"number": leg.number, "role": leg.role})
-        _wake(leg._answer_waiters, True)
+        if leg._answer_waiters:
+            _wake(leg._answer_waiters, True)
 
     async def wait_answer(self, leg: Leg) -> bool:
         """True once the leg is answered, False if it ends first."""
@@ -227,9 +228,13 @@ class CallEngine(CallFeatures):
     def spawn(self, call: Call, coro: Coroutine) -> asyncio.Task:
         """Run a provider's call flow; cancelled when the call ends."""
         task = asyncio.get_running_loop().create_task(self._guard(call, coro))
-        call.tasks.add(task)
-        task.add_done_callback(call.tasks.discard)
-        task.add_done_callback(lambda t: coro.close())  # never started when cancelled early
+        tasks = call.tasks
+        tasks.add(task)
+
+        def done(task: asyncio.Task) -> None:  # one done-callback (one loop handle), not two
+            tasks.discard(task)
+            coro.close()  # never started when cancelled early
+        task.add_done_callback(done)
         return task
 
     async def _guard(self, call: Call, coro: Coroutine) -> None:
@@ -254,8 +259,10 @@ class CallEngine(CallFeatures):
         leg.cause = Cause.NORMAL_CLEARING
         call.unbridge(leg.id)
         self._emit(E.LEG_DETACHED, call, leg, data)
-        _wake(leg._answer_waiters, False)
-        _wake(leg._dtmf_waiters, None)
+        if leg._answer_waiters:
+            _wake(leg._answer_waiters, False)
+        if leg._dtmf_waiters:
+            _wake(leg._dtmf_waiters, None)
         if finish:
             self._maybe_finish(call)
 
@@ -272,8 +279,10 @@ class CallEngine(CallFeatures):
         kind = E.LEG_RELEASED if state is LegState.RELEASED else E.LEG_FAILED
         self._emit(kind, call, leg, {"cause": leg.cause, "by": by, "number": leg.number,
                                      "role": leg.role})
-        _wake(leg._answer_waiters, False)
-        _wake(leg._dtmf_waiters, None)
+        if leg._answer_waiters:
+            _wake(leg._answer_waiters, False)
+        if leg._dtmf_waiters:
+            _wake(leg._dtmf_waiters, None)
         for peer in peers:
             self.hangup(peer, Cause.NORMAL_CLEARING, by="peer")
         if (leg.role == "origin" or was_connected) and not any(l.connected for l in call.live_legs()):
@@ -287,16 +296,18 @@ class CallEngine(CallFeatures):
         now = self.clock.now()
         self.stop_recording(call)
         call.ended_at = now
-        call.cause = _call_cause(call)
+        call.cause = int(_call_cause(call))  # a plain int: the timeline's entry stays untracked
         duration = sum((end or now) - start for start, end in call.recording_segments)
         if call.recording_segments and duration > 0:
             rec = self.recordings.add(call.id, call.provider, call.tenant,
                                       call.recording_segments[0][0], duration)
             call.recording_id = rec.id
             self._emit(E.RECORDING_READY, call, data={"recording_id": rec.id, "duration": duration})
-        for task in list(call.tasks):
-            if task is not asyncio.current_task():
-                task.cancel()
+        if call.tasks:
+            current = asyncio.current_task()
+            for task in list(call.tasks):
+                if task is not current:
+                    task.cancel()
         record = CallRecord(
             id=call.id, provider=call.provider, tenant=call.tenant, direction=call.direction,
             from_=call.from_, to=call.to, started_at=call.started_at,
@@ -311,6 +322,11 @@ class CallEngine(CallFeatures):
             # ``ended`` first): three fewer lists each for the cyclic collector to scan
             if not (leg._timers or leg._answer_waiters or leg._dtmf_waiters):
                 leg._timers = leg._answer_waiters = leg._dtmf_waiters = _NONE  # type: ignore[assignment]
+        # the kept call's empty lists are shared too (start_recording and bridge refuse an ended call)
+        if not call.bridges:
+            call.bridges = _NONE  # type: ignore[assignment]
+        if not call.recording_segments:
+            call.recording_segments = _NONE  # type: ignore[assignment]
         self.calls.pop(call.id, None)
         self.finished[call.id] = call
         while len(self.finished) > self.keep_finished:
@@ -321,18 +337,19 @@ class CallEngine(CallFeatures):
 
     def _emit(self, kind: E, call: Call, leg: Leg | None = None, data: dict | None = None) -> None:
         now = self.clock.now()
-        entry = {"t": now, "event": kind._value_}  # ._value_: .value is a Python-level descriptor
-        leg_id = None
-        if leg is not None:
-            leg_id = entry["leg"] = leg.id
+        event = kind._value_  # ._value_: .value is a Python-level descriptor
+        leg_id = None if leg is None else leg.id
+        # one dict display instead of a dict, a key set and .update(): the same keys in the same order
         if data:
-            entry.update(data)
-            if "record" in data:
-                del entry["record"]
+            entry = ({"t": now, "event": event, **data} if leg_id is None
+                     else {"t": now, "event": event, "leg": leg_id, **data})
+            if "record" in data:  # call.finished: a new dict, which the collector need not track
+                entry = {k: v for k, v in entry.items() if k != "record"}
         else:
+            entry = {"t": now, "event": event} if leg_id is None else {"t": now, "event": event, "leg": leg_id}
             data = {}
         call.timeline.append(entry)
-        self.bus.publish(Event(kind, now, call.provider, call.tenant, call.id, leg_id, data))
+        self.bus.emit(kind, now, call.provider, call.tenant, call.id, leg_id, data)
 
 
 _NONE: tuple = ()

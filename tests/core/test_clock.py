@@ -121,3 +121,50 @@ async def test_pending_timers_counts_queued_timers_without_cancelled_or_fired_on
     assert clock.describe()["pending_timers"] == 0 and clock.next_due() is None
     handles[6].cancel()  # cancelled by the reset already
     assert clock.describe()["pending_timers"] == 0
+
+
+async def test_cancelled_timers_are_compacted_out_of_the_heap_and_the_rest_fire_in_order():
+    from simulator.engine.clock import COMPACT_AT
+
+    clock = VirtualClock(START, "manual")
+    fired = []
+    keep = []
+    for i in range(3 * COMPACT_AT):
+        handle = clock.call_later(100 + i % 7, fired.append, i)
+        if i % 5:
+            handle.cancel()  # four in five cancelled, as callers' hang-up timers are
+        else:
+            keep.append(i)
+    clock.call_later(1, fired.append, "first")  # a push over a mostly cancelled heap compacts it
+    assert len(clock._heap) < 2 * clock.describe()["pending_timers"] + COMPACT_AT
+    assert clock.describe()["pending_timers"] == len(keep) + 1
+    await clock.advance(200)
+    assert fired == ["first", *sorted(keep, key=lambda i: (100 + i % 7, i))]
+    assert clock.describe()["pending_timers"] == 0
+
+
+async def test_settle_waits_for_work_tracked_while_it_waits_and_a_cancelled_settle_leaves_no_waiter():
+    clock = VirtualClock(START, "manual")
+    loop = asyncio.get_running_loop()
+    first, second = loop.create_future(), loop.create_future()
+    clock.track(first)
+
+    def finish_first():
+        clock.track(second)  # more work starts as the first ends: settle waits for it too
+        first.set_result(None)
+        loop.call_soon(second.set_result, None)
+
+    loop.call_soon(finish_first)
+    await clock.settle()
+    assert first.done() and second.done() and not clock._inflight
+    stuck = clock.track(loop.create_future())
+    task = asyncio.ensure_future(clock.settle())
+    await asyncio.sleep(0)
+    await asyncio.sleep(0)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    assert clock._idle_waiters == []
+    stuck.set_result(None)
+    await clock.settle()
+    assert not clock._inflight and clock._idle_waiters == []
