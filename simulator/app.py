@@ -11,7 +11,7 @@ import logging
 import time
 from functools import partial
 
-from aiohttp import hdrs, web, web_app
+from aiohttp import hdrs, web, web_app, web_urldispatcher
 from aiohttp.web_urldispatcher import Domain, MatchedSubAppResource
 
 from .accesslog import BufferedAccessLog, LoggingAccessLog
@@ -114,12 +114,13 @@ def _observer(sim: Simulator, access: "AccessLog", providers: dict[web.Applicati
             body = request._read_bytes = b""
         started = perf_counter()  # the latency is the answer's, as before: not the upload's
         slug = provider.slug
+        path = strip_prefix(request.path, slug)
         response = None
         error = None
         fault = None  # the id of the fault rule that answered instead of the provider
         try:
             if sim.faults:
-                rule = sim.faults.match(slug, request.method, strip_prefix(request.path, slug))
+                rule = sim.faults.match(slug, request.method, path)
                 if rule is not None:
                     response, error = await _apply_fault(sim, provider, request, rule)
                     if response is not None:
@@ -145,7 +146,7 @@ def _observer(sim: Simulator, access: "AccessLog", providers: dict[web.Applicati
                 body, answer = await asyncio.to_thread(lambda: (clip(body), clip(answer)))
             journal.add_request(
                 slug, tenant, state.get(JOURNAL_KIND_KEY, UNRECOGNISED), request.method,
-                strip_prefix(request.path, slug), request.query_string, request.host,
+                path, request.query_string, request.host,
                 request.headers, body, status, response.headers if response is not None else None,
                 answer, error, round(latency, 3), {"fault": fault} if fault is not None else {})
             if settings.access_log:
@@ -154,17 +155,33 @@ def _observer(sim: Simulator, access: "AccessLog", providers: dict[web.Applicati
     return observe
 
 
-def _request_handler(app: web.Application, observe):
+def _request_handler(app: web.Application, observe, prefixed: dict[str, web.Application] | None,
+                     hosts: dict[str, web.Application]):
     """``app._handle`` without aiohttp's middleware chain: the route's handler under the one
     middleware, called directly. aiohttp wraps it per request in a partial per middleware and
     one more per app of the match (``match_info.current_app`` bookkeeping that nothing here
     reads: no middleware but the root's, and ``request.app`` is the innermost app either way),
     a coroutine frame each. Served by :class:`~simulator.transport.TransportRunner`; the same
-    app behind any other runner takes aiohttp's path to the same answers."""
+    app behind any other runner takes aiohttp's path to the same answers.
+
+    ``prefixed`` (slug -> the provider's ``/<slug>`` sub-app; None: not safe, see
+    :func:`_prefix_shortcut`) resolves a ``/<slug>/...`` request without a Host rule of a
+    provider in that sub-app directly, as the root router would after its Host rule and
+    index walk (a prefixed sub-app answers every path under its prefix, errors included)."""
     router = app.router
 
     async def handle(request: web.Request) -> web.StreamResponse:
-        match_info = await router.resolve(request)
+        match_info = None
+        if prefixed is not None:
+            path = request.rel_url.path_safe
+            sub = prefixed.get(path[1:].partition("/")[0]) if path[:1] == "/" else None
+            if sub is not None:
+                host = request.headers.get("Host")
+                if not host or host.lower().rsplit(":", 1)[0] not in hosts:
+                    match_info = await sub.router.resolve(request)
+                    match_info.add_app(sub)
+        if match_info is None:
+            match_info = await router.resolve(request)
         match_info.add_app(app)
         match_info.freeze()
         request._match_info = match_info
@@ -176,6 +193,27 @@ def _request_handler(app: web.Application, observe):
         return await observe(request, match_info.handler)
 
     return handle
+
+
+def _prefix_shortcut(app: web.Application, sim: Simulator) -> dict[str, web.Application] | None:
+    """slug -> ``/<slug>`` sub-app, when the root router would always pick that sub-app for a
+    path under its prefix without a provider Host: the only Host rule resource is the one
+    :class:`HostSubApp`, and no other root resource lies under a provider's prefix."""
+    router = app.router
+    if any(not isinstance(r, HostSubApp) for r in router._matched_sub_app_resources):
+        return None
+    prefixed: dict[str, web.Application] = {}
+    for resource in router.resources():
+        if isinstance(resource, web_urldispatcher.PrefixedSubAppResource):
+            slug = resource.canonical[1:]
+            if slug in sim.providers and "/" not in slug:
+                prefixed[slug] = resource._app
+    for resource in router.resources():
+        if isinstance(resource, (HostSubApp, web_urldispatcher.PrefixedSubAppResource)):
+            continue
+        if resource.canonical[1:].partition("/")[0] in prefixed:
+            return None
+    return prefixed
 
 
 async def _provider_answer(provider: Provider, request: web.Request, handler):
@@ -286,7 +324,8 @@ def create_app(settings: Settings | Simulator | None = None, *,
             app._add_subapp(partial(HostSubApp, ProviderHosts(provider.hosts), sub, hosts), sub)
     _one_host_lookup(app)
     if not any(sub.middlewares for sub in providers):  # what _request_handler relies on
-        app[REQUEST_HANDLER_KEY] = _request_handler(app, app.middlewares[0])
+        app[REQUEST_HANDLER_KEY] = _request_handler(app, app.middlewares[0],
+                                                    _prefix_shortcut(app, sim), hosts)
 
     async def on_startup(_app: web.Application) -> None:
         await sim.start()
