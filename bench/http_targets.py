@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bench.probe import ROUTE as PROBE_ROUTE, SLUG as PROBE_SLUG, TOKEN as PROBE_TOKEN
+from bench.probe import WRITE_BODY as PROBE_WRITE_BODY, WRITE_ROUTE as PROBE_WRITE_ROUTE
 
 ROOT = Path(__file__).resolve().parents[1]
 VPBX_KEY = "215ef687-e898-419d-810c-2864efc0b1d0"  # the VPBX document's own API key
@@ -103,6 +104,9 @@ TARGETS: tuple[Target, ...] = (
     Target("GET /_sim/clock (control)", "/_sim/clock", group="control"),
     Target(f"GET /{PROBE_SLUG}{PROBE_ROUTE} (bench probe)", f"/{PROBE_SLUG}{PROBE_ROUTE}",
            (f"X-AUTH-TOKEN: {PROBE_TOKEN}",), server="probe", group="probe"),
+    Target(f"PUT /{PROBE_SLUG}{PROBE_WRITE_ROUTE} (bench probe, JSON body)",
+           f"/{PROBE_SLUG}{PROBE_WRITE_ROUTE}", (f"X-AUTH-TOKEN: {PROBE_TOKEN}",), "PUT",
+           _json(PROBE_WRITE_BODY), JSON, server="probe", group="probe"),
     Target("@втосекретарь GET /api/v1/un?phone= (Basic)",
            "/mts-autosecretary/api/v1/un?phone=4954071111", (AA_AUTH,),
            provider="mts-autosecretary"),

@@ -6,7 +6,10 @@ through everything a real provider route goes through in the core (sub-applicati
 does what a real GET handler does: look the API key up by index, name the tenant for the
 journal, and render JSON. ``GET /bench-probe/api/abonents`` with
 ``X-AUTH-TOKEN: 215ef687-e898-419d-810c-2864efc0b1d0`` mirrors the MTS VPBX call, so the
-numbers stay comparable once ``/mts-vpbx/api/abonents`` exists.
+numbers stay comparable once ``/mts-vpbx/api/abonents`` exists. ``PUT
+/bench-probe/api/abonents/1735`` with a small JSON body is the write twin: it parses the body
+(the core's ``loads_json``, as the providers do), sets the abonent's fields and answers the
+abonent: the yardstick for the core's part of a request with a body.
 
 It is also the provider the engine benchmark places calls through: its events reach only
 the bench's own subscriber, so no real provider's adapter sends callbacks of its own.
@@ -22,6 +25,8 @@ from simulator.providers.registry import register
 SLUG = "bench-probe"
 TOKEN = "215ef687-e898-419d-810c-2864efc0b1d0"
 ROUTE = "/api/abonents"
+WRITE_ROUTE = "/api/abonents/1735"
+WRITE_BODY = {"name": "Иванов Иван", "email": "user0@example.ru"}  # what the bench sends
 
 
 def _abonents() -> list[dict]:
@@ -46,6 +51,7 @@ class BenchProbeProvider(Provider):
 
     def setup_routes(self, app: web.Application) -> None:
         app.router.add_get(ROUTE, self.abonents)
+        app.router.add_put(ROUTE + "/{id}", self.update_abonent)
 
     async def abonents(self, request: web.Request) -> web.Response:
         tenant = self._tenants.get(request.headers.get("X-AUTH-TOKEN", ""))
@@ -57,3 +63,22 @@ class BenchProbeProvider(Provider):
         else:
             request["journal_kind"] = "GetAbonents"
         return self.json(self._abonents[tenant])
+
+    async def update_abonent(self, request: web.Request) -> web.Response:
+        tenant = self._tenants.get(request.headers.get("X-AUTH-TOKEN", ""))
+        if tenant is None:
+            return self.json({"error": "unauthorized"}, status=401)
+        sim_http.set_tenant(request, tenant)
+        sim_http.set_journal_kind(request, "UpdateAbonent")
+        try:
+            changes = sim_http.loads_json(await request.read())
+        except sim_http.JsonBodyError as exc:
+            return self.json({"error": str(exc)}, status=400)
+        abonent = next((a for a in self._abonents[tenant]
+                        if str(a["id"]) == request.match_info["id"]), None)
+        if abonent is None:
+            return self.json({"error": "not found"}, status=404)
+        if not isinstance(changes, dict):
+            return self.json({"error": "an object is expected"}, status=400)
+        abonent.update({k: v for k, v in changes.items() if k in ("name", "email")})
+        return self.json(abonent)

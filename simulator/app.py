@@ -10,14 +10,14 @@ import json
 import logging
 import time
 
-from aiohttp import hdrs, web, web_app
+from aiohttp import hdrs, web, web_app, web_urldispatcher
 
 from .accesslog import BufferedAccessLog, LoggingAccessLog
 from .catalogue import UNRECOGNISED
 from .control.routes import setup_control
 from .http import JOURNAL_KIND_KEY, TENANT_KEY, JsonBodyError, strip_prefix
 from .journal import clip
-from .provider_apps import PROVIDER_KEY, HostSubApp, ProviderHosts, mount_providers  # noqa: F401 (names of this module before)
+from .provider_apps import PROVIDER_KEY, HostSubApp, PrefixedProviderApp, ProviderHosts, mount_providers  # noqa: F401 (names of this module before)
 from .providers.base import Provider
 from .settings import Settings
 from .sim import Simulator
@@ -60,12 +60,13 @@ def _observer(sim: Simulator, access: "AccessLog", providers: dict[web.Applicati
             body = request._read_bytes = b""
         started = perf_counter()  # the latency is the answer's, as before: not the upload's
         slug = provider.slug
+        path = strip_prefix(request.path, slug)
         response = None
         error = None
         fault = None  # the id of the fault rule that answered instead of the provider
         try:
             if sim.faults:
-                rule = sim.faults.match(slug, request.method, strip_prefix(request.path, slug))
+                rule = sim.faults.match(slug, request.method, path)
                 if rule is not None:
                     response, error = await _apply_fault(sim, provider, request, rule)
                     if response is not None:
@@ -91,7 +92,7 @@ def _observer(sim: Simulator, access: "AccessLog", providers: dict[web.Applicati
                 body, answer = await asyncio.to_thread(lambda: (clip(body), clip(answer)))
             journal.add_request(
                 slug, tenant, state.get(JOURNAL_KIND_KEY, UNRECOGNISED), request.method,
-                strip_prefix(request.path, slug), request.query_string, request.host,
+                path, request.query_string, request.host,
                 request.headers, body, status, response.headers if response is not None else None,
                 answer, error, round(latency, 3), {"fault": fault} if fault is not None else {})
             if settings.access_log:
@@ -100,17 +101,35 @@ def _observer(sim: Simulator, access: "AccessLog", providers: dict[web.Applicati
     return observe
 
 
-def _request_handler(app: web.Application, observe):
+def _request_handler(app: web.Application, observe, prefixed: dict[str, PrefixedProviderApp] | None,
+                     hosts: frozenset[str]):
     """``app._handle`` without aiohttp's middleware chain: the route's handler under the one
     middleware, called directly. aiohttp wraps it per request in a partial per middleware and
     one more per app of the match (``match_info.current_app`` bookkeeping that nothing here
     reads: no middleware but the root's, and ``request.app`` is the innermost app either way),
     a coroutine frame each. Served by :class:`~simulator.transport.TransportRunner`; the same
-    app behind any other runner takes aiohttp's path to the same answers."""
+    app behind any other runner takes aiohttp's path to the same answers.
+
+    ``prefixed`` (slug -> the provider's ``/<slug>`` resource; None: not safe, see
+    :func:`_prefix_shortcut`) resolves a ``/<slug>/...`` request without one of the providers'
+    ``hosts`` in that sub-app directly, as the root router would after its Host rule and
+    index walk (a prefixed sub-app answers every path under its prefix, errors included).
+    A provider's first request goes through the router, which builds its sub-app."""
     router = app.router
 
     async def handle(request: web.Request) -> web.StreamResponse:
-        match_info = await router.resolve(request)
+        match_info = None
+        if prefixed is not None:
+            path = request.rel_url.path_safe
+            resource = prefixed.get(path[1:].partition("/")[0]) if path[:1] == "/" else None
+            sub = resource.mounted if resource is not None else None
+            if sub is not None:
+                host = request.headers.get("Host")
+                if not host or host.lower().rsplit(":", 1)[0] not in hosts:
+                    match_info = await sub.router.resolve(request)
+                    match_info.add_app(sub)
+        if match_info is None:
+            match_info = await router.resolve(request)
         match_info.add_app(app)
         match_info.freeze()
         request._match_info = match_info
@@ -122,6 +141,27 @@ def _request_handler(app: web.Application, observe):
         return await observe(request, match_info.handler)
 
     return handle
+
+
+def _prefix_shortcut(app: web.Application) -> dict[str, PrefixedProviderApp] | None:
+    """slug -> the ``/<slug>`` resource of a provider, when the root router would always pick that sub-app for a
+    path under its prefix without a provider Host: the only Host rule resource is the one
+    :class:`HostSubApp`, and no other root resource lies under a provider's prefix."""
+    router = app.router
+    if any(not isinstance(r, HostSubApp) for r in router._matched_sub_app_resources):
+        return None
+    prefixed: dict[str, PrefixedProviderApp] = {}
+    for resource in router.resources():
+        if isinstance(resource, PrefixedProviderApp):
+            slug = resource.canonical[1:]
+            if "/" not in slug:
+                prefixed[slug] = resource
+    for resource in router.resources():
+        if isinstance(resource, (HostSubApp, web_urldispatcher.PrefixedSubAppResource)):
+            continue
+        if resource.canonical[1:].partition("/")[0] in prefixed:
+            return None
+    return prefixed
 
 
 async def _provider_answer(provider: Provider, request: web.Request, handler):
@@ -223,7 +263,8 @@ def create_app(settings: Settings | Simulator | None = None, *,
     # each provider's sub-apps are built on its first request (provider_apps.py), without
     # middlewares of their own: what _request_handler relies on
     mount_providers(app, sim, expect, providers)
-    app[REQUEST_HANDLER_KEY] = _request_handler(app, app.middlewares[0])
+    app[REQUEST_HANDLER_KEY] = _request_handler(app, app.middlewares[0], _prefix_shortcut(app),
+                                                frozenset(sim.providers.by_host))
 
     async def on_startup(_app: web.Application) -> None:
         await sim.start()

@@ -14,7 +14,7 @@ import asyncio
 import zlib
 from dataclasses import dataclass
 
-from aiohttp import web
+from aiohttp import hdrs, web
 
 #: the statuses of a refused body (400 is left out: providers answer it for their own reasons)
 REFUSAL_STATUSES = frozenset({408, 413, 415})
@@ -49,24 +49,37 @@ class BodyLimits:
 async def read_body(request: web.BaseRequest, limits: BodyLimits) -> bytes:
     """The decoded body of ``request`` (cached: later ``request.read()`` calls return it);
     raises :class:`BodyRefused`."""
-    cached = getattr(request, "_read_bytes", None)
+    return await read_body_within(request, limits.max_size, limits.timeout)
+
+
+async def read_body_within(request: web.BaseRequest, max_size: int, timeout: float | None) -> bytes:
+    """:func:`read_body` without a :class:`BodyLimits` (the request path's form)."""
+    cached = getattr(request, "_read_bytes", None)  # aiohttp's cache of read()
     if cached is not None:
         return cached
     if not request.can_read_body:
         body = b""
     else:
         length = request.content_length
-        if length is not None and length > limits.max_size:
-            raise BodyRefused(413, _too_large(limits.max_size))
-        decoder = _decoder(request)
+        if length is not None and length > max_size:
+            raise BodyRefused(413, _too_large(max_size))
+        content = request.content
         try:
-            if limits.timeout is None or request.content.is_eof():  # nothing to wait for
-                body = await _read(request, limits.max_size, decoder)
+            if content.is_eof() and hdrs.CONTENT_ENCODING not in request.headers:
+                # the whole body came with the head (most requests): its bytes as they are,
+                # without a read loop's awaits and copies
+                body = content.read_nowait()
+                if len(body) > max_size:
+                    raise BodyRefused(413, _too_large(max_size))
             else:
-                async with asyncio.timeout(limits.timeout):
-                    body = await _read(request, limits.max_size, decoder)
+                decoder = _decoder(request)
+                if timeout is None or content.is_eof():  # nothing to wait for
+                    body = await _read(request, max_size, decoder)
+                else:
+                    async with asyncio.timeout(timeout):
+                        body = await _read(request, max_size, decoder)
         except TimeoutError:
-            raise BodyRefused(408, f"the request body did not arrive within {limits.timeout:g} s") from None
+            raise BodyRefused(408, f"the request body did not arrive within {timeout:g} s") from None
         except (BodyRefused, ConnectionError, asyncio.CancelledError):
             raise
         except (web.HTTPException, zlib.error) as exc:

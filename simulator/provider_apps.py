@@ -69,6 +69,9 @@ class ProviderApps:
 class PrefixedProviderApp(PrefixedSubAppResource):
     """``/<slug>``: the provider's sub-app, built on the first request under the prefix."""
 
+    #: the sub-app once built (the root's request handler resolves in it directly)
+    mounted: web.Application | None = None
+
     def __init__(self, slug: str, builder: ProviderApps):
         super().__init__(f"/{slug}", web.Application())  # an empty stand-in until then
         self._slug = slug
@@ -83,6 +86,7 @@ class PrefixedProviderApp(PrefixedSubAppResource):
         self._app = sub
         self._add_prefix_to_resources(self._prefix)
         self._builder.mounted(sub)
+        self.mounted = sub
         # from now on aiohttp's own resolve, without this frame
         self.resolve = types.MethodType(PrefixedSubAppResource.resolve, self)  # type: ignore[method-assign]
 

@@ -22,7 +22,7 @@ from aiohttp import HttpVersion11, hdrs, web, web_protocol, web_server
 from aiohttp.http_exceptions import BadHttpMethod, LineTooLong
 from aiohttp.streams import EMPTY_PAYLOAD
 
-from .limits import DEFAULT_MAX_BODY, BodyLimits, BodyRefused, read_body
+from .limits import DEFAULT_MAX_BODY, BodyRefused, read_body_within
 
 if TYPE_CHECKING:
     from .providers.base import Provider
@@ -62,7 +62,7 @@ async def guard_body(sim: "Simulator", provider: "Provider | None",
     runs, sees an empty body, never a stream). A provider's refusal still goes through the
     journal and the fault rules: the middleware sends it in place of the handler's answer."""
     try:
-        await read_body(request, BodyLimits(body_limit(sim, provider), sim.settings.body_timeout or None))
+        await read_body_within(request, body_limit(sim, provider), sim.settings.body_timeout or None)
     except BodyRefused as refused:
         request._read_bytes = b""
         if refused.status in (400, 408):

@@ -162,6 +162,9 @@ class _Content:
     async def readany(self) -> bytes:
         return self.chunks.pop(0) if self.chunks else b""
 
+    def is_eof(self) -> bool:
+        return False  # as if still arriving: the read loop (the received body: below)
+
 
 class _Protocol:
     raw_bodies = True
@@ -207,6 +210,41 @@ def test_read_body_never_raises_anything_but_a_refusal(garbage, encoding):
         asyncio.run(read_body(request, BodyLimits(10_000, None)))
     except BodyRefused as refused:
         assert refused.status in (400, 413)
+
+
+def _received(chunks: list[bytes]):
+    """An aiohttp StreamReader holding a whole body, as the parser leaves it."""
+    from unittest import mock
+
+    from aiohttp.streams import StreamReader
+
+    protocol = mock.Mock(_reading_paused=False)
+    reader = StreamReader(protocol, 2 ** 16, loop=mock.Mock())
+    for chunk in chunks:
+        reader.feed_data(chunk)
+    reader.feed_eof()
+    return reader
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.binary(max_size=4000), st.lists(st.integers(0, 4000), max_size=6), st.integers(1, 5000))
+def test_a_body_already_received_is_read_as_sent_under_the_limit(data, cuts, limit):
+    request = _Request([], {})
+    request.content = _received(_split(data, cuts))
+    try:
+        body = asyncio.run(read_body(request, BodyLimits(limit, None)))
+    except BodyRefused as refused:
+        assert refused.status == 413 and len(data) > limit
+    else:
+        assert body == data and type(body) is bytes and len(data) <= limit
+        assert request._read_bytes == data
+
+
+def test_a_received_body_with_an_encoding_is_still_decoded():
+    data = b'{"advance": 1}' * 50
+    request = _Request([], {"Content-Encoding": "gzip"})
+    request.content = _received([gzip.compress(data)])
+    assert asyncio.run(read_body(request, BodyLimits(10_000, 5.0))) == data
 
 
 def test_content_length_over_the_limit_is_refused_before_reading():

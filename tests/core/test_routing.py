@@ -78,3 +78,40 @@ async def test_control_api_clock(simulator):
     async with simulator.request("POST", "/_sim/clock", json={"advance": 90}) as resp:
         after = await resp.json()
     assert after["epoch"] - clock["epoch"] == 90
+
+
+async def test_a_providers_host_wins_over_another_providers_prefix(simulator):
+    # the request handler resolves /<slug>/... in the sub-app directly only without a Host rule
+    async with simulator.request("GET", "/mts-vpbx/api/abonents",
+                                 headers={"Host": "webapicommon.mtt.ru"}) as resp:
+        assert resp.status == 404
+    entry = simulator.journal(direction="in")[-1]
+    assert (entry["provider"], entry["path"]) == ("mtt-telecom", "/mts-vpbx/api/abonents")
+
+
+@pytest.mark.parametrize("path", ["/mts-vpbx", "/mts-vpbx/", "/mts-vpbx/api/abonents",
+                                  "/mts-vpbx//api/abonents", "/mts-vpbxx/api/abonents",
+                                  "/mts-vpbx/api/abonents/", "/mts-vpbx/api/a%2Fb", "/_sim/clock"])
+@pytest.mark.parametrize("method", ["GET", "DELETE"])
+async def test_the_prefix_shortcut_resolves_as_the_router_does(simulator, path, method):
+    from simulator.app import _prefix_shortcut
+
+    app = simulator.app
+    prefixed = _prefix_shortcut(app)
+    assert prefixed is not None and set(prefixed) == set(simulator.sim.providers)
+    request = make_mocked_request(method, path, headers={"Host": "127.0.0.1"}, app=app)
+    by_router = await app.router.resolve(request)  # builds the sub-app on its first request
+    resource = prefixed.get(request.rel_url.path_safe[1:].partition("/")[0])
+    if resource is None:
+        assert not path.startswith(("/mts-vpbx/", "/mts-vpbx?")) and path != "/mts-vpbx"
+        return
+    sub = resource.mounted
+    assert sub is not None
+    direct = await sub.router.resolve(request)
+    direct.add_app(sub)
+    assert direct.apps == by_router.apps and dict(direct) == dict(by_router)
+    if by_router.http_exception is None:
+        assert direct.route is by_router.route
+    else:  # an error match makes a new SystemRoute each time
+        assert direct.http_exception.status == by_router.http_exception.status
+        assert direct.http_exception.headers.get("Allow") == by_router.http_exception.headers.get("Allow")
