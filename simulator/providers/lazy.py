@@ -88,9 +88,13 @@ def _start_late(provider: Provider, loop: asyncio.AbstractEventLoop | None) -> N
         running = asyncio.get_running_loop()
     except RuntimeError:
         running = None
-    if loop is not None and running is not loop:
+    if loop is not None and running is not loop and loop.is_running():
         # looked up from another thread (a test beside ThreadedSimulator's loop): start it there
         asyncio.run_coroutine_threadsafe(provider.startup(), loop).result()
+    elif loop is not None and running is None:
+        # between the loop's runs on its own thread (a plain fixture of an async test): waiting
+        # for the loop there would wait forever; it runs the startup itself
+        loop.run_until_complete(provider.startup())
     else:
         _run_now(provider.startup())
 

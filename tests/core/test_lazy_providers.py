@@ -196,3 +196,19 @@ def test_a_provider_looked_up_from_beside_a_threaded_simulator_starts_on_its_loo
         assert "mtt-telecom" not in sim.providers.built()
         provider = sim.providers["mtt-telecom"]  # from this thread, not the simulator's loop
         assert provider._unsubscribe is not None  # its startup ran (on the loop): it sees calls
+
+
+@pytest.fixture
+def patched_from_a_plain_fixture(simulator):
+    # the first patch builds every provider; this fixture runs on the loop's thread between
+    # its runs, where waiting for the loop to start a provider would wait forever
+    simulator.patch_world({"providers": {}})
+    return simulator
+
+
+async def test_providers_built_from_a_plain_fixture_are_started(patched_from_a_plain_fixture):
+    sim = patched_from_a_plain_fixture.sim
+    assert set(sim.providers.built()) == set(sim.providers)
+    async with patched_from_a_plain_fixture.request("GET", "/mts-vpbx/api/abonents",
+                                                    headers={"X-AUTH-TOKEN": "nope"}) as resp:
+        assert resp.status in (401, 403)
