@@ -55,7 +55,7 @@ SECTIONS = ("http", "calls", "memory", "startup", "scale", "day")
 
 # ----------------------------------------------------- (b)(c) engine, memory
 def bench_calls(args) -> dict:
-    from bench import engine_bench as eb
+    from bench import engine_bench as eb, senders
 
     out = {}
     prof = str(Path(args.profile) / "calls.prof") if args.profile else None
@@ -103,19 +103,19 @@ def bench_calls(args) -> dict:
           f"calls in {r['wall_s']:6.2f} s = {r['lifecycles_per_s']:6.0f} lifecycles/s, "
           f"{r['callbacks_per_s']:5.0f} callbacks/s ({r['callbacks_received']} received incl. CHECK_ALIVE); "
           f"CPU {r['cpu_us_per_lifecycle']} µs/lifecycle", flush=True)
-    bare = eb.run(eb.bare_sender(4 * min(args.calls, 1500)))
+    bare = eb.run(senders.bare_sender(4 * min(args.calls, 1500)))
     out["bare_sender"] = bare
     print(f"  same-run baseline: bare aiohttp client, {bare['posts']} sequential POSTs to a sink in its "
           f"own process: {bare['posts_per_s']:.0f} POSTs/s (= {bare['posts_per_s'] / 4:.0f} "
           f"\"lifecycles\"/s of 4), CPU {bare['cpu_us_per_post']} µs/POST", flush=True)
     # the simulator sends on up to callbacks.connections lanes per target: compare like with like
-    lanes = eb.CONNECTIONS
-    bare_n = eb.run(eb.bare_sender(4 * min(args.calls, 1500), connections=lanes))
+    lanes = senders.CONNECTIONS
+    bare_n = eb.run(senders.bare_sender(4 * min(args.calls, 1500), connections=lanes))
     out["bare_sender_n"] = bare_n
     print(f"  same-run baseline: the same POSTs on {lanes} keep-alive connections at once: "
           f"{bare_n['posts_per_s']:.0f} POSTs/s (= {bare_n['posts_per_s'] / 4:.0f} \"lifecycles\"/s "
           f"of 4), CPU {bare_n['cpu_us_per_post']} µs/POST", flush=True)
-    lean_n = eb.run(eb.lean_sender(4 * min(args.calls, 1500), connections=lanes))
+    lean_n = eb.run(senders.lean_sender(4 * min(args.calls, 1500), connections=lanes))
     out["lean_sender_n"] = lean_n
     print(f"  same-run baseline: the same POSTs by a bare asyncio protocol (prepared bytes, no "
           f"client) on {lanes} connections: {lean_n['posts_per_s']:.0f} POSTs/s (= "
