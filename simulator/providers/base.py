@@ -82,7 +82,8 @@ class Provider:
         return None
 
     async def startup(self) -> None:
-        """Runs once the event loop runs (timers, subscriptions to the bus)."""
+        """Runs once the event loop runs (timers, subscriptions to the bus), to its end without
+        waiting: a provider built on first use runs it at once, inside the lookup."""
 
     async def shutdown(self) -> None:
         pass

@@ -100,25 +100,12 @@ def _start_late(provider: Provider, loop: asyncio.AbstractEventLoop | None) -> N
 
 
 def _run_now(coro: Coroutine[Any, Any, None]) -> None:
-    """Run a provider's ``startup`` to its end now if it never waits (they subscribe to the bus
-    and start background imports: a call placed right after the build must find them done);
-    one that waits goes on as a task."""
+    """Run a provider's ``startup`` to its end now (they subscribe to the bus and start
+    background imports: a call placed right after the build must find them done). A startup
+    never waits (``Provider.startup``); one that does is refused rather than left half run."""
     try:
-        waited = coro.send(None)
+        coro.send(None)
     except StopIteration:
         return
-    asyncio.ensure_future(_go_on(coro, waited))
-
-
-async def _go_on(coro: Coroutine[Any, Any, None], waited: Any) -> None:
-    # what a Task does for a coroutine: resume it once what it yielded (a future, or None for
-    # one round of the loop) is done, until it returns; the future's outcome reaches it on resume
-    while True:
-        if waited is None:
-            await asyncio.sleep(0)
-        else:
-            await asyncio.wait({waited})
-        try:
-            waited = coro.send(None)
-        except StopIteration:
-            return
+    coro.close()
+    raise RuntimeError("a provider's startup waited; it must run to its end without waiting")
