@@ -1,4 +1,4 @@
-"""A small body validated by pydantic-core over its bytes (routes.body_as) gives what the
+"""A small body validated by pydantic-core over its bytes (wire.body_as) gives what the
 general way (loads_json, then the model's Python validation) gives, for every body both accept;
 a body only the general way accepts, or none does, goes the general way and is worded by it."""
 import json

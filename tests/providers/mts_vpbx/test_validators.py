@@ -126,7 +126,7 @@ from hypothesis import HealthCheck, settings  # noqa: E402
 
 from simulator.providers.mts_vpbx import models as m  # noqa: E402
 from simulator.providers.mts_vpbx.errors import VpbxError  # noqa: E402
-from simulator.providers.mts_vpbx.routes import parse  # noqa: E402
+from simulator.providers.mts_vpbx.wire import parse  # noqa: E402
 
 JSON = st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=12),
                     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
