@@ -5,7 +5,9 @@ from __future__ import annotations
 import gc
 import tracemalloc
 
-from bench.engine_bench import SLUG, TOKEN, _drive, new_simulator
+from bench.engine_bench import SLUG, TOKEN, _drive, new_simulator, run
+from bench.probe import ROUTE
+from bench.report import summarise
 
 
 async def memory(n_calls: int = 10_000, batch: int = 500, wall_limit: float = 300.0) -> dict:
@@ -93,3 +95,29 @@ async def journal_memory(paths: list[str], n: int = 5000) -> dict:
         await app.shutdown()
         await app.cleanup()
     return out
+
+
+# the runner's section (c): bench/run.py --only memory
+def bench_memory(args) -> dict:
+    r = run(memory(args.records, wall_limit=args.wall_limit))
+    print(f"  {r['records']} CallRecords held (as a provider's history): "
+          f"{r['records_bytes'] / 2**20:.2f} MiB = {r['bytes_per_record']} B each "
+          f"-> {r['records_per_10k_mib']:.2f} MiB per 10,000")
+    print(f"  engine cache of finished calls (keep_finished={r['engine_keep_finished']}, "
+          f"{r['engine_finished_kept']} kept): {r['engine_cache_bytes'] / 2**20:.2f} MiB = "
+          f"{r['bytes_per_cached_call']} B per call")
+    print(f"  everything retained after {r['finished']} calls: "
+          f"{r['total_retained_bytes'] / 2**20:.2f} MiB (peak {r['peak_bytes'] / 2**20:.2f} MiB)")
+    from simulator.providers.registry import discover
+    paths = [f"/{SLUG}{ROUTE}"]
+    if "mts-vpbx" in discover():
+        paths.append("/mts-vpbx/api/abonents")
+    j = run(journal_memory(paths))
+    for path, m in j.items():
+        print(f"  journal: {m['bytes_per_entry']} B per inbound request entry (GET {path}, status "
+              f"{m['status']}) -> {m['bytes_per_entry'] * m['journal_size'] / 2**20:.0f} MiB at "
+              f"the default cap of {m['journal_size']} entries")
+    r["journal"] = j
+    summarise("memory per 10,000 finished call records", r["records_per_10k_mib"], "MiB", "", None,
+              "<= 10 MiB")
+    return r

@@ -46,14 +46,15 @@ sys.path.insert(0, str(ROOT))
 
 from bench import loadgen  # noqa: E402
 from bench.http_bench import bench_http  # noqa: E402
-from bench.probe import ROUTE as PROBE_ROUTE, SLUG as PROBE_SLUG  # noqa: E402
+from bench.memory_bench import bench_memory  # noqa: E402
 from bench.procs import SERVERS, Server, free_port, telsim_server, wait_healthy  # noqa: E402
 from bench.report import SUMMARY, print_summary, summarise  # noqa: E402
+from bench.scale_bench import bench_scale  # noqa: E402
 
 SECTIONS = ("http", "calls", "memory", "startup", "scale", "day")
 
 
-# ----------------------------------------------------- (b)(c) engine, memory
+# ------------------------------------------------------------ (b) engine
 def bench_calls(args) -> dict:
     from bench import engine_bench as eb, senders
 
@@ -155,33 +156,6 @@ def bench_calls(args) -> dict:
     return out
 
 
-def bench_memory(args) -> dict:
-    from bench import engine_bench as eb, memory_bench as mb
-
-    r = eb.run(mb.memory(args.records, wall_limit=args.wall_limit))
-    print(f"  {r['records']} CallRecords held (as a provider's history): "
-          f"{r['records_bytes'] / 2**20:.2f} MiB = {r['bytes_per_record']} B each "
-          f"-> {r['records_per_10k_mib']:.2f} MiB per 10,000")
-    print(f"  engine cache of finished calls (keep_finished={r['engine_keep_finished']}, "
-          f"{r['engine_finished_kept']} kept): {r['engine_cache_bytes'] / 2**20:.2f} MiB = "
-          f"{r['bytes_per_cached_call']} B per call")
-    print(f"  everything retained after {r['finished']} calls: "
-          f"{r['total_retained_bytes'] / 2**20:.2f} MiB (peak {r['peak_bytes'] / 2**20:.2f} MiB)")
-    from simulator.providers.registry import discover
-    paths = [f"/{PROBE_SLUG}{PROBE_ROUTE}"]
-    if "mts-vpbx" in discover():
-        paths.append("/mts-vpbx/api/abonents")
-    j = eb.run(mb.journal_memory(paths))
-    for path, m in j.items():
-        print(f"  journal: {m['bytes_per_entry']} B per inbound request entry (GET {path}, status "
-              f"{m['status']}) -> {m['bytes_per_entry'] * m['journal_size'] / 2**20:.0f} MiB at "
-              f"the default cap of {m['journal_size']} entries")
-    r["journal"] = j
-    summarise("memory per 10,000 finished call records", r["records_per_10k_mib"], "MiB", "", None,
-              "<= 10 MiB")
-    return r
-
-
 # -------------------------------------------------------------- (d) startup
 PHASES = r"""
 import time, json
@@ -239,29 +213,6 @@ def bench_startup(args) -> dict:
     return {"bare_runs_s": [round(x, 3) for x in bare],"runs_s": [round(x, 3) for x in runs], "median_s": round(statistics.median(runs), 3),
             "interpreter_s": round(interp, 3),
             **{k: round(v, 3) for k, v in phases.items()}}
-
-
-# --------------------------------------------------------------- (e) scale
-def bench_scale(args) -> dict:
-    from bench import scale_bench as sb
-
-    r = sb.scale(calls=100 if args.quick else 200, n=100 if args.quick else 200)
-    small, large = r["worlds"]
-    print(f"  worlds: 1× = default world + {small['finished_calls']} finished calls; {r['factor']}× = "
-          f"generated history, X214 abonents and finished calls ×{r['factor']} "
-          f"({large['finished_calls']} calls); best of 5 alternating rounds")
-    print(f"  {'route':<52} {'µs at 1×':>9} {'µs at 10×':>9} {'slope':>6} {'answer ×':>8}")
-    for row in r["rows"]:
-        flag = "" if row["slope"] is None or row["slope"] < 1.5 or (row["answer_growth"] or 1) > 1.5 \
-            else "  <- grows with the world"
-        print(f"  {row['route']:<52} {row['us_1x']:>9.0f} {row['us_10x']:>9.0f} {row['slope']:>6.2f} "
-              f"{row['answer_growth']:>8.2f}{flag}")
-        if (row["answer_growth"] or 1) <= 1.5:
-            summarise(f"scale slope {row['route']}"[:52], row["us_10x"], "µs at 10×", "the same at 1×",
-                      row["us_1x"], "≈ 1 (flat)")
-    print("  µs = CPU per request of this process (client and server): the client's share is the "
-          "same in both worlds")
-    return r
 
 
 # ------------------------------------------------------------ (f) a day

@@ -25,6 +25,7 @@ import aiohttp
 import yaml
 from aiohttp import web
 
+from bench.report import summarise
 from simulator.app import create_app
 from simulator.settings import Settings
 from simulator.sim import CallRequest, Simulator
@@ -158,3 +159,24 @@ async def _scale(calls: int, n: int, factor: int, rounds: int) -> dict:
 
 def scale(calls: int = 300, n: int = 300, factor: int = 10, rounds: int = 5) -> dict:
     return asyncio.run(_scale(calls, n, factor, rounds))
+
+
+# the runner's section (e): bench/run.py --only scale
+def bench_scale(args) -> dict:
+    r = scale(calls=100 if args.quick else 200, n=100 if args.quick else 200)
+    small, large = r["worlds"]
+    print(f"  worlds: 1× = default world + {small['finished_calls']} finished calls; {r['factor']}× = "
+          f"generated history, X214 abonents and finished calls ×{r['factor']} "
+          f"({large['finished_calls']} calls); best of 5 alternating rounds")
+    print(f"  {'route':<52} {'µs at 1×':>9} {'µs at 10×':>9} {'slope':>6} {'answer ×':>8}")
+    for row in r["rows"]:
+        flag = "" if row["slope"] is None or row["slope"] < 1.5 or (row["answer_growth"] or 1) > 1.5 \
+            else "  <- grows with the world"
+        print(f"  {row['route']:<52} {row['us_1x']:>9.0f} {row['us_10x']:>9.0f} {row['slope']:>6.2f} "
+              f"{row['answer_growth']:>8.2f}{flag}")
+        if (row["answer_growth"] or 1) <= 1.5:
+            summarise(f"scale slope {row['route']}"[:52], row["us_10x"], "µs at 10×", "the same at 1×",
+                      row["us_1x"], "≈ 1 (flat)")
+    print("  µs = CPU per request of this process (client and server): the client's share is the "
+          "same in both worlds")
+    return r
