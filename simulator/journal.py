@@ -226,6 +226,14 @@ class JournalEntry(Mapping):
                 f"status={self.response.status} error={self.error!r})")
 
 
+def _matches(e: JournalEntry, provider: str | None, direction: str | None, operation: str | None,
+             tenant: str | None) -> bool:
+    return ((provider is None or e.provider == provider)
+            and (direction is None or e.direction == direction)
+            and (operation is None or e.operation == operation)
+            and (tenant is None or e.tenant == tenant))
+
+
 class Journal:
     def __init__(self, now: Callable[[], float], maxlen: int = 20_000,
                  max_bytes: int = DEFAULT_MAX_BYTES):
@@ -349,14 +357,16 @@ class Journal:
             start = 0
             if since is not None and entries:
                 start = max(0, min(len(entries), since + 1 - entries[0].id))
+            if limit is not None:
+                # the newest ``limit`` matches: walk back from the end and stop there, so a
+                # filtered page of the latest entries does not read the whole journal
+                newest = itertools.islice(reversed(entries), len(entries) - start)
+                out = list(itertools.islice(
+                    (e for e in newest if _matches(e, provider, direction, name, tenant)), limit))
+                out.reverse()
+                return out
             candidates = itertools.islice(entries, start, None)
-        out = []
-        for e in candidates:
-            if ((provider is None or e.provider == provider)
-                    and (direction is None or e.direction == direction)
-                    and (name is None or e.operation == name)
-                    and (tenant is None or e.tenant == tenant)):
-                out.append(e)
+        out = [e for e in candidates if _matches(e, provider, direction, name, tenant)]
         if limit is not None:
             out = out[len(out) - limit:] if limit < len(out) else out
         return out

@@ -3,6 +3,7 @@ counts behind GET /_sim/providers/{slug}/operations."""
 import json
 
 import pytest
+from hypothesis import given, strategies as st
 from multidict import CIMultiDict
 
 from simulator.catalogue import CallbackSpec, Catalogue, Operation, describe_operations
@@ -167,3 +168,29 @@ def test_call_id_queries_go_through_an_index_that_follows_eviction():
     assert [e.id for e in small.query(call_id="only")] == [e.id for e in small.query()]
     journal.clear()
     assert journal.query(call_id="c1") == [] and journal._by_call == {}
+
+
+@given(st.lists(st.tuples(st.sampled_from(["in", "out", "notice"]), st.sampled_from(["p", "q"]),
+                          st.sampled_from(["A", "B"]), st.sampled_from([None, "t1", "t2"]),
+                          st.sampled_from([None, "c1", "c2"])), max_size=40),
+       st.sampled_from([None, "in", "out"]), st.sampled_from([None, "p", "q"]),
+       st.sampled_from([None, "A", "B"]), st.sampled_from([None, "t1"]),
+       st.sampled_from([None, "c1"]), st.one_of(st.none(), st.integers(0, 45)),
+       st.one_of(st.none(), st.integers(0, 45)), st.integers(5, 50))
+def test_query_is_the_filter_of_every_kept_entry(rows, direction, provider, operation, tenant,
+                                                 call_id, since, limit, maxlen):
+    """Whatever the index or the walk (back from the newest when a limit is given), a query
+    answers what filtering every kept entry in order would."""
+    journal = Journal(lambda: 0.0, maxlen=maxlen)
+    for d, p, op, t, c in rows:
+        journal.add(d, op, p, t, call_id=c)
+    kept = list(journal.query())
+    want = [e for e in kept
+            if (direction is None or e.direction == direction) and (provider is None or e.provider == provider)
+            and (operation is None or e.operation == operation) and (tenant is None or e.tenant == tenant)
+            and (call_id is None or e.call_id == call_id) and (since is None or e.id > since)]
+    if limit is not None:
+        want = want[len(want) - limit:] if limit < len(want) else want
+    got = journal.query(direction=direction, provider=provider, operation=operation, tenant=tenant,
+                        call_id=call_id, since=since, limit=limit)
+    assert [e.id for e in got] == [e.id for e in want]
