@@ -318,11 +318,14 @@ class Journal:
                 call_id: str | None, method: str, url: str, attempt: int,
                 params: dict[str, str] | None, request_headers: Any, request_body: Any,
                 status: int | None, response_headers: Any, response_body: Any,
-                error: str | None, latency_ms: float | None) -> JournalEntry:
+                error: str | None, latency_ms: float | None,
+                sim_time: float | None = None) -> JournalEntry:
         """A callback attempt (direction ``out``): :meth:`add` without the keyword parsing,
-        for the delivery path. Bodies may be bytes (made text when the entry is read)."""
+        for the delivery path. Bodies may be bytes (made text when the entry is read).
+        ``sim_time``: when the attempt was sent (default: now)."""
         entry = JournalEntry(
-            next(self._ids), "out", provider, tenant, operation, self._now(), time.time(),
+            next(self._ids), "out", provider, tenant, operation,
+            self._now() if sim_time is None else sim_time, time.time(),
             HttpRequest(method, None, None, None, request_headers, request_body),
             HttpResponse(status, response_headers, response_body), call_id, attempt, error,
             latency_ms, url, params, None, {})

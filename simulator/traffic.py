@@ -28,11 +28,21 @@ a ring drawn from ``ring`` (uniform, seconds) and talks an exponential ``talk`` 
 5 s to an hour), rings ``no_answer_after`` seconds unanswered, or is busy; ``outcomes: null``
 leaves the behaviour to ``caller``, ``script`` and the world. After the span the clock runs up
 to ``drain`` seconds more until the step's calls have ended.
+
+Fire-and-forget callbacks do not hold the replay: the clock moves on to the next instant while
+earlier ones are still on their way, as a real provider's day does not wait for the
+application's answers (each call's callbacks still reach a target in the order sent). At most
+``callbacks_in_flight`` of them are outstanding (default: 8 × the world's
+``callbacks.connections``): at the bound, the replay waits until one is done. Routing questions
+and the engine's own work are waited for at every instant, and the step ends with every
+callback delivered or given up. ``wait_for_callbacks: true`` waits for every callback before
+the next instant instead (what ``advance`` does).
 """
 from __future__ import annotations
 
 import random
 import time
+from contextlib import nullcontext
 from typing import Any, Awaitable, Callable
 
 import math
@@ -46,6 +56,8 @@ OUTCOMES = ("answered", "no_answer", "busy")
 MAX_TALK = 3600.0
 MIN_TALK = 5.0
 MAX_REQUESTS = 100_000
+#: callbacks outstanding during a replay by default, per callback connection of the world
+IN_FLIGHT_PER_CONNECTION = 8
 
 
 class Outcomes(BaseModel):
@@ -129,6 +141,10 @@ class Traffic(BaseModel):
     mix: list[CallMix] = Field(min_length=1)
     requests: list[Every] = Field(default_factory=list)
     drain: float = Field(7200, ge=0)
+    wait_for_callbacks: StrictBool = False
+    callbacks_in_flight: int | None = Field(None, ge=1, le=100_000, description=(
+        "fire-and-forget callbacks outstanding at most while the replay moves on "
+        f"(default {IN_FLIGHT_PER_CONNECTION} x callbacks.connections)"))
 
     @field_validator("profile")
     @classmethod
@@ -193,6 +209,24 @@ async def run_traffic(spec: Traffic, sim, request: Callable[[dict], Awaitable[tu
     """Play the span; ``request(arg)`` makes one request as a ``request:`` step does and says
     whether its expectations were met. Returns the step's figures (``ok`` among them)."""
     t0 = time.perf_counter()
+    with _overlap(spec, sim):
+        out = await _play(spec, sim, request)
+    await sim.clock.settle()  # every callback delivered or given up before the figures
+    out["callbacks_sent"] = sim.delivery.sent - out["callbacks_sent"]
+    out["wall_s"] = round(time.perf_counter() - t0, 3)
+    return out
+
+
+def _overlap(spec: Traffic, sim):
+    """Fire-and-forget callbacks overlap the replay's instants, up to the step's bound."""
+    if spec.wait_for_callbacks:
+        return nullcontext()
+    delivery = sim.delivery
+    bound = spec.callbacks_in_flight or IN_FLIGHT_PER_CONNECTION * max(1, delivery.connections())
+    return sim.clock.overlapping(lambda: delivery.outstanding() >= bound)
+
+
+async def _play(spec: Traffic, sim, request: Callable[[dict], Awaitable[tuple[bool, str]]]) -> dict:
     calls = plan(spec)
     ask_at = spec.request_times()
     sent0 = sim.delivery.sent
@@ -229,8 +263,7 @@ async def run_traffic(spec: Traffic, sim, request: Callable[[dict], Awaitable[tu
         await sim.clock.advance(step)
         drained += step
         live = sum(1 for cid in placed if cid in sim.engine.calls)
-    await sim.clock.settle()
     return {"ok": not failures and not live, "calls": len(placed), "outcomes": outcomes,
             "still_live": live, "requests": len(ask_at), "request_failures": len(failures),
-            "failures": failures[:10], "callbacks_sent": sim.delivery.sent - sent0,
-            "simulated_s": spec.duration + drained, "wall_s": round(time.perf_counter() - t0, 3)}
+            "failures": failures[:10], "callbacks_sent": sent0,
+            "simulated_s": spec.duration + drained}

@@ -5,7 +5,10 @@ Each target (scheme, host, port) has up to ``connections`` callbacks in flight (
 another in the order they were sent, a failing one is retried by its policy on the virtual
 clock before that call's next one goes, and other calls' callbacks go on meanwhile. With
 ``connections: 1`` every callback to a target waits for the one before it. Every attempt is a
-journal entry. ``request`` is the synchronous variant for callbacks whose
+journal entry, stamped with the simulated time it was sent at. The workers' deliveries are the
+clock's *background* work (engine/settling.py): a replay may move time on while they are on
+their way (a failed attempt's retry then counts from the instant its failure is known), and
+``outstanding()`` says how many callbacks are not done yet, for its bound. ``request`` is the synchronous variant for callbacks whose
 answer drives the call (a routing question): it returns the response to the caller.
 
 Plain-http callbacks go through the lean keep-alive client of ``http1`` (the same request
@@ -85,6 +88,7 @@ class Deliverer:
         self._targets: dict[tuple, _Target] = {}
         self._keys: dict[str, tuple] = {}  # url -> its target
         self._queued = 0
+        self._outstanding = 0  # sent and not yet delivered or given up
         self.sent = 0
 
     async def start(self) -> None:
@@ -107,10 +111,20 @@ class Deliverer:
                 task.cancel()
         self._targets.clear()
         self._queued = 0
+        self._outstanding = 0
 
     def pending(self) -> int:
         """Callbacks queued and not yet started (attempts in flight and retry waits excluded)."""
         return self._queued
+
+    def outstanding(self) -> int:
+        """Fire-and-forget callbacks sent and not done (queued, being delivered, or waiting
+        for a retry): what a ``traffic:`` step's ``callbacks_in_flight`` bounds."""
+        return self._outstanding
+
+    def connections(self) -> int:
+        """Callbacks in flight per target at most (the world's ``callbacks.connections``)."""
+        return self._connections()
 
     # ------------------------------------------------------------------ API
     def send(self, cb: Callback) -> None:
@@ -132,6 +146,7 @@ class Deliverer:
             target.ready.append(lane_key)
         lane.append(cb)
         self._queued += 1
+        self._outstanding += 1
         if len(target.workers) < limit and target.ready:
             task = asyncio.get_running_loop().create_task(self._work(key, target))
             target.workers.add(task)
@@ -159,6 +174,8 @@ class Deliverer:
                     raise
                 except Exception:
                     log.exception("delivery of %s to %s failed", cb.kind, cb.url)
+                self._outstanding -= 1
+                self.clock.eased()
                 if lane:
                     ready.append(lane_key)  # behind the lanes that waited meanwhile
                 else:
@@ -172,9 +189,10 @@ class Deliverer:
     def _busy(self, target: "_Target") -> None:
         """A worker of ``target`` delivers: work in flight for clock.advance. One tracked
         future per target for as long as any of its workers delivers (a future per attempt
-        cost more than its request's head); a worker waiting for a retry does not count."""
+        cost more than its request's head); a worker waiting for a retry does not count.
+        Background work: a replay's ``traffic:`` step lets time move on meanwhile."""
         if target.active == 0:
-            target.mark = self.clock.track(asyncio.get_running_loop().create_future())
+            target.mark = self.clock.track_background(asyncio.get_running_loop().create_future())
         target.active += 1
 
     def _rest(self, target: "_Target") -> None:
@@ -240,6 +258,7 @@ class Deliverer:
         if cb.auth and "Authorization" not in headers:
             headers = {**headers, "Authorization": basic_auth(*cb.auth)}
         total = cb.timeout or self._default_timeout()
+        sent_at = self.clock.now()  # the clock may have moved on by the answer (a replay)
         started = time.perf_counter()
         result = await self._send(cb, attempt, headers, body, total)
         self.sent += 1
@@ -247,7 +266,7 @@ class Deliverer:
         self.journal.add_out(cb.kind, cb.provider, cb.tenant, cb.call_id, cb.method, cb.url,
                              attempt, cb.params, headers, _kept(body), status,
                              result.headers if status is not None else None, _kept(result.body),
-                             result.error, round((time.perf_counter() - started) * 1000, 3))
+                             result.error, round((time.perf_counter() - started) * 1000, 3), sent_at)
         return result
 
     async def _send(self, cb: Callback, attempt: int, headers: dict[str, str],
@@ -355,7 +374,7 @@ class _Target:
         self.ready: deque[str | None] = deque()
         self.workers: set[asyncio.Task] = set()
         self.active = 0  # workers delivering (not waiting for a retry)
-        self.mark: asyncio.Future | None = None  # clock.track'ed while active
+        self.mark: asyncio.Future | None = None  # clock.track_background'ed while active
 
 
 def _kept(body: bytes | None) -> bytes | str | None:

@@ -4,6 +4,8 @@ Modes: ``real`` (speed 1), ``accelerated`` (speed N) and ``manual`` (time moves 
 through :meth:`VirtualClock.advance`). Every timer in the code base goes through
 ``call_at``/``call_later``/``sleep`` here; this is the one module allowed to wait on wall
 time, and it does so only to pace the real and accelerated modes.
+
+What ``advance`` waits for between instants (work in flight) is in :mod:`.settling`.
 """
 from __future__ import annotations
 
@@ -15,6 +17,8 @@ import time
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from typing import Any, Awaitable, Callable, Iterator, Literal
+
+from .settling import Settling
 
 log = logging.getLogger("simulator.clock")
 
@@ -46,15 +50,14 @@ class TimerHandle:
         return (self.when, self.seq) < (other.when, other.seq)
 
 
-class VirtualClock:
+class VirtualClock(Settling):
     def __init__(self, start: float, mode: Mode = "manual", speed: float = 1.0):
         self._start = start
         # (when, seq, handle): tuples compare in C, a handle's __lt__ would be a Python call
         self._heap: list[tuple[float, int, TimerHandle]] = []
         self._pending = 0  # queued timers not cancelled (describe() must not scan the heap)
         self._seq = itertools.count()
-        self._inflight: set[asyncio.Future] = set()
-        self._idle_waiters: list[asyncio.Future] = []  # settle()s waiting for _inflight to empty
+        Settling.__init__(self)
         self._runner: asyncio.Task | None = None
         self._wakeup: asyncio.Event | None = None
         self._advancing = False
@@ -226,50 +229,6 @@ class VirtualClock:
             return
         if result is not None and asyncio.iscoroutine(result):
             self.track(asyncio.ensure_future(result))
-
-    # ---------------------------------------------------------- quiescence
-    def track(self, fut: asyncio.Future) -> asyncio.Future:
-        """Register work in flight (an HTTP callback, a spawned step) that ``advance``
-        must let finish before moving time on, so a timeline runs in real order."""
-        self._inflight.add(fut)
-        fut.add_done_callback(self._untrack)
-        return fut
-
-    def _untrack(self, fut: asyncio.Future) -> None:
-        inflight = self._inflight
-        inflight.discard(fut)
-        if not inflight and self._idle_waiters:
-            waiters, self._idle_waiters = self._idle_waiters, []
-            for waiter in waiters:
-                if not waiter.done():
-                    waiter.set_result(None)
-
-    async def settle(self, max_rounds: int = 10_000) -> None:
-        """Run the event loop until nothing runnable or in flight is left."""
-        loop = asyncio.get_running_loop()
-        for _ in range(max_rounds):
-            await asyncio.sleep(0)
-            if self._inflight:
-                # one future woken when the last work in flight is done: cheaper than an
-                # asyncio.wait over the set per round (a waiter and a callback on each member)
-                waiter = loop.create_future()
-                self._idle_waiters.append(waiter)
-                try:
-                    await waiter
-                finally:
-                    if waiter.cancelled() and waiter in self._idle_waiters:
-                        self._idle_waiters.remove(waiter)
-                continue
-            ready = getattr(loop, "_ready", None)
-            if ready is not None and len(ready) == 0:
-                await asyncio.sleep(0)
-                if not self._inflight and len(ready) == 0:
-                    return
-            elif ready is None:
-                for _ in range(20):
-                    await asyncio.sleep(0)
-                if not self._inflight:
-                    return
 
     async def advance(self, seconds: float) -> int:
         """Move simulated time forward, firing every timer due in the span in time order.
