@@ -55,17 +55,26 @@ def apply_un_update(backend: Backend, account: Account, phone: str, changes: dic
         # the write changes nothing (the same body again within the second): the stored UN
         # stays, and with it its rendered answer
         return current
-    # a shallow copy: the changes are new values (a new dn_list of new DNs), and a UN is
-    # replaced on change, never changed in place, so the two can share what did not change
-    updated = current.model_copy(
-        update={
-            **changes,
-            "updated_by": account.login,
-            "updated_on": updated_on,
-        },
-    )
+    updated = replaced(current, {**changes, "updated_by": account.login, "updated_on": updated_on})
     backend.replace_un(updated)
     return updated
+
+
+_set = object.__setattr__
+
+
+def replaced(un: UN, values: dict[str, Any]) -> UN:
+    """``un.model_copy(update=values)`` without its generic steps (a UN has no extra or private
+    attributes), twice as fast; the same model (tests/providers/mts_autosecretary/test_put_fast_path.py).
+    A shallow copy: the values are new (a new dn_list of new DNs), and a UN is replaced on
+    change, never changed in place, so the two can share what did not change."""
+    cls = type(un)
+    new = cls.__new__(cls)
+    _set(new, "__dict__", {**un.__dict__, **values})
+    _set(new, "__pydantic_extra__", None)
+    _set(new, "__pydantic_fields_set__", un.__pydantic_fields_set__ | values.keys())
+    _set(new, "__pydantic_private__", None)
+    return new
 
 
 def _check_limit(limit: Optional[int]) -> int:
@@ -165,4 +174,5 @@ __all__ = [
     "resolve_interval",
     "update_un",
     "apply_un_update",
+    "replaced",
 ]

@@ -33,6 +33,9 @@ if TYPE_CHECKING:
 SLUG = "mts-autosecretary"
 JSON_CT = "application/json"
 _PAGE_HEAD = b'{"status_code":200,"status_msg":"OK",'
+_UN_HEAD = _PAGE_HEAD + b'"value":'
+# the Content-Type of every JSON answer, as aiohttp writes it from content_type and charset
+_JSON_HEADERS = {"Content-Type": "application/json; charset=utf-8"}
 _DEEP_BODY = 1024  # bytes: a body this small nests at most 512 levels, far below the recursion limit
 
 
@@ -56,9 +59,10 @@ def json_response(payload: dict, status: int, headers: Optional[dict] = None) ->
 
 
 def un_answer_bytes(un: UN) -> bytes:
-    """The envelope of one UN; pydantic-core writes the model itself, the bytes of
-    ``wcf_json_bytes(envelope(un.model_dump()))`` (tests/providers/mts_autosecretary/test_wcf_json.py)."""
-    return wcf_json_bytes(envelope(un))
+    """The envelope of one UN: the bytes of ``wcf_json_bytes(envelope(un.model_dump()))``
+    (tests/providers/mts_autosecretary/test_wcf_json.py), the model written by its own
+    pydantic-core serialiser between the envelope's fixed bytes (half the time of the whole)."""
+    return _UN_HEAD + type(un).__pydantic_serializer__.to_json(un).replace(b"/", b"\\/") + b"}"
 
 
 def error_response(error: ApiError) -> web.Response:
@@ -191,7 +195,7 @@ class Api:
         else:
             body = un_answer_bytes(un)
             self._answers[un.phone] = (un, body)
-        return web.Response(body=body, status=200, content_type=JSON_CT, charset="utf-8")
+        return web.Response(body=body, headers=_JSON_HEADERS)
 
     async def cdr_bytime(self, request: web.Request) -> web.Response:
         account = self._account(request)
@@ -244,7 +248,7 @@ class Api:
         body = b"".join((
             _PAGE_HEAD, b"" if links is None else b'"links":' + wcf_json_bytes(links) + b",",
             b'"value":[', b",".join([cdrs.record_json(record) for record in result.records]), b"]}"))
-        return web.Response(body=body, status=200, content_type=JSON_CT, charset="utf-8")
+        return web.Response(body=body, headers=_JSON_HEADERS)
 
     # ------------------------------------------------------------------ SOAP
 

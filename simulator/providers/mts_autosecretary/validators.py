@@ -44,6 +44,8 @@ TIME_ZONE_RANGE = (-1, 9)  # hours relative to Moscow, Kaliningrad (-1) .. Kamch
 
 def normalize_un_phone(raw: Any) -> str:
     """10-digit UN number; accepts 11 digits with a leading 7/8 and a leading '+'."""
+    if type(raw) is str and len(raw) == 10 and raw.isascii() and raw.isdigit():
+        return raw  # the form every client sends, as the steps below would return it
     if not isinstance(raw, str) or not raw.strip():
         raise bad_request("Parameter 'phone' is required")
     text = raw.strip()

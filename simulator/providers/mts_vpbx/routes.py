@@ -109,7 +109,7 @@ class Routes:
         q = request.query
         phone, extension = q.get("phoneNumber") or None, q.get("extension") or None
         if phone is None and extension is None:
-            return web.Response(body=ent.abonents_json(), content_type="application/json")
+            return answer(ent.abonents_json())
         return ok(ent.list_abonents(phone, extension))
 
     async def groups(self, request, ent):
@@ -329,7 +329,7 @@ class Routes:
         body = await body_as(request, ScheduleIn)
         if body.recordId is None and request.query.get("recordId"):
             body = body.model_copy(update={"recordId": int_param(request, "recordId")})
-        return answer(ent.replace_schedule(kind, owner, body).answer())
+        return answer(ent.replace_schedule(kind, owner, body, await request.read()).answer())
 
     async def schedule_delete(self, request, ent, kind, owner_param):
         owner = int_param(request, owner_param)

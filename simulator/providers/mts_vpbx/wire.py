@@ -14,16 +14,21 @@ from . import errors as E
 from .errors import VpbxError, pydantic_message
 
 
+# the Content-Type of a JSON answer, as aiohttp writes it from content_type="application/json"
+# (given as the header, the Response skips parsing it)
+_JSON_HEADERS = {"Content-Type": "application/json"}
+
+
 def ok(data: Any = None, status: int = 200) -> web.Response:
     if data is None:
         return web.Response(status=status)
     # pydantic serialises models (and lists of them) to JSON in one pass, without dicts between
-    return web.Response(body=to_json(data), status=status, content_type="application/json")
+    return web.Response(body=to_json(data), status=status, headers=_JSON_HEADERS)
 
 
 def answer(data: bytes) -> web.Response:
     """An answer's JSON written already (the bytes :func:`ok` would write)."""
-    return web.Response(body=data, content_type="application/json")
+    return web.Response(body=data, headers=_JSON_HEADERS)
 
 
 def int_param(request: web.Request, name: str) -> int:

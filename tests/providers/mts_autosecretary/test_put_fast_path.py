@@ -1,6 +1,6 @@
 """PUT /api/v1/un's fast paths answer as the general ones: the body validated by pydantic-core
 over its bytes, ``updated_on`` formatted once a second, a write that changes nothing, a header
-that logged in remembered."""
+that logged in remembered, the UN replaced without ``model_copy``, the ten-digit phone."""
 import json
 from datetime import datetime, timezone
 from pathlib import Path
@@ -10,8 +10,8 @@ from hypothesis import given, settings, strategies as st
 from simulator.providers.mts_autosecretary.auth import authenticate
 from simulator.providers.mts_autosecretary.backend import Account, Backend
 from simulator.providers.mts_autosecretary.errors import ApiError
-from simulator.providers.mts_autosecretary.models import UN
-from simulator.providers.mts_autosecretary.operations import apply_un_update
+from simulator.providers.mts_autosecretary.models import DN, UN
+from simulator.providers.mts_autosecretary.operations import apply_un_update, replaced
 from simulator.providers.mts_autosecretary.timefmt import SecondStamps, format_doc_datetime, to_msk
 from simulator.providers.mts_autosecretary.validators import parse_un_update, parse_un_update_json
 
@@ -126,3 +126,42 @@ def test_a_remembered_login_is_forgotten_when_credentials_change():
         assert exc.status_code == 401
     else:
         raise AssertionError("a removed account still logs in")
+
+
+dns = st.lists(st.builds(DN, phone=st.sampled_from(["79161234567", "89161000232"]), ext=st.none() | st.just("12")),
+               max_size=2)
+writes = st.fixed_dictionaries({}, optional={"description": st.text(max_size=8), "enabled": st.booleans(),
+                                             "time_zone": st.integers(-1, 9), "dn_list": dns,
+                                             "updated_on": st.just("2026-12-1T10:00:00"), "updated_by": st.just("u")})
+
+
+@given(writes, writes)
+def test_a_replaced_un_is_the_model_copy(first, then):
+    un = UN(**{"phone": "4954071111", "description": "old", **first})
+    fast, copied = replaced(un, then), un.model_copy(update=then)
+    assert fast == copied and type(fast) is UN
+    assert fast.__dict__ == copied.__dict__ and fast.__pydantic_fields_set__ == copied.__pydantic_fields_set__
+    assert fast.__pydantic_extra__ is copied.__pydantic_extra__ is None
+    assert fast.__pydantic_private__ is copied.__pydantic_private__ is None
+    assert fast.model_dump_json() == copied.model_dump_json() and fast.model_dump() == copied.model_dump()
+    assert un.__dict__ == UN(**{"phone": "4954071111", "description": "old", **first}).__dict__  # the original unchanged
+
+
+@given(st.text(max_size=12) | st.sampled_from(["4954071111", "0000000000", "+74954071111", "٤٩٥٤٠٧١١١١"]))
+def test_the_ten_digit_phone_answers_as_the_general_steps(raw):
+    from simulator.providers.mts_autosecretary import validators
+    assert outcome(validators.normalize_un_phone, raw) == outcome(_general_phone, raw)
+
+
+def _general_phone(raw):
+    """normalize_un_phone without its ten-digit shortcut (the steps as they were)."""
+    from simulator.providers.mts_autosecretary.validators import UN_PHONE_RE, bad_request, is_ascii_digits
+    if not isinstance(raw, str) or not raw.strip():
+        raise bad_request("Parameter 'phone' is required")
+    text = raw.strip()
+    digits = text[1:] if text.startswith("+") else text
+    if len(digits) == 11 and digits[0] in "78" and is_ascii_digits(digits):
+        digits = digits[1:]
+    if not UN_PHONE_RE.match(digits):
+        raise bad_request(f"Invalid phone '{raw}': a UN number has 10 digits, e.g. 4954071111")
+    return digits

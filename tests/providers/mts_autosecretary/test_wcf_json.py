@@ -45,7 +45,7 @@ uns = st.builds(UN, ab_ext_enabled=st.booleans(), conf_email=text, description=t
                 time_zone=st.integers(), updated_by=text, updated_on=text, voice_email=text)
 
 
-@settings(max_examples=50, deadline=None)
+@settings(max_examples=300, deadline=None)
 @given(uns)
 def test_a_un_answer_has_the_bytes_of_its_dump(un):
     assert un_answer_bytes(un) == wcf_json_dumps(envelope(un.model_dump())).encode("utf-8")

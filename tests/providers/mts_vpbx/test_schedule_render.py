@@ -87,3 +87,39 @@ async def test_the_abonents_schedules_answer_the_json_of_their_views(simulator):
     ent = simulator.sim.providers["mts-vpbx"].backend.enterprise_for_token(KEY["X-AUTH-TOKEN"])
     assert ent.schedules_answer(1735) == to_json(ent.schedules_for_abonent(1735))
     assert len(ent.schedules_for_abonent(1735)) >= 2
+
+
+async def test_a_schedule_put_again_keeps_its_body_told_by_its_bytes(simulator):
+    import json
+    url = "/mts-vpbx/api/schedules/abonent/1735"
+    ent = simulator.sim.providers["mts-vpbx"].backend.enterprise_for_token(KEY["X-AUTH-TOKEN"])
+    state = ent.schedules[VPBX_SCHEDULE["recordId"]]
+    answers = []
+    for body, kept in ((json.dumps(VPBX_SCHEDULE), False), (json.dumps(VPBX_SCHEDULE), True),
+                       (json.dumps(VPBX_SCHEDULE, indent=2), False),  # the same schedule in other bytes
+                       (json.dumps({**VPBX_SCHEDULE, "name": "другое"}), False)):
+        before = state.body
+        async with simulator.request("PUT", url, headers={**KEY, "Content-Type": "application/json"},
+                                     data=body.encode()) as resp:
+            assert resp.status == 200, await resp.text()
+            answers.append(await resp.read())
+        assert (state.body is before) is kept and state.raw == body.encode()
+        assert state.answer() == to_json(validated_view(state)) == answers[-1]
+    assert answers[0] == answers[1] == answers[2] != answers[3]
+
+
+def test_without_bytes_a_schedule_is_compared_as_a_model():
+    from simulator.providers.mts_vpbx.backend import Backend
+    from simulator.providers.mts_vpbx.world import MtsVpbxWorld
+    from simulator.world import DEFAULT_WORLD, read_world_file
+
+    world = MtsVpbxWorld.model_validate(read_world_file(DEFAULT_WORLD)["providers"]["mts-vpbx"])
+    ent = Backend(world).enterprise_for_token(KEY["X-AUTH-TOKEN"])
+    body = ScheduleIn.model_validate(VPBX_SCHEDULE)
+    state = ent.replace_schedule("abonent", 1735, body, b"{}")
+    assert state.body is body and state.raw == b"{}"
+    state = ent.replace_schedule("abonent", 1735, ScheduleIn.model_validate(VPBX_SCHEDULE))
+    assert state.body is body and state.raw == b"{}"  # equal: kept
+    renamed = ScheduleIn.model_validate({**VPBX_SCHEDULE, "name": "x"})
+    state = ent.replace_schedule("abonent", 1735, renamed)
+    assert state.body is renamed and state.raw is None
