@@ -101,9 +101,6 @@ def _request(i: int) -> CallRequest:
 
 #: json.dumps(..., ensure_ascii=False) without building an encoder per call: the same bytes
 _ENCODE = json.JSONEncoder(ensure_ascii=False).encode
-#: the engine events FourCallbacks answers, by type (a dialled leg's answer only)
-_KINDS = {"call.created": CALLBACK_KINDS[0], "leg.answered": CALLBACK_KINDS[1],
-          "call.ended": CALLBACK_KINDS[2], "call.finished": CALLBACK_KINDS[3]}
 
 
 class FourCallbacks:
@@ -117,11 +114,16 @@ class FourCallbacks:
         self.headers = {"X-AUTH-TOKEN": TOKEN}  # shared: the deliverer never changes a callback's
 
     def __call__(self, event: Event) -> None:
-        kind = _KINDS.get(event.type)
-        if kind is None:
-            return
-        data = event.data
-        if kind is CALLBACK_KINDS[1] and data.get("role") != "dialled":
+        type_, data = event.type, event.data
+        if type_ == "call.created":
+            kind = CALLBACK_KINDS[0]
+        elif type_ == "leg.answered" and data.get("role") == "dialled":
+            kind = CALLBACK_KINDS[1]
+        elif type_ == "call.ended":
+            kind = CALLBACK_KINDS[2]
+        elif type_ == "call.finished":
+            kind = CALLBACK_KINDS[3]
+        else:
             return
         body = _ENCODE({"event": kind, "call_id": event.call_id, "leg_id": event.leg_id,
                         "time": event.time, "tenant": event.tenant,
