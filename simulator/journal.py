@@ -260,9 +260,23 @@ class Journal:
         return self._bytes
 
     def _keep(self, entry: JournalEntry) -> None:
-        entry.request.body = body = clip(entry.request.body)
-        entry.response.body = answer = clip(entry.response.body)
-        entry._cost = ENTRY_OVERHEAD + _stored_size(body) + _stored_size(answer)
+        body, answer = entry.request.body, entry.response.body
+        # bytes within MAX_BODY (every callback attempt's, most requests') are kept as they are
+        # and cost their length: clip and _stored_size only for the rest
+        if body is None:
+            cost = ENTRY_OVERHEAD
+        elif type(body) is bytes and len(body) <= MAX_BODY:
+            cost = ENTRY_OVERHEAD + len(body)
+        else:
+            entry.request.body = body = clip(body)
+            cost = ENTRY_OVERHEAD + _stored_size(body)
+        if answer is not None:
+            if type(answer) is bytes and len(answer) <= MAX_BODY:
+                cost += len(answer)
+            else:
+                entry.response.body = answer = clip(answer)
+                cost += _stored_size(answer)
+        entry._cost = cost
         entries = self._entries
         entries.append(entry)
         if entry.call_id is not None:

@@ -56,11 +56,13 @@ class Simulator:
         self.journal = Journal(self.clock.now, settings.journal_size, settings.journal_bytes)
         self.strict = StrictMode(self)  # the journal's first listener: flags before anyone reads
         self.faults = Faults(self.world.seed)
+        # read per callback: the store's live world, not the `world` property (one call less each)
+        store, clock = self.world_store, self.clock
         self.delivery = Deliverer(self.clock, self.journal,
-                                  lambda: self.world.callbacks.allow_hosts,
-                                  lambda: self.world.callbacks.attempt_timeout(
-                                      self.clock.mode, self.clock.advance_target is not None),
-                                  lambda: self.world.callbacks.connections)
+                                  lambda: store.world.callbacks.allow_hosts,
+                                  lambda: store.world.callbacks.attempt_timeout(
+                                      clock.mode, clock.advance_target is not None),
+                                  lambda: store.world.callbacks.connections)
         self._index_parties()
         #: every provider by slug, built on first use (simulator/providers/lazy.py)
         self.providers = Providers(self, listings)

@@ -260,12 +260,25 @@ class Deliverer:
         total = cb.timeout or self._default_timeout()
         sent_at = self.clock.now()  # the clock may have moved on by the answer (a replay)
         started = time.perf_counter()
-        result = await self._send(cb, attempt, headers, body, total)
+        # _send(lean=True) written out: one coroutine less to resume per answer
+        try:
+            result = await self._lean(cb, attempt, headers, body, total)
+            if result is None:
+                result = await self._aiohttp(cb, attempt, headers, body, total)
+        except asyncio.TimeoutError:
+            result = DeliveryResult(False, attempt, error="timeout")
+        except (aiohttp.ClientError, OSError, ValueError) as exc:
+            result = DeliveryResult(False, attempt, error=f"{type(exc).__name__}: {exc}")
         self.sent += 1
         status = result.status
+        answer = result.body
+        # the bodies as the entry keeps them: the bytes (made text when the entry is read) up
+        # to the journal's MAX_BODY, the cut text beyond
         self.journal.add_out(cb.kind, cb.provider, cb.tenant, cb.call_id, cb.method, cb.url,
-                             attempt, cb.params, headers, _kept(body), status,
-                             result.headers if status is not None else None, _kept(result.body),
+                             attempt, cb.params, headers,
+                             body if body is None or len(body) <= MAX_BODY else body_text(body),
+                             status, result.headers if status is not None else None,
+                             answer if answer is None or len(answer) <= MAX_BODY else body_text(answer),
                              result.error, round((time.perf_counter() - started) * 1000, 3), sent_at)
         return result
 
@@ -375,12 +388,6 @@ class _Target:
         self.workers: set[asyncio.Task] = set()
         self.active = 0  # workers delivering (not waiting for a retry)
         self.mark: asyncio.Future | None = None  # clock.track_background'ed while active
-
-
-def _kept(body: bytes | None) -> bytes | str | None:
-    """A body as the journal entry keeps it: the bytes (made text when the entry is read,
-    as body_text would now) up to the journal's MAX_BODY, the cut text beyond."""
-    return body if body is None or len(body) <= MAX_BODY else body_text(body)
 
 
 def basic_auth(login: str, password: str) -> str:

@@ -54,9 +54,9 @@ class Response:
 #: target the same headers every time, so the head is built once per target, not per callback
 _HEADS: dict[tuple, tuple[tuple[str, int], bytes, bytes] | None] = {}
 _HEADS_MAX = 1024
-#: an answer's head -> _parse_head of it: an application answers every callback alike (the
+#: an answer's head -> _read_head of it: an application answers every callback alike (the
 #: Date header changes once a second), so a head is parsed once, not per callback
-_HEADS_READ: dict[bytes, tuple[int, dict[str, str], dict[str, str], bool]] = {}
+_HEADS_READ: dict[bytes, tuple[int, dict[str, str], bool, bool, int | None, str]] = {}
 
 
 def prepare(method: str, url: str, headers: dict[str, str], body: bytes | None,
@@ -197,7 +197,7 @@ class _Connection(asyncio.Protocol):
             parsed = _HEADS_READ.get(head)
             if parsed is None:
                 try:
-                    parsed = _parse_head(head.decode("utf-8", "surrogateescape"))
+                    parsed = _read_head(head.decode("utf-8", "surrogateescape"))
                 except ResponseError as exc:
                     self._finish(exc)
                     return True
@@ -205,7 +205,7 @@ class _Connection(asyncio.Protocol):
                     if len(_HEADS_READ) >= _HEADS_MAX:
                         _HEADS_READ.clear()
                     _HEADS_READ[head] = parsed
-            status, first, lower, keep = parsed
+            status, first, keep, chunked, length, encoding = parsed
             if 100 <= status < 200:
                 del buf[:end + 4]  # 100 Continue and friends: the answer follows
                 continue
@@ -213,7 +213,7 @@ class _Connection(asyncio.Protocol):
         start = end + 4
         if self._method == "HEAD" or status in _NO_BODY_STATUS:
             body, rest = b"", start
-        elif "chunked" in lower.get("transfer-encoding", "").lower():
+        elif chunked:
             got = _dechunk(buf, start)
             if got is None:
                 if eof:
@@ -224,12 +224,8 @@ class _Connection(asyncio.Protocol):
                 self._finish(got)
                 return True
             body, rest = got
-        elif "content-length" in lower:
-            try:
-                length = int(lower["content-length"])
-                if length < 0:
-                    raise ValueError
-            except ValueError:
+        elif length is not None:
+            if length < 0:
                 self._finish(ResponseError("invalid Content-Length"))
                 return True
             if len(buf) - start < length:
@@ -237,23 +233,44 @@ class _Connection(asyncio.Protocol):
                     self._finish(Disconnected(True))
                     return True
                 return False
-            body, rest = bytes(buf[start:start + length]), start + length
+            rest = start + length
+            body = bytes(buf[start:rest])
         else:
             if not eof:
                 return False  # the answer runs to the close
             body, rest, keep = bytes(buf[start:]), len(buf), False
-        encoding = lower.get("content-encoding", "").strip().lower()
-        if body and encoding in ("gzip", "deflate"):
+        if encoding and body:
             try:
                 body = _decompress(body, encoding)
             except zlib.error as exc:
                 self._finish(ResponseError(f"can not decode content-encoding: {encoding} ({exc})"))
                 return True
-        del buf[:rest]
+        if rest == len(buf):
+            buf.clear()
+        else:
+            del buf[:rest]
         if not keep or buf:
             self.close()  # asked to close, or bytes nobody asked for: not reusable
         self._finish(Response(status, dict(first), body))  # a copy: the parse is shared
         return True
+
+
+def _read_head(text: str) -> tuple[int, dict[str, str], bool, bool, int | None, str]:
+    """An answer's head as _try_parse reads it: status, the headers (see _parse_head), keep
+    the connection, chunked, Content-Length (None: absent, -1: not a length) and the
+    content-encoding to undo ("" for none): worked out once per distinct head."""
+    status, first, lower, keep = _parse_head(text)
+    chunked = "chunked" in lower.get("transfer-encoding", "").lower()
+    length: int | None = None
+    if "content-length" in lower:
+        try:
+            length = int(lower["content-length"])
+        except ValueError:
+            length = -1
+        if length < 0:
+            length = -1
+    encoding = lower.get("content-encoding", "").strip().lower()
+    return status, first, keep, chunked, length, encoding if encoding in ("gzip", "deflate") else ""
 
 
 def _parse_head(text: str) -> tuple[int, dict[str, str], dict[str, str], bool]:
