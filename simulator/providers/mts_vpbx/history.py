@@ -7,6 +7,8 @@ import random
 from dataclasses import dataclass, field
 from typing import Iterable, Optional
 
+from pydantic_core import to_json
+
 from .models import CallHistoryPage, CallHistoryQuery, CallHistoryRecord
 from .validators import digits_key
 
@@ -25,6 +27,14 @@ class _Entry:
     callTime: int
     seq: int
     record: CallHistoryRecord = field(compare=False)
+    # the record's JSON, written on its first page (a record is never changed once stored)
+    json: Optional[bytes] = field(default=None, compare=False, repr=False)
+
+    def record_json(self) -> bytes:
+        data = self.json
+        if data is None:
+            data = self.json = to_json(self.record)
+        return data
 
 
 class _Index:
@@ -75,6 +85,22 @@ class HistoryStore:
 
     def query(self, q: CallHistoryQuery, *, user_id: Optional[int] = None, group_id: Optional[int] = None
               ) -> CallHistoryPage:
+        entries, total = self._page(q, user_id, group_id)
+        return CallHistoryPage(content=[e.record for e in entries], totalElements=total,
+                               totalPages=_pages(total, q.size))
+
+    def page_json(self, q: CallHistoryQuery, *, user_id: Optional[int] = None, group_id: Optional[int] = None
+                  ) -> bytes:
+        """The JSON of :meth:`query`'s page from each record's kept JSON (the same bytes:
+        tests/providers/mts_vpbx/test_history_page.py): writing the records was nearly all of
+        the route's time."""
+        entries, total = self._page(q, user_id, group_id)
+        return b"".join((b'{"content":[', b",".join([e.record_json() for e in entries]),
+                         b'],"totalElements":%d,"totalPages":%d}' % (total, _pages(total, q.size))))
+
+    def _page(self, q: CallHistoryQuery, user_id: Optional[int], group_id: Optional[int]
+              ) -> tuple[list[_Entry], int]:
+        """The entries of the query's page and how many match in all."""
         if user_id is not None:
             index = self.by_user.get(user_id) or _Index()
         elif group_id is not None:
@@ -88,10 +114,7 @@ class HistoryStore:
         if not (q.direction or q.status or called is not None or calling is not None):
             # no filter but the dates: the page is a slice of the index, whatever its size
             lo, hi = index.bounds(date_from, date_to)
-            total = hi - lo
-            page = index.entries[min(hi, lo + start):min(hi, lo + start + q.size)]
-            return CallHistoryPage(content=[e.record for e in page], totalElements=total,
-                                   totalPages=math.ceil(total / q.size) if total else 0)
+            return index.entries[min(hi, lo + start):min(hi, lo + start + q.size)], hi - lo
         matched = []
         for e in index.window(date_from, date_to):
             r = e.record
@@ -103,10 +126,12 @@ class HistoryStore:
                 continue
             if calling is not None and digits_key(r.callingNumber) != calling:
                 continue
-            matched.append(r)
-        total = len(matched)
-        return CallHistoryPage(content=matched[start:start + q.size], totalElements=total,
-                               totalPages=math.ceil(total / q.size) if total else 0)
+            matched.append(e)
+        return matched[start:start + q.size], len(matched)
+
+
+def _pages(total: int, size: int) -> int:
+    return math.ceil(total / size) if total else 0
 
 
 def generate_history(rng: random.Random, *, count: int, end_ms: int, days: int, enterprise_bwks: str,

@@ -121,19 +121,19 @@ class Routes:
         return parse(CallHistoryQuery, data)
 
     async def history_enterprise(self, request, ent):
-        return ok(ent.history.query(self._history_query(request)))
+        return answer(ent.history.page_json(self._history_query(request)))
 
     async def history_user(self, request, ent):
         uid = int_param(request, "userId")
         q = self._history_query(request)
         ent.abonent(uid)
-        return ok(ent.history.query(q, user_id=uid))
+        return answer(ent.history.page_json(q, user_id=uid))
 
     async def history_group(self, request, ent):
         gid = int_param(request, "groupId")
         q = self._history_query(request)
         ent.group(gid)
-        return ok(ent.history.query(q, group_id=gid))
+        return answer(ent.history.page_json(q, group_id=gid))
 
     async def history_legacy(self, request, ent):
         """The older ``GET /api/callHistory`` with a JSON body (not in the document; real clients use it)."""
