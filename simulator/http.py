@@ -10,6 +10,7 @@ import asyncio
 import json
 import quopri
 import re
+import sys
 import base64
 import binascii
 from dataclasses import dataclass, field
@@ -17,6 +18,7 @@ from email.parser import HeaderParser
 from email.policy import HTTP, compat32
 from typing import TYPE_CHECKING, Any, Mapping
 
+import pydantic_core
 from aiohttp import web
 
 if TYPE_CHECKING:
@@ -51,6 +53,9 @@ def loads_json(data: bytes | str) -> Any:
     integers longer than ``sys.get_int_max_str_digits()``; strings holding a lone UTF-16
     surrogate (``"\\ud800"``), which no UTF-8 answer or journal entry could carry."""
     raw = data.encode("utf-8", "surrogatepass") if isinstance(data, str) else data
+    value = parsed_plain(raw, allow_inf_nan=True)
+    if value is not NOT_PLAIN:
+        return value
     try:
         value = json.loads(raw)
     except RecursionError:
@@ -63,6 +68,41 @@ def loads_json(data: bytes | str) -> Any:
         except UnicodeEncodeError:
             raise JsonBodyError("a string holds an unpaired UTF-16 surrogate") from None
     return value
+
+
+#: what :func:`parsed_plain` answers for a body it leaves to the stdlib parser
+NOT_PLAIN = object()
+#: pydantic-core reads integers of up to 4300 digits, Python's default limit
+_PLAIN_INT_DIGITS = 4300
+#: digits as NUL, "E" as "e": a number's exponent or a long run of digits is then found by
+#: C-speed substring searches (a NUL in the body itself only sends it the stdlib's way)
+_NUMBER_SHAPE = bytes.maketrans(b"0123456789E", b"\0" * 10 + b"e")
+_FLOAT_RANGE = b"\0" * 309   # a longer run of digits may be a float past float range
+
+
+def parsed_plain(raw: bytes | bytearray, *, allow_inf_nan: bool) -> Any:
+    """The value of a plain body read by pydantic-core's parser (2-4x faster than
+    ``json.loads``), or :data:`NOT_PLAIN` for any other body, which the caller parses as
+    before: its value and its error stay the stdlib's.
+
+    On the bodies it reads the two parsers give the same value (tests/core/test_json_fast_path.py:
+    the same strings, ints, correctly rounded floats, the last of duplicate keys); it refuses,
+    and so leaves to the stdlib, what the stdlib would refuse or read otherwise: a BOM,
+    UTF-16/32, invalid UTF-8, lone surrogates, control characters, nesting past 200, integers
+    past 4300 digits (while Python's limit is not lower). ``allow_inf_nan=False`` refuses NaN
+    and Infinity; then a number with an exponent or 309 digits, which may overflow to inf, is
+    left to the stdlib too."""
+    limit = sys.get_int_max_str_digits()
+    if 0 < limit < _PLAIN_INT_DIGITS:
+        return NOT_PLAIN
+    if not allow_inf_nan:
+        shape = raw.translate(_NUMBER_SHAPE)
+        if b"\0e" in shape or (len(shape) >= len(_FLOAT_RANGE) and _FLOAT_RANGE in shape):
+            return NOT_PLAIN
+    try:
+        return pydantic_core.from_json(raw, allow_inf_nan=allow_inf_nan)
+    except ValueError:
+        return NOT_PLAIN
 
 
 OFF_LOOP_JSON = 256 * 1024  # bytes: a larger body is parsed on a worker thread (~10 ms per 256 KiB)

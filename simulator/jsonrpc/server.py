@@ -18,6 +18,7 @@ from typing import Any, Callable
 
 from aiohttp import web
 
+from ..http import NOT_PLAIN, parsed_plain
 from .errors import INTERNAL_ERROR, JsonRpcError, internal_error, invalid_request, method_not_found, parse_error
 from .methods import MethodSet
 
@@ -81,8 +82,12 @@ def loads(body: bytes | str) -> Any:
     """Strict JSON (no NaN/Infinity, no numbers beyond float range); raises ValueError on anything else.
 
     What ``_DECODER.decode`` does, without its two wrappers' frames: the scanner from the first
-    non-space, and nothing but spaces after the value."""
+    non-space, and nothing but spaces after the value. A plain body (most) is read by
+    pydantic-core's parser instead (:func:`simulator.http.parsed_plain`: the same value)."""
     if isinstance(body, (bytes, bytearray)):
+        value = parsed_plain(body, allow_inf_nan=False)
+        if value is not NOT_PLAIN:
+            return value
         body = bytes(body).decode("utf-8")  # UnicodeDecodeError is a ValueError
     if body.startswith("\ufeff"):   # as json.loads refuses it
         raise ValueError("Unexpected UTF-8 BOM (decode using utf-8-sig)")
