@@ -9,6 +9,7 @@ fires every timer in order and lets the callbacks it caused be delivered before 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gc
 import json
 import os
@@ -23,6 +24,7 @@ from pathlib import Path
 
 from bench.probe import SLUG, TOKEN
 from simulator.delivery import Callback, RetryPolicy
+from simulator.traffic import IN_FLIGHT_PER_CONNECTION
 from simulator.engine.bus import Event
 from simulator.providers.base import Provider
 from simulator.settings import Settings
@@ -158,6 +160,12 @@ async def _drive(sim: Simulator, n_calls: int, batch: int, step: float, wall_lim
     return engine.records_total - start_total, time.perf_counter() - t0, False
 
 
+def _overlapping(sim: Simulator):
+    """What a ``traffic:`` step does with its default bound (simulator/traffic.py)."""
+    bound = IN_FLIGHT_PER_CONNECTION * max(1, sim.delivery.connections())
+    return sim.clock.overlapping(lambda: sim.delivery.outstanding() >= bound)
+
+
 class _SinkProcess:
     """The CallbackSink in its own process (bench/servers.py sink): the simulator's side of
     a callback only, as with a real application under test."""
@@ -199,10 +207,13 @@ class _SinkProcess:
 async def lifecycles(n_calls: int = 2000, batch: int = 100, step: float = 1.0,
                      callbacks: bool = True, wall_limit: float = 120.0,
                      profile: str | None = None, sink_process: bool = False,
-                     connections: int | None = None) -> dict:
+                     connections: int | None = None, overlap: bool = False) -> dict:
     """``callbacks``: 4 per call to a CallbackSink, in this process (client and server
     share the one thread) or, with ``sink_process``, in a process of its own;
-    ``connections``: the world's ``callbacks.connections`` (None: its default)."""
+    ``connections``: the world's ``callbacks.connections`` (None: its default); ``overlap``:
+    the clock moves on while callbacks are on their way, as a ``traffic:`` step plays its
+    instants (its default bound on the callbacks outstanding), instead of each instant
+    waiting for its callbacks as ``advance`` does."""
     sim = new_simulator()
     await sim.start()
     if connections is not None:
@@ -221,7 +232,7 @@ async def lifecycles(n_calls: int = 2000, batch: int = 100, step: float = 1.0,
         if sim.engine.calls:
             return False
         return sink is None or (sim.delivery.sent - sent_before >= expected
-                                and sim.delivery.pending() == 0)
+                                and sim.delivery.outstanding() == 0)
 
     profiler = None
     if profile:
@@ -233,7 +244,16 @@ async def lifecycles(n_calls: int = 2000, batch: int = 100, step: float = 1.0,
     try:
         with _Frozen(), _Collections() as collections:
             faults0 = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
-            finished, wall, completed = await _drive(sim, n_calls, batch, step, wall_limit, done)
+            if overlap:  # every call ended; then the callbacks still on their way arrive
+                t0 = time.perf_counter()
+                with _overlapping(sim):
+                    finished, _, completed = await _drive(sim, n_calls, batch, step, wall_limit,
+                                                          lambda: not sim.engine.calls)
+                await sim.clock.settle()
+                wall, completed = time.perf_counter() - t0, completed and done()
+            else:
+                finished, wall, completed = await _drive(sim, n_calls, batch, step, wall_limit,
+                                                         done)
             cpu = time.process_time() - _drive.cpu0  # type: ignore[attr-defined]
             faults = resource.getrusage(resource.RUSAGE_SELF).ru_minflt - faults0
     finally:
@@ -245,7 +265,7 @@ async def lifecycles(n_calls: int = 2000, batch: int = 100, step: float = 1.0,
             await sink.stop()
     out = {"calls": n_calls, "finished": finished, "wall_s": round(wall, 3),
            "completed": completed, "lifecycles_per_s": round(finished / wall, 1) if wall else None,
-           "batch": batch, "step_sim_s": step, "callbacks": callbacks,
+           "batch": batch, "step_sim_s": step, "callbacks": callbacks, "overlap": overlap,
            "cpu_s": round(cpu, 3),
            "cpu_us_per_lifecycle": round(cpu / finished * 1e6) if finished else None,
            "lifecycles_per_cpu_s": round(finished / cpu) if cpu > 0 else None,
