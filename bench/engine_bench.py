@@ -9,7 +9,6 @@ fires every timer in order and lets the callbacks it caused be delivered before 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import gc
 import json
 import os
