@@ -29,9 +29,19 @@ from .timefmt import SecondStamps, to_msk
 from .world import AutosecretarySection, build_backend
 
 RECORD_KEEP_DAYS = 30
-_SOAP = f"{__package__}.soap.endpoint"
+# the SOAP stack's third-party part, loaded off the loop at start-up. Only third-party modules:
+# pytest's assertion rewriting parses the project's own modules to an AST as they are imported,
+# and CPython 3.11's AST constructor state is shared between threads (gh-106905: "AST
+# constructor recursion depth mismatch" when two threads parse at once). soap/endpoint.py
+# itself (~30 ms once these are loaded) is imported by the first SOAP request.
+_SOAP_STACK = ("lxml.etree", "spyne", "spyne.protocol.soap", "spyne.server", "spyne.interface.wsdl")
 
 log = logging.getLogger(__name__)
+
+
+def _import_all(names: tuple[str, ...]) -> None:
+    for name in names:
+        importlib.import_module(name)
 
 
 def caller_number(number: str) -> str:
@@ -166,10 +176,10 @@ class MtsAutosecretaryProvider(Provider):
     async def startup(self) -> None:
         if self._unsubscribe is None:
             self._unsubscribe = self.sim.bus.subscribe(EventAdapter(self), provider=self.slug)
-        if _SOAP not in sys.modules:
+        if _SOAP_STACK[-1] not in sys.modules:
             # the SOAP stack loads off the loop once the server runs, so neither start-up nor
             # the first SOAP request waits for it (the request path imports it when it must)
-            asyncio.get_running_loop().run_in_executor(None, importlib.import_module, _SOAP)
+            asyncio.get_running_loop().run_in_executor(None, _import_all, _SOAP_STACK)
 
     async def shutdown(self) -> None:
         if self._unsubscribe is not None:
