@@ -7,7 +7,8 @@ import math
 from typing import TYPE_CHECKING, Any, Awaitable, Callable, Optional
 
 from aiohttp import web
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError, create_model
+from pydantic_core import SchemaValidator
 
 from ....http import JsonBodyError, loads_json, set_tenant
 
@@ -58,8 +59,31 @@ def _describe(exc: ValidationError) -> str:
     return "; ".join(parts)
 
 
+#: bodies up to this size are first validated by pydantic-core straight from their bytes
+FAST_BODY = 4096
+_BODIES: dict[type[BaseModel], SchemaValidator] = {}
+
+
+def _body_validator(model: type[BaseModel]) -> SchemaValidator:
+    """``{"params": <model>}`` and nothing else, validated from JSON in one pass."""
+    validator = _BODIES.get(model)
+    if validator is None:
+        body = create_model(f"{model.__name__}Body", __config__=ConfigDict(extra="forbid"), params=(model, ...))
+        validator = _BODIES[model] = body.__pydantic_validator__
+    return validator
+
+
 async def read_params(request: web.Request, model: type[BaseModel]) -> Any:
+    """The body's ``params`` validated as ``model``. The common body (``{"params": {...}}``
+    alone, no key to trim, valid) is validated by pydantic-core from its bytes; any other
+    body, and every refused one, goes the general way below, which words the errors
+    (docs/decisions.md, mtt-business "third day"; tests/providers/mtt_business/test_params_fast_path.py)."""
     raw = await request.read()
+    if len(raw) <= FAST_BODY:
+        try:
+            return _body_validator(model).validate_json(raw).params
+        except ValidationError:
+            pass
     try:
         data = loads_json(raw) if raw.strip() else None
     except JsonBodyError as exc:
