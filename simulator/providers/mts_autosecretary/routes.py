@@ -112,6 +112,13 @@ class Api:
     async def handle(self, request: web.Request) -> web.StreamResponse:
         path = strip_prefix(request.path, SLUG)
         key = path.rstrip("/").lower() or "/"
+        routed = _ROUTED.get((request.method, key))
+        if routed is not None:  # a REST operation and its method: the other steps decide nothing
+            set_operation(request, routed[0])
+            try:
+                return await routed[1](self, request)
+            except ApiError as exc:
+                return error_response(exc)
         operation = _OPERATIONS.get((request.method, key))
         if operation is not None:
             set_operation(request, operation)
@@ -311,3 +318,6 @@ _REST: dict[str, dict[str, Handler]] = {
     "/api/v1/cdr/byid": {"GET": Api.cdr_byid},
     "/api/v4/record": {"GET": Api.get_record},
 }
+# (method, lower-cased path) -> (catalogue name, handler) of each REST operation
+_ROUTED = {(method, key): (_OPERATIONS[(method, key)], handler)
+           for key, methods in _REST.items() for method, handler in methods.items()}
