@@ -65,9 +65,13 @@ class Simulator:
                                   lambda: store.world.callbacks.connections)
         self._index_parties()
         #: every provider by slug, built on first use (simulator/providers/lazy.py)
-        self.providers = Providers(self, listings)
-        for slug in _built_at_start(raw, listings):
-            self.providers[slug]
+        self.providers = Providers(self, listings, {slug: _raw_section(raw, slug) for slug in listings})
+        built = set(_built_at_start(raw, listings))
+        for slug in listings:  # in slug order, as a reset arms them
+            if slug in built:
+                self.providers[slug]
+            else:
+                self.providers.arm_stand_ins(slug)
 
     # ------------------------------------------------------------------ world
     @property
@@ -182,9 +186,16 @@ def _raw_section(raw: Any, slug: str) -> Any:
 
 
 def _built_at_start(raw: Any, listings: dict[str, registry.Listing]) -> list[str]:
-    """The providers whose reset starts work nothing asks for (their listing says when)."""
-    return [slug for slug, listing in listings.items()
-            if listing.build_at_start is not None and listing.build_at_start(_raw_section(raw, slug))]
+    """The providers whose reset starts work nothing asks for (their listing says when), unless
+    the listing names the timers that work is (stand-ins hold their places, lazy.py)."""
+    built = []
+    for slug, listing in listings.items():
+        section = _raw_section(raw, slug)
+        if listing.build_at_start is None or not listing.build_at_start(section):
+            continue
+        if listing.reset_timers is None or listing.reset_timers(section) is None:
+            built.append(slug)
+    return built
 
 
 class UnknownNumber(LookupError):

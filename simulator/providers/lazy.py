@@ -12,20 +12,28 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Coroutine, Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any, Callable, Coroutine, Iterator
 
+from ..engine.clock import TimerHandle
 from .base import Provider
 from .registry import Listing, provider_class
 
 if TYPE_CHECKING:
+    from ..engine.clock import VirtualClock
     from ..sim import Simulator
 
 
 class Providers(Mapping[str, Provider]):
-    def __init__(self, sim: "Simulator", listings: dict[str, Listing]):
+    def __init__(self, sim: "Simulator", listings: dict[str, Listing], raw_sections: dict[str, Any] | None = None):
         self._sim = sim
         self.listings = listings
         self._built: dict[str, Provider] = {}
+        #: the world's sections as written at start: what a listing's ``reset_timers`` reads (an
+        #: unbuilt provider has seen no patch: the first patch builds every provider)
+        self._raw_sections = raw_sections or {}
+        #: slug -> the stand-in timers of a provider not built yet (arm_stand_ins)
+        self._stand_ins: dict[str, list[TimerHandle]] = {}
         #: when the last reset happened (the time a provider built later resets at)
         self.reset_at = sim.clock.now()
         #: host (lower case) -> slug; the first provider naming a host keeps it
@@ -66,21 +74,95 @@ class Providers(Mapping[str, Provider]):
     def _build(self, slug: str) -> Provider:
         provider = provider_class(slug)(self._sim)
         self._built[slug] = provider  # before its reset: a reset that looks itself up finds it
+        stand_ins = self._stand_ins.pop(slug, [])
         try:
-            with self._sim.clock.frozen_at(self.reset_at):
+            with self._sim.clock.frozen_at(self.reset_at), _adopting(self._sim.clock, stand_ins):
                 provider.reset()
         except BaseException:
             del self._built[slug]  # not half built: the next lookup tries again (and fails alike)
             raise
+        finally:
+            for handle in stand_ins:  # a timer the listing named that the reset did not arm
+                if isinstance(handle.fn, _StandIn):
+                    handle.cancel()
         if self.started:
             _start_late(provider, self.loop)
         return provider
 
     def reset(self) -> None:
-        """POST /_sim/reset: the built providers reset now; the others build from this reset."""
+        """POST /_sim/reset: the built providers reset now; the others build from this reset
+        (the clock's reset dropped their stand-ins: new ones are armed, in slug order as the
+        resets arm their timers)."""
         self.reset_at = self._sim.clock.now()
-        for provider in self.built().values():
-            provider.reset()
+        self._stand_ins = {}
+        for slug in self.listings:
+            provider = self._built.get(slug)
+            if provider is not None:
+                provider.reset()
+            else:
+                self.arm_stand_ins(slug)
+
+    def arm_stand_ins(self, slug: str) -> None:
+        """For a provider not built, whose listing names the timers its reset arms: one stand-in
+        timer at each of their instants, so the clock shows (pending timers, next due) and fires
+        what it would with the provider built. The first due builds the provider, whose reset
+        then takes over every stand-in's place in the clock (same instant and order, see
+        _adopting) and runs its own timer in the first one's place."""
+        reset_timers = self.listings[slug].reset_timers
+        delays = reset_timers(self._raw_sections.get(slug)) if reset_timers is not None else None
+        if not delays:
+            return
+        clock = self._sim.clock
+        handles = []
+        for delay in delays:
+            stand_in = _StandIn(self, slug)
+            stand_in.handle = clock.call_at(self.reset_at + delay, stand_in)
+            handles.append(stand_in.handle)
+        self._stand_ins[slug] = handles
+
+
+class _StandIn:
+    """The callback of a stand-in timer: builds its provider, then runs the timer that took its place."""
+    __slots__ = ("providers", "slug", "handle")
+
+    def __init__(self, providers: Providers, slug: str):
+        self.providers, self.slug = providers, slug
+        self.handle: TimerHandle | None = None
+
+    def __call__(self) -> Any:
+        self.providers[self.slug]
+        handle = self.handle
+        if handle is None or handle.fn is self:
+            return None  # the reset armed no timer here (cancelled with the other strays)
+        return handle.fn(*handle.args)
+
+
+@contextmanager
+def _adopting(clock: "VirtualClock", stand_ins: list[TimerHandle]) -> Iterator[None]:
+    """While a provider resets: a timer it arms at a stand-in's instant takes the stand-in's
+    handle (its place in the clock's (instant, sequence) order, the first free stand-in of that
+    instant), so the firing order is the one a provider built at start would have had."""
+    if not stand_ins:
+        yield
+        return
+    free: dict[float, list[TimerHandle]] = {}
+    for handle in stand_ins:
+        free.setdefault(handle.when, []).append(handle)
+    arm = clock.call_at
+
+    def call_at(when: float, fn: Callable[..., Any], *args: Any) -> TimerHandle:
+        waiting = free.get(when)
+        if waiting:
+            handle = waiting.pop(0)
+            handle.fn, handle.args = fn, args
+            return handle
+        return arm(when, fn, *args)
+
+    clock.call_at = call_at  # type: ignore[method-assign]  # call_later goes through it too
+    try:
+        yield
+    finally:
+        del clock.call_at
 
 
 def _start_late(provider: Provider, loop: asyncio.AbstractEventLoop | None) -> None:

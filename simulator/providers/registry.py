@@ -36,6 +36,11 @@ class Listing:
     #: provider's reset starts work that nothing asks for (timers, callbacks): it is built at
     #: start then, as before. None: always built on first use.
     build_at_start: Callable[[Any], bool] | None = None
+    #: raw world section -> the seconds after a reset of each timer the provider's reset arms,
+    #: when the section shows them exactly (None: it does not; build_at_start decides). A provider
+    #: whose timers are known is not built at start: stand-in timers hold their places and build
+    #: it when the first is due (simulator/providers/lazy.py)
+    reset_timers: Callable[[Any], "list[float] | None"] | None = None
 
     @classmethod
     def of(cls, provider: type[Provider]) -> "Listing":

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from simulator.providers import registry
+from simulator.providers.mts_vpbx.listing import reset_timers
 from simulator.settings import Settings
 from simulator.sim import Simulator
 from simulator.testing.harness import SimulatorHarness
@@ -100,15 +101,14 @@ def test_the_default_world_imports_only_what_start_up_needs():
     for package in ("beeline_cloudcc", "mts_autosecretary", "mtt_business", "mtt_telecom"):
         assert f"simulator.providers.{package}.provider'" not in modules
         assert f"simulator.providers.{package}.world'" not in modules  # validated on first use
-    # its subscription's expiry is a timer armed at reset: built at start, as before
-    assert "simulator.providers.mts_vpbx.provider'" in modules
+    # VPBX's subscription expiry is a stand-in timer until it is due (or VPBX is used)
 
 
 async def test_providers_built_on_first_use_answer_and_hold_what_eager_ones_do():
     lazy = await started()  # the default world: sections validated, providers built on first use
     eager = await started(read_world_file(DEFAULT_WORLD))
     try:
-        assert set(lazy.sim.providers.built()) == {"mts-vpbx"}
+        assert set(lazy.sim.providers.built()) == set()
         assert lazy.sim.world_store.deferred
         eager.sim.providers.build_all()
         for harness in (lazy, eager):
@@ -185,7 +185,7 @@ def test_a_copy_of_the_default_world_elsewhere_is_validated_whole_at_start(tmp_p
     path.write_bytes(DEFAULT_WORLD.read_bytes())
     sim = Simulator(Settings(world=path))
     assert not sim.world_store.deferred
-    assert set(sim.providers.built()) == {"mts-vpbx"}  # the providers are still built on first use
+    assert set(sim.providers.built()) == set()  # the providers are still built on first use
 
 
 def test_a_provider_looked_up_from_beside_a_threaded_simulator_starts_on_its_loop():
@@ -212,3 +212,62 @@ async def test_providers_built_from_a_plain_fixture_are_started(patched_from_a_p
     async with patched_from_a_plain_fixture.request("GET", "/mts-vpbx/api/abonents",
                                                     headers={"X-AUTH-TOKEN": "nope"}) as resp:
         assert resp.status in (401, 403)
+
+
+def _vpbx_world(**services) -> dict:
+    world = read_world_file(DEFAULT_WORLD)
+    ent = next(iter(world["providers"]["mts-vpbx"]["enterprises"].values()))
+    ent.update(services)
+    return world
+
+
+@pytest.mark.parametrize("services", [
+    {},  # the default world: one subscription, its expiry an hour after the reset
+    {"apicrm": {"active": True, "callbackUrl": "http://127.0.0.1:9/crm", "clientApiKey": "k"},
+     "webhook": {"active": True, "callbackUrl": "http://127.0.0.1:9/hook", "clientApiKey": "k"}},
+])
+@pytest.mark.parametrize("use_first", [False, True])
+async def test_stand_in_timers_fire_as_the_timers_of_a_portal_built_at_start(services, use_first):
+    """VPBX is not built at start: stand-ins hold its reset's timers (the clock shows and fires
+    the same), whether VPBX is first used before they are due or built by the first of them."""
+    world = _vpbx_world(**services)
+    lazy = await started(world)
+    listing = registry.listings()["mts-vpbx"]
+    object.__setattr__(listing, "reset_timers", None)  # as before: built at start
+    try:
+        eager = await started(world)
+    finally:
+        object.__setattr__(listing, "reset_timers", reset_timers)
+    try:
+        assert "mts-vpbx" in eager.sim.providers.built()
+        # a CHECK_ALIVE probe is due at the reset: its stand-in built the portal at the start
+        assert ("mts-vpbx" in lazy.sim.providers.built()) == bool(services)
+        for harness in (lazy, eager):
+            await harness.sim.clock.settle()
+        assert lazy.sim.clock.describe() == eager.sim.clock.describe()
+        assert lazy.sim.clock.describe()["pending_timers"] >= 1
+        if use_first:
+            await lazy.sim.clock.advance(10)
+            await eager.sim.clock.advance(10)
+            assert await answers(lazy) == await answers(eager)
+        for harness in (lazy, eager):
+            await harness.sim.clock.advance(3700)
+        assert "mts-vpbx" in lazy.sim.providers.built()
+        assert state(lazy.sim) == state(eager.sim)
+        for harness in (lazy, eager):
+            await harness.reset()
+            await harness.sim.clock.settle()
+        assert lazy.sim.clock.describe() == eager.sim.clock.describe()
+        for harness in (lazy, eager):
+            await harness.sim.clock.advance(3700)
+        assert state(lazy.sim) == state(eager.sim)
+    finally:
+        await lazy.stop()
+        await eager.stop()
+
+
+def test_the_portal_is_built_at_start_when_its_listing_cannot_name_its_timers():
+    world = _vpbx_world(apicrm={"active": "yes", "callbackUrl": "http://127.0.0.1:9/crm"})
+    assert reset_timers(world["providers"]["mts-vpbx"]) is None
+    assert reset_timers(read_world_file(DEFAULT_WORLD)["providers"]["mts-vpbx"]) == [3600.0]
+    assert reset_timers(None) == []

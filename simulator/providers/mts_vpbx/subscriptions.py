@@ -6,12 +6,11 @@ from typing import TYPE_CHECKING, Optional
 
 from . import errors as E
 from .errors import VpbxError
+from .listing import SUBSCRIPTION_LIFETIME  # the listing's stand-in timers count by it too
 from .models import Subscription
 
 if TYPE_CHECKING:
     from .services import ServiceState
-
-SUBSCRIPTION_LIFETIME = 3600.0
 
 
 @dataclass
