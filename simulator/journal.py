@@ -252,9 +252,26 @@ class Journal:
         return self._bytes
 
     def _keep(self, entry: JournalEntry) -> None:
-        entry.request.body = body = clip(entry.request.body)
-        entry.response.body = answer = clip(entry.response.body)
-        entry._cost = ENTRY_OVERHEAD + _stored_size(body) + _stored_size(answer)
+        # bytes up to MAX_BODY (nearly every body) are kept as they are: no clip() and
+        # _stored_size() calls for them
+        req, resp = entry.request, entry.response
+        body = req.body
+        if body is None:
+            cost = ENTRY_OVERHEAD
+        elif body.__class__ is bytes and len(body) <= MAX_BODY:
+            cost = ENTRY_OVERHEAD + len(body)
+        else:
+            req.body = body = clip(body)
+            cost = ENTRY_OVERHEAD + _stored_size(body)
+        answer = resp.body
+        if answer is None:
+            pass
+        elif answer.__class__ is bytes and len(answer) <= MAX_BODY:
+            cost += len(answer)
+        else:
+            resp.body = answer = clip(answer)
+            cost += _stored_size(answer)
+        entry._cost = cost
         entries = self._entries
         entries.append(entry)
         if entry.call_id is not None:
@@ -262,7 +279,7 @@ class Journal:
             if of_call is None:
                 of_call = self._by_call[entry.call_id] = deque()
             of_call.append(entry)
-        self._bytes += entry._cost
+        self._bytes += cost
         # the newest entry is always kept, whatever it costs
         while len(entries) > self.maxlen or (self._bytes > self.max_bytes and len(entries) > 1):
             gone = entries.popleft()
