@@ -11,17 +11,22 @@ import logging
 import time
 
 from aiohttp import hdrs, web, web_app, web_urldispatcher
+from aiohttp.web_urldispatcher import UrlMappingMatchInfo
 
 from .accesslog import BufferedAccessLog, LoggingAccessLog
 from .catalogue import UNRECOGNISED
 from .control.routes import setup_control
 from .http import JOURNAL_KIND_KEY, TENANT_KEY, JsonBodyError, strip_prefix
 from .journal import clip
-from .provider_apps import PROVIDER_KEY, HostSubApp, PrefixedProviderApp, ProviderHosts, mount_providers  # noqa: F401 (names of this module before)
+from .provider_apps import PROVIDER_KEY, HostSubApp, PrefixedProviderApp, ProviderHosts, mount_providers
 from .providers.base import Provider
 from .settings import Settings
 from .sim import Simulator
-from .transport import REQUEST_HANDLER_KEY, expect_handler, guard_body, use_expect_handler
+from .transport import PENDING, REQUEST_HANDLER_KEY, expect_handler, guard_body, guard_received, use_expect_handler
+
+# the names this module had before provider_apps.py took them stay importable from here
+__all__ = ["create_app", "SIM_KEY", "DROPPED", "CLIP_OFF_LOOP", "AccessLog", "PROVIDER_KEY",
+           "HostSubApp", "PrefixedProviderApp", "ProviderHosts", "mount_providers", "strip_prefix"]
 
 log = logging.getLogger("simulator")
 AccessLog = LoggingAccessLog | BufferedAccessLog
@@ -29,6 +34,7 @@ AccessLog = LoggingAccessLog | BufferedAccessLog
 SIM_KEY = web.AppKey("simulator", Simulator)
 DROPPED = "dropped"  # the journal's error for a connection a fault rule dropped
 CLIP_OFF_LOOP = 256 * 1024  # bodies above this are clipped for the journal in a thread
+_UNKNOWN = object()  # observe() was not told the provider: it looks it up
 
 
 def _observer(sim: Simulator, access: "AccessLog", providers: dict[web.Application, Provider]):
@@ -36,14 +42,19 @@ def _observer(sim: Simulator, access: "AccessLog", providers: dict[web.Applicati
     rules, the provider's error format for routing failures and crashes, the journal and the
     access log; JSON errors for the rest. One coroutine for all of it (each middleware layer
     costs a frame and a partial per request), and a closure, so that the request path looks
-    nothing up by key. ``providers``: sub-app -> provider (both of a provider's sub-apps)."""
+    nothing up by key. ``providers``: sub-app -> provider (both of a provider's sub-apps).
+    The app's own request handler passes the ``provider`` it resolved; aiohttp's chain does
+    not, and the middleware looks it up."""
     journal = sim.journal
     settings = sim.settings
+    faults = sim.faults
+    fault_rules = faults.rules  # changed in place: empty = no fault rule, one check
     perf_counter = time.perf_counter
 
     @web.middleware
-    async def observe(request: web.Request, handler):
-        provider = providers.get(request.match_info.apps[-1])
+    async def observe(request: web.Request, handler, provider=_UNKNOWN):
+        if provider is _UNKNOWN:
+            provider = providers.get(request.match_info.apps[-1])
         if provider is None:
             if request.can_read_body:
                 refusal = await guard_body(sim, None, request)
@@ -54,26 +65,50 @@ def _observer(sim: Simulator, access: "AccessLog", providers: dict[web.Applicati
             return await _control_errors(request, handler)
         refusal = None
         if request.can_read_body:
-            refusal = await guard_body(sim, provider, request)
+            refusal = guard_received(sim, provider, request)
+            if refusal is PENDING:
+                refusal = await guard_body(sim, provider, request)
             body = request._read_bytes
         else:
             body = request._read_bytes = b""
         started = perf_counter()  # the latency is the answer's, as before: not the upload's
         slug = provider.slug
-        path = strip_prefix(request.path, slug)
+        path = request.path
+        n = len(slug) + 1  # strip_prefix(path, slug), inline: the path inside the provider
+        if path.startswith(slug, 1) and path[:1] == "/" and (len(path) == n or path[n] == "/"):
+            path = path[n:] or "/"
         response = None
         error = None
         fault = None  # the id of the fault rule that answered instead of the provider
         try:
-            if sim.faults:
-                rule = sim.faults.match(slug, request.method, path)
+            if fault_rules:
+                rule = faults.match(slug, request.method, path)
                 if rule is not None:
                     response, error = await _apply_fault(sim, provider, request, rule)
                     if response is not None:
                         fault = rule.id
             if response is None:
-                response = refusal if refusal is not None else await _provider_answer(
-                    provider, request, handler)
+                if refusal is not None:
+                    response = refusal
+                else:
+                    # the handler's answer; routing failures and unexpected exceptions in
+                    # the provider's own error format (in this frame: a coroutine less)
+                    try:
+                        response = await handler(request)
+                    except web.HTTPException as exc:
+                        if exc.status >= 400 and request.match_info.http_exception is not None:
+                            response = provider.error_response(request, exc.status, exc.reason)
+                        else:
+                            raise
+                    except (asyncio.CancelledError, ConnectionResetError):
+                        raise
+                    except (RecursionError, JsonBodyError) as exc:
+                        # input no provider may crash on (decided here once): nesting deeper
+                        # than the stack, a body the core's JSON loader refused; a 400
+                        response = provider.error_response(request, 400, _bad_input(exc))
+                    except Exception:
+                        log.exception("%s %s %s failed", slug, request.method, request.path)
+                        response = provider.error_response(request, 500, "Internal Server Error")
             return response
         except web.HTTPException as exc:
             response = exc
@@ -102,7 +137,7 @@ def _observer(sim: Simulator, access: "AccessLog", providers: dict[web.Applicati
 
 
 def _request_handler(app: web.Application, observe, prefixed: dict[str, PrefixedProviderApp] | None,
-                     hosts: frozenset[str]):
+                     hosts: frozenset[str], providers: dict[web.Application, Provider]):
     """``app._handle`` without aiohttp's middleware chain: the route's handler under the one
     middleware, called directly. aiohttp wraps it per request in a partial per middleware and
     one more per app of the match (``match_info.current_app`` bookkeeping that nothing here
@@ -114,20 +149,35 @@ def _request_handler(app: web.Application, observe, prefixed: dict[str, Prefixed
     :func:`_prefix_shortcut`) resolves a ``/<slug>/...`` request without one of the providers'
     ``hosts`` in that sub-app directly, as the root router would after its Host rule and
     index walk (a prefixed sub-app answers every path under its prefix, errors included).
-    A provider's first request goes through the router, which builds its sub-app."""
+    A provider's first request goes through the router, which builds its sub-app.
+
+    What the sub-app's router matched for a method and path is remembered
+    (:class:`_Resolved`), so a path asked again is one dict lookup instead of the router's
+    walk and pattern match."""
     router = app.router
+    resolved = _Resolved()
 
     async def handle(request: web.Request) -> web.StreamResponse:
         match_info = None
+        provider = _UNKNOWN
         if prefixed is not None:
-            path = request.rel_url.path_safe
-            resource = prefixed.get(path[1:].partition("/")[0]) if path[:1] == "/" else None
-            sub = resource.mounted if resource is not None else None
-            if sub is not None:
-                host = request.headers.get("Host")
-                if not host or host.lower().rsplit(":", 1)[0] not in hosts:
-                    match_info = await sub.router.resolve(request)
+            host = request.headers.get("Host")
+            if not host or host.lower().rsplit(":", 1)[0] not in hosts:
+                path = request.rel_url.path_safe
+                key = (request.method, path)
+                hit = resolved.get(key)
+                if hit is not None:
+                    sub, route, match, provider = hit
+                    match_info = UrlMappingMatchInfo(match, route)
                     match_info.add_app(sub)
+                else:
+                    resource = prefixed.get(path[1:].partition("/")[0]) if path[:1] == "/" else None
+                    sub = resource.mounted if resource is not None else None
+                    if sub is not None:
+                        match_info = await sub.router.resolve(request)
+                        match_info.add_app(sub)
+                        provider = providers.get(sub)
+                        resolved.remember(key, sub, match_info, provider)
         if match_info is None:
             match_info = await router.resolve(request)
         match_info.add_app(app)
@@ -138,9 +188,35 @@ def _request_handler(app: web.Application, observe, prefixed: dict[str, Prefixed
             await request.writer.drain()
             if answer is not None:
                 return answer
-        return await observe(request, match_info.handler)
+        return await observe(request, match_info.handler, provider)
 
     return handle
+
+
+class _Resolved(dict):
+    """(method, path as routed) -> (sub-app, route, match_info's values, provider) of the
+    paths a provider's sub-app router matched to a route. A frozen router's match depends
+    on the method and the path alone (``path_safe``: the resources' patterns run on it), so a
+    remembered one is the router's answer. Only plain and dynamic resources' matches (not
+    404s, 405s or other resources), only paths up to :attr:`MAX_PATH` characters, and at
+    most :attr:`MAX` of them: past that it starts over (bounded memory, whatever the paths)."""
+
+    MAX = 1024
+    MAX_PATH = 256
+
+    def remember(self, key: tuple[str, str], sub: web.Application,
+                 match_info: UrlMappingMatchInfo, provider: Provider | None) -> None:
+        if match_info.http_exception is not None or len(key[1]) > self.MAX_PATH:
+            return
+        route = match_info.route
+        if type(getattr(route, "resource", None)) not in _REMEMBERED:
+            return
+        if len(self) >= self.MAX:
+            self.clear()
+        self[key] = (sub, route, dict(match_info), provider)
+
+
+_REMEMBERED = (web_urldispatcher.PlainResource, web_urldispatcher.DynamicResource)
 
 
 def _prefix_shortcut(app: web.Application) -> dict[str, PrefixedProviderApp] | None:
@@ -162,26 +238,6 @@ def _prefix_shortcut(app: web.Application) -> dict[str, PrefixedProviderApp] | N
         if resource.canonical[1:].partition("/")[0] in prefixed:
             return None
     return prefixed
-
-
-async def _provider_answer(provider: Provider, request: web.Request, handler):
-    """The handler's answer; routing failures and unexpected exceptions in the provider's own
-    error format."""
-    try:
-        return await handler(request)
-    except web.HTTPException as exc:
-        if exc.status >= 400 and request.match_info.http_exception is not None:
-            return provider.error_response(request, exc.status, exc.reason)
-        raise
-    except (asyncio.CancelledError, ConnectionResetError):
-        raise
-    except (RecursionError, JsonBodyError) as exc:
-        # input no provider may crash on (decided here once): nesting deeper than the stack,
-        # a body the core's JSON loader refused; the provider's own 400
-        return provider.error_response(request, 400, _bad_input(exc))
-    except Exception:
-        log.exception("%s %s %s failed", provider.slug, request.method, request.path)
-        return provider.error_response(request, 500, "Internal Server Error")
 
 
 async def _control_errors(request: web.Request, handler):
@@ -264,7 +320,7 @@ def create_app(settings: Settings | Simulator | None = None, *,
     # middlewares of their own: what _request_handler relies on
     mount_providers(app, sim, expect, providers)
     app[REQUEST_HANDLER_KEY] = _request_handler(app, app.middlewares[0], _prefix_shortcut(app),
-                                                frozenset(sim.providers.by_host))
+                                                frozenset(sim.providers.by_host), providers)
 
     async def on_startup(_app: web.Application) -> None:
         await sim.start()

@@ -59,34 +59,36 @@ class FaultRule(BaseModel):
 
 class Faults:
     def __init__(self, seed: int = 0):
-        self._rules: list[FaultRule] = []
+        #: the rules in order; one list for the object's life (changed in place), so the
+        #: request path holds it and checks "any rule at all?" without a call
+        self.rules: list[FaultRule] = []
         self._ids = itertools.count(1)
         self._rng = random.Random(seed)
 
     def clear(self, seed: int | None = None) -> None:
-        self._rules.clear()
+        self.rules.clear()
         if seed is not None:
             self._rng = random.Random(seed)
 
     def add(self, rule: FaultRule) -> FaultRule:
         rule.id = next(self._ids)
         rule.hits = 0
-        self._rules.append(rule)
+        self.rules.append(rule)
         return rule
 
     def remove(self, rule_id: int) -> bool:
-        before = len(self._rules)
-        self._rules = [r for r in self._rules if r.id != rule_id]
-        return len(self._rules) != before
+        before = len(self.rules)
+        self.rules[:] = [r for r in self.rules if r.id != rule_id]
+        return len(self.rules) != before
 
     def list(self) -> list[FaultRule]:
-        return list(self._rules)
+        return list(self.rules)
 
     def __bool__(self) -> bool:
-        return bool(self._rules)
+        return bool(self.rules)
 
     def match(self, provider: str | None, method: str, path: str) -> FaultRule | None:
-        for rule in self._rules:
+        for rule in self.rules:
             if rule.provider and rule.provider != provider:
                 continue
             if rule.method != "*" and rule.method.upper() != method.upper():
@@ -99,6 +101,6 @@ class Faults:
             if rule.times is not None:
                 rule.times -= 1
                 if rule.times <= 0:
-                    self._rules.remove(rule)
+                    self.rules.remove(rule)
             return rule
         return None

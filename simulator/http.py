@@ -292,7 +292,10 @@ async def read_multipart(request: web.Request, max_parts: int = DEFAULT_MAX_PART
                                        max_parts)
 
 
-from .catalogue import OPERATION_KEY, set_operation  # noqa: F401  (re-exported)
+from . import catalogue as _catalogue
+from .catalogue import OPERATION_KEY
+
+set_operation = _catalogue.set_operation  # the catalogue's, importable from here as before
 
 _RequestKey = getattr(web, "RequestKey", None)
 TENANT_KEY = _RequestKey("tenant", str) if _RequestKey else "tenant"

@@ -284,7 +284,7 @@ class Journal:
             if of_call is None:
                 of_call = self._by_call[entry.call_id] = deque()
             of_call.append(entry)
-        self._bytes += entry._cost
+        self._bytes += cost
         # the newest entry is always kept, whatever it costs
         while len(entries) > self.maxlen or (self._bytes > self.max_bytes and len(entries) > 1):
             gone = entries.popleft()

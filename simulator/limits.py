@@ -60,24 +60,20 @@ async def read_body_within(request: web.BaseRequest, max_size: int, timeout: flo
     if not request.can_read_body:
         body = b""
     else:
+        body = received_body(request, max_size)
+        if body is not None:
+            return body
         length = request.content_length
         if length is not None and length > max_size:
             raise BodyRefused(413, _too_large(max_size))
         content = request.content
         try:
-            if content.is_eof() and hdrs.CONTENT_ENCODING not in request.headers:
-                # the whole body came with the head (most requests): its bytes as they are,
-                # without a read loop's awaits and copies
-                body = content.read_nowait()
-                if len(body) > max_size:
-                    raise BodyRefused(413, _too_large(max_size))
+            decoder = _decoder(request)
+            if timeout is None or content.is_eof():  # nothing to wait for
+                body = await _read(request, max_size, decoder)
             else:
-                decoder = _decoder(request)
-                if timeout is None or content.is_eof():  # nothing to wait for
+                async with asyncio.timeout(timeout):
                     body = await _read(request, max_size, decoder)
-                else:
-                    async with asyncio.timeout(timeout):
-                        body = await _read(request, max_size, decoder)
         except TimeoutError:
             raise BodyRefused(408, f"the request body did not arrive within {timeout:g} s") from None
         except (BodyRefused, ConnectionError, asyncio.CancelledError):
@@ -86,6 +82,27 @@ async def read_body_within(request: web.BaseRequest, max_size: int, timeout: flo
             raise BodyRefused(400, f"the request body cannot be read: {_first_line(exc)}") from None
         except Exception as exc:  # aiohttp's payload errors (broken chunking, a reset stream)
             raise BodyRefused(400, f"the request body cannot be read: {_first_line(exc)}") from None
+    request._read_bytes = body  # aiohttp's cache of read(); text()/json() read from it
+    return body
+
+
+def received_body(request: web.BaseRequest, max_size: int) -> bytes | None:
+    """The body of ``request`` when the whole of it came with the head and carries no
+    ``Content-Encoding`` (most requests): its bytes as they are, without a read loop's awaits
+    and copies, and without a coroutine (the request path calls this first). None when it is
+    still arriving or encoded: :func:`read_body_within` reads it. Raises
+    :class:`BodyRefused` as that does (413 over ``max_size``, 400 for a broken stream)."""
+    content = request.content
+    if not content.is_eof() or hdrs.CONTENT_ENCODING in request.headers:
+        return None
+    try:
+        body = content.read_nowait()
+    except (ConnectionError, asyncio.CancelledError):
+        raise
+    except Exception as exc:  # aiohttp's payload errors (a reset stream)
+        raise BodyRefused(400, f"the request body cannot be read: {_first_line(exc)}") from None
+    if len(body) > max_size:
+        raise BodyRefused(413, _too_large(max_size))
     request._read_bytes = body  # aiohttp's cache of read(); text()/json() read from it
     return body
 

@@ -22,7 +22,7 @@ from aiohttp import HttpVersion11, hdrs, web, web_protocol, web_server
 from aiohttp.http_exceptions import BadHttpMethod, LineTooLong
 from aiohttp.streams import EMPTY_PAYLOAD
 
-from .limits import DEFAULT_MAX_BODY, BodyRefused, read_body_within
+from .limits import DEFAULT_MAX_BODY, BodyRefused, read_body_within, received_body
 
 if TYPE_CHECKING:
     from .providers.base import Provider
@@ -64,11 +64,33 @@ async def guard_body(sim: "Simulator", provider: "Provider | None",
     try:
         await read_body_within(request, body_limit(sim, provider), sim.settings.body_timeout or None)
     except BodyRefused as refused:
-        request._read_bytes = b""
-        if refused.status in (400, 408):
-            request[_CLOSE_KEY] = True
-        return error_response(provider, request, refused.status, refused.reason)
+        return _refused(provider, request, refused)
     return None
+
+
+def guard_received(sim: "Simulator", provider: "Provider | None",
+                   request: web.Request) -> web.StreamResponse | None | object:
+    """:func:`guard_body` for a body that came whole with its head (most requests), without a
+    coroutine: None when it was taken, the refusal's answer, or :data:`PENDING` when the body
+    is still arriving or encoded (then ``await guard_body(...)`` reads it)."""
+    try:
+        if received_body(request, body_limit(sim, provider)) is None:
+            return PENDING
+    except BodyRefused as refused:
+        return _refused(provider, request, refused)
+    return None
+
+
+#: :func:`guard_received`'s answer for a body that must be read by :func:`guard_body`
+PENDING = object()
+
+
+def _refused(provider: "Provider | None", request: web.Request,
+             refused: BodyRefused) -> web.StreamResponse:
+    request._read_bytes = b""
+    if refused.status in (400, 408):
+        request[_CLOSE_KEY] = True
+    return error_response(provider, request, refused.status, refused.reason)
 
 
 def body_limit(sim: "Simulator", provider: "Provider | None") -> int:

@@ -51,12 +51,17 @@ class StrictMode:
 
     @property
     def enabled(self) -> bool:
+        return bool(getattr(self.sim.settings, "strict", False) or self._world_strict())
+
+    def _world_strict(self) -> bool:
         conformance = getattr(self.sim.world, "conformance", None)
-        return bool(getattr(self.sim.settings, "strict", False)
-                    or (conformance is not None and conformance.strict))
+        return conformance is not None and bool(conformance.strict)
 
     def _on_entry(self, entry: Any) -> None:
-        if entry.direction != "in" or not self.enabled:
+        # the setting first (an attribute), the world's switch only when it is off: what
+        # every request pays while strict mode is off
+        if entry.direction != "in" or not (getattr(self.sim.settings, "strict", False)
+                                           or self._world_strict()):
             return
         body = entry.request.body
         if isinstance(body, ClippedBody) or (body is not None and len(body) > MAX_CHECKED_BODY):

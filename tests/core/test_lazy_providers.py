@@ -104,6 +104,29 @@ def test_the_default_world_imports_only_what_start_up_needs():
     # VPBX's subscription expiry is a stand-in timer until it is due (or VPBX is used)
 
 
+async def test_the_provider_list_of_the_control_api_builds_none_and_answers_as_built_ones():
+    lazy = await started()
+    eager = await started(read_world_file(DEFAULT_WORLD))
+    try:
+        eager.sim.providers.build_all()
+        lists = []
+        for harness in (lazy, eager):
+            async with harness.request("GET", "/_sim/providers") as resp:
+                assert resp.status == 200
+                lists.append(await resp.json())
+        assert set(lazy.sim.providers.built()) == {"mts-vpbx"}  # still only the one at start
+        for answer, harness in zip(lists, (lazy, eager)):  # each server names its own port
+            for item in answer:
+                assert item.pop("base_url") == f"{harness.base_url}/{item['slug']}/"
+        assert lists[0] == lists[1]
+        assert [p["slug"] for p in lists[1]] == list(eager.sim.providers)
+        for item, provider in zip(lists[1], eager.sim.providers.values()):
+            assert (item["title"], item["hosts"]) == (provider.title, list(provider.hosts))
+    finally:
+        await lazy.stop()
+        await eager.stop()
+
+
 async def test_providers_built_on_first_use_answer_and_hold_what_eager_ones_do():
     lazy = await started()  # the default world: sections validated, providers built on first use
     eager = await started(read_world_file(DEFAULT_WORLD))

@@ -115,3 +115,51 @@ async def test_the_prefix_shortcut_resolves_as_the_router_does(simulator, path, 
     else:  # an error match makes a new SystemRoute each time
         assert direct.http_exception.status == by_router.http_exception.status
         assert direct.http_exception.headers.get("Allow") == by_router.http_exception.headers.get("Allow")
+
+
+async def test_a_remembered_match_answers_as_the_router_did(simulator):
+    # the request handler remembers what a provider's sub-app matched for a method and path
+    # (app._Resolved): every later request of the same path gets the same route and values,
+    # another path or method is matched afresh, and errors are never remembered
+    key = "215ef687-e898-419d-810c-2864efc0b1d0"  # the VPBX document's own API key
+    paths = ["/mts-vpbx/api/abonents", "/mts-vpbx/api/abonents", "/mts-vpbx/api/abonents/1735",
+             "/mts-vpbx/api/abonents/1736", "/mts-vpbx/api/abonents/1735", "/mts-vpbx/telsim/nope",
+             "/mts-vpbx/telsim/nope"]
+    statuses = []
+    for path in paths:
+        async with simulator.request("GET", path, headers={"X-AUTH-TOKEN": key}) as resp:
+            statuses.append(resp.status)
+    async with simulator.request("DELETE", "/mts-vpbx/api/abonents",
+                                 headers={"X-AUTH-TOKEN": key}) as resp:
+        statuses.append(resp.status)
+    assert statuses[0] == statuses[1] == 200 and statuses[2] == statuses[4]
+    assert statuses[5] == statuses[6] == 404 and statuses[7] == 405
+    entries = simulator.journal(direction="in")
+    assert [e["path"] for e in entries] == [p[len("/mts-vpbx"):] for p in paths] + ["/api/abonents"]
+    assert entries[0]["operation"] == entries[1]["operation"] != entries[2]["operation"]
+    assert entries[2]["operation"] == entries[3]["operation"] == entries[4]["operation"]
+    assert entries[2]["response_body"] == entries[4]["response_body"] != entries[3]["response_body"]
+
+
+def test_remembered_matches_are_bounded_and_only_of_routes():
+    from aiohttp import web
+    from aiohttp.web_urldispatcher import MatchInfoError
+
+    from simulator.app import _Resolved
+
+    async def handler(request):
+        return web.Response()
+
+    app = web.Application()
+    route = app.router.add_get("/api/abonents/{id}", handler)
+    resolved = _Resolved()
+    for i in range(_Resolved.MAX + 10):
+        match = web.UrlMappingMatchInfo({"id": str(i)}, route)
+        resolved.remember(("GET", f"/api/abonents/{i}"), app, match, None)
+        assert len(resolved) <= _Resolved.MAX
+    assert resolved[("GET", f"/api/abonents/{_Resolved.MAX + 9}")][2] == {"id": str(_Resolved.MAX + 9)}
+    resolved.clear()
+    resolved.remember(("GET", "/x"), app, MatchInfoError(web.HTTPNotFound()), None)
+    resolved.remember(("GET", "/api/abonents/" + "1" * _Resolved.MAX_PATH), app,
+                      web.UrlMappingMatchInfo({"id": "1"}, route), None)
+    assert not resolved
