@@ -260,15 +260,7 @@ class Deliverer:
         total = cb.timeout or self._default_timeout()
         sent_at = self.clock.now()  # the clock may have moved on by the answer (a replay)
         started = time.perf_counter()
-        # _send(lean=True) written out: one coroutine less to resume per answer
-        try:
-            result = await self._lean(cb, attempt, headers, body, total)
-            if result is None:
-                result = await self._aiohttp(cb, attempt, headers, body, total)
-        except asyncio.TimeoutError:
-            result = DeliveryResult(False, attempt, error="timeout")
-        except (aiohttp.ClientError, OSError, ValueError) as exc:
-            result = DeliveryResult(False, attempt, error=f"{type(exc).__name__}: {exc}")
+        result = await self._send(cb, attempt, headers, body, total)
         self.sent += 1
         status = result.status
         answer = result.body
