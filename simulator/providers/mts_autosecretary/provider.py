@@ -179,6 +179,9 @@ class MtsAutosecretaryProvider(Provider):
         if _SOAP_STACK[-1] not in sys.modules:
             # the SOAP stack loads off the loop once the server runs, so neither start-up nor
             # the first SOAP request waits for it (the request path imports it when it must)
+            # spyne imports on Python 3.12+ only after our compat finder is in place (a spyne
+            # that failed in the thread would stay half imported for every later request)
+            importlib.import_module("simulator.spyne_compat")
             asyncio.get_running_loop().run_in_executor(None, _import_all, _SOAP_STACK)
 
     async def shutdown(self) -> None:
