@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from datetime import datetime, timezone
 from typing import Any, Awaitable, Callable, Iterator, Literal
 
-from .settling import Settling
+from .settling import Settling, next_turn
 
 log = logging.getLogger("simulator.clock")
 
@@ -180,7 +180,7 @@ class VirtualClock(Settling):
 
     async def sleep(self, delay: float) -> None:
         if delay <= 0:
-            await asyncio.sleep(0)
+            await next_turn()
             return
         fut = asyncio.get_running_loop().create_future()
         handle = self.call_later(delay, _resolve, fut)
@@ -302,7 +302,7 @@ class VirtualClock(Settling):
                 delay = (self._heap[0][0] - self.now()) / self.speed
                 if delay <= 0:
                     self._fire(self._pop())
-                    await asyncio.sleep(0)
+                    await next_turn()
                     continue
             try:
                 await asyncio.wait_for(self._wakeup.wait(), timeout=delay)
