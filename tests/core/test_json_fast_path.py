@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import codecs
 import json
-import math
 import re
 import sys
 
@@ -15,6 +14,7 @@ from hypothesis import example, given, settings, strategies as st
 
 from simulator.http import NOT_PLAIN, JsonBodyError, loads_json, parsed_plain
 from simulator.jsonrpc import loads as rpc_loads
+from tests.core.test_jsonrpc_codec import plain_loads  # the JSON-RPC decoder as json.loads with the strict hooks
 
 _SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
 
@@ -34,24 +34,6 @@ def stdlib_loads_json(data):
         except UnicodeEncodeError:
             raise JsonBodyError("a string holds an unpaired UTF-16 surrogate") from None
     return value
-
-
-def _reject(name):
-    raise ValueError(f"{name} is not JSON")
-
-
-def _finite(text):
-    value = float(text)
-    if not math.isfinite(value):
-        raise ValueError(f"{text} is out of range")
-    return value
-
-
-def stdlib_rpc_loads(body):
-    """The JSON-RPC decoder as json.loads with the strict hooks reads a body."""
-    if isinstance(body, (bytes, bytearray)):
-        body = bytes(body).decode("utf-8")
-    return json.loads(body, parse_constant=_reject, parse_float=_finite)
 
 
 def outcome(fn, body):
@@ -85,20 +67,20 @@ EDGES = [
 def test_loads_json_reads_every_document_as_the_stdlib_did(value, ascii_only, space):
     raw = (space + json.dumps(value, ensure_ascii=ascii_only) + space).encode("utf-8", "surrogatepass")
     assert outcome(loads_json, raw) == outcome(stdlib_loads_json, raw)
-    assert outcome(rpc_loads, raw) == outcome(stdlib_rpc_loads, raw)
+    assert outcome(rpc_loads, raw) == outcome(plain_loads, raw)
 
 
 @settings(max_examples=400, deadline=None)
 @given(st.binary(max_size=120) | st.sampled_from(EDGES))
 def test_any_bytes_and_the_edges_keep_their_value_or_error(raw):
     assert outcome(loads_json, raw) == outcome(stdlib_loads_json, raw)
-    assert outcome(rpc_loads, raw) == outcome(stdlib_rpc_loads, raw)
+    assert outcome(rpc_loads, raw) == outcome(plain_loads, raw)
 
 
 @pytest.mark.parametrize("raw", EDGES)
 def test_each_edge(raw):
     assert outcome(loads_json, raw) == outcome(stdlib_loads_json, raw)
-    assert outcome(rpc_loads, raw) == outcome(stdlib_rpc_loads, raw)
+    assert outcome(rpc_loads, raw) == outcome(plain_loads, raw)
 
 
 @settings(max_examples=300, deadline=None)
@@ -108,7 +90,7 @@ def test_each_edge(raw):
 def test_numbers_read_the_same(text):
     raw = text.encode()
     assert outcome(loads_json, raw) == outcome(stdlib_loads_json, raw)
-    assert outcome(rpc_loads, raw) == outcome(stdlib_rpc_loads, raw)
+    assert outcome(rpc_loads, raw) == outcome(plain_loads, raw)
 
 
 def test_plain_bodies_take_the_fast_path_and_the_rest_do_not():

@@ -24,6 +24,7 @@ def _finite(text):
 
 
 def plain_loads(body):
+    """The JSON-RPC decoder as json.loads with the strict hooks reads a body."""
     if isinstance(body, (bytes, bytearray)):
         body = bytes(body).decode("utf-8")
     return json.loads(body, parse_constant=_reject, parse_float=_finite)
