@@ -137,6 +137,35 @@ class VirtualClock(Settling):
         finally:
             self.mode, self._sim_base = mode, base
 
+    @contextmanager
+    def adopting(self, handles: list[TimerHandle]) -> Iterator[None]:
+        """Inside, a timer armed at the instant of one of ``handles`` takes that handle (its
+        place in the (instant, sequence) order; the first free one of the instant) instead of a
+        new place: a provider built on first use arms its reset's timers in the places its
+        stand-ins held since the reset (simulator/providers/lazy.py). Outside, ``call_at`` is
+        the plain method: the shadow is an instance attribute only while inside."""
+        if not handles:
+            yield
+            return
+        free: dict[float, list[TimerHandle]] = {}
+        for handle in handles:
+            free.setdefault(handle.when, []).append(handle)
+        arm = self.call_at
+
+        def call_at(when: float, fn: Callable[..., Any], *args: Any) -> TimerHandle:
+            waiting = free.get(when)
+            if waiting:
+                handle = waiting.pop(0)
+                handle.fn, handle.args = fn, args
+                return handle
+            return arm(when, fn, *args)
+
+        self.call_at = call_at  # type: ignore[method-assign]  # call_later goes through it too
+        try:
+            yield
+        finally:
+            del self.call_at
+
     # ----------------------------------------------------------------- timers
     def call_at(self, when: float, fn: Callable[..., Any], *args: Any) -> TimerHandle:
         seq = next(self._seq)

@@ -12,15 +12,13 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Mapping
-from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any, Callable, Coroutine, Iterator
+from typing import TYPE_CHECKING, Any, Coroutine, Iterator
 
 from ..engine.clock import TimerHandle
 from .base import Provider
 from .registry import Listing, provider_class
 
 if TYPE_CHECKING:
-    from ..engine.clock import VirtualClock
     from ..sim import Simulator
 
 
@@ -76,7 +74,7 @@ class Providers(Mapping[str, Provider]):
         self._built[slug] = provider  # before its reset: a reset that looks itself up finds it
         stand_ins = self._stand_ins.pop(slug, [])
         try:
-            with self._sim.clock.frozen_at(self.reset_at), _adopting(self._sim.clock, stand_ins):
+            with self._sim.clock.frozen_at(self.reset_at), self._sim.clock.adopting(stand_ins):
                 provider.reset()
         except BaseException:
             del self._built[slug]  # not half built: the next lookup tries again (and fails alike)
@@ -107,7 +105,7 @@ class Providers(Mapping[str, Provider]):
         timer at each of their instants, so the clock shows (pending timers, next due) and fires
         what it would with the provider built. The first due builds the provider, whose reset
         then takes over every stand-in's place in the clock (same instant and order, see
-        _adopting) and runs its own timer in the first one's place."""
+        VirtualClock.adopting) and runs its own timer in the first one's place."""
         reset_timers = self.listings[slug].reset_timers
         delays = reset_timers(self._raw_sections.get(slug)) if reset_timers is not None else None
         if not delays:
@@ -135,34 +133,6 @@ class _StandIn:
         if handle is None or handle.fn is self:
             return None  # the reset armed no timer here (cancelled with the other strays)
         return handle.fn(*handle.args)
-
-
-@contextmanager
-def _adopting(clock: "VirtualClock", stand_ins: list[TimerHandle]) -> Iterator[None]:
-    """While a provider resets: a timer it arms at a stand-in's instant takes the stand-in's
-    handle (its place in the clock's (instant, sequence) order, the first free stand-in of that
-    instant), so the firing order is the one a provider built at start would have had."""
-    if not stand_ins:
-        yield
-        return
-    free: dict[float, list[TimerHandle]] = {}
-    for handle in stand_ins:
-        free.setdefault(handle.when, []).append(handle)
-    arm = clock.call_at
-
-    def call_at(when: float, fn: Callable[..., Any], *args: Any) -> TimerHandle:
-        waiting = free.get(when)
-        if waiting:
-            handle = waiting.pop(0)
-            handle.fn, handle.args = fn, args
-            return handle
-        return arm(when, fn, *args)
-
-    clock.call_at = call_at  # type: ignore[method-assign]  # call_later goes through it too
-    try:
-        yield
-    finally:
-        del clock.call_at
 
 
 def _start_late(provider: Provider, loop: asyncio.AbstractEventLoop | None) -> None:
