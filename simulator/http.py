@@ -40,6 +40,9 @@ class JsonBodyError(ValueError):
 
 
 _SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
+#: a UTF-16 surrogate written out in UTF-8 bytes (CESU-8): invalid UTF-8, which json.loads
+#: still reads (it decodes bytes with "surrogatepass")
+_ENCODED_SURROGATE = re.compile(rb"\xed[\xa0-\xbf]")
 
 
 def loads_json(data: bytes | str) -> Any:
@@ -47,7 +50,8 @@ def loads_json(data: bytes | str) -> Any:
     not be sent back, raises :class:`JsonBodyError` (a ValueError), never anything else:
     malformed JSON or bytes; nesting deeper than the interpreter's stack (RecursionError);
     integers longer than ``sys.get_int_max_str_digits()``; strings holding a lone UTF-16
-    surrogate (``"\\ud800"``), which no UTF-8 answer or journal entry could carry."""
+    surrogate (``"\\ud800"``, or the surrogate's own bytes), which no UTF-8 answer or journal
+    entry could carry."""
     raw = data.encode("utf-8", "surrogatepass") if isinstance(data, str) else data
     value = parsed_plain(raw, allow_inf_nan=True)
     if value is not NOT_PLAIN:
@@ -58,6 +62,11 @@ def loads_json(data: bytes | str) -> Any:
         raise JsonBodyError("JSON nested too deeply") from None
     except ValueError as exc:  # JSONDecodeError, UnicodeDecodeError, the int digits limit
         raise JsonBodyError(str(exc).split("\n")[0]) from None
+    if _ENCODED_SURROGATE.search(raw) and json.detect_encoding(raw).startswith("utf-8"):
+        try:
+            raw.decode("utf-8")
+        except UnicodeDecodeError as exc:  # what any strict UTF-8 reader says about it
+            raise JsonBodyError(str(exc)) from None
     if _SURROGATE_ESCAPE.search(raw):  # escaped pairs are fine; only lone halves fail here
         try:
             json.dumps(value, ensure_ascii=False).encode("utf-8")

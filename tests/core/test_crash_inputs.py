@@ -4,6 +4,7 @@ error (the control API's JSON error), whichever route gets it."""
 from __future__ import annotations
 
 import base64
+import json
 import re
 
 import aiohttp
@@ -70,9 +71,11 @@ async def test_beeline_lone_surrogate_command_is_invalid_json(simulator):
     assert resp.status == 400 and answer["STATUS"] == "ERROR" and answer["ERR_CODE"] == "400.2", answer
 
 
-async def test_vpbx_lone_surrogate_is_a_spring_400(simulator):
+@pytest.mark.parametrize("body", [b'{"callbackUrl": "\\udfff"}', b'{"callbackUrl": "\xed\xbf\xbf"}'],
+                         ids=["escaped", "cesu-8"])
+async def test_vpbx_lone_surrogate_is_a_spring_400(simulator, body):
     async with simulator.request("POST", simulator.url("mts-vpbx", "/api/service/webhook"),
-                                 data=b'{"callbackUrl": "\\udfff"}', headers=VPBX_TOKEN) as resp:
+                                 data=body, headers=VPBX_TOKEN) as resp:
         answer = await resp.json()
     assert resp.status == 400 and set(answer) == SPRING_KEYS
 
@@ -80,9 +83,24 @@ async def test_vpbx_lone_surrogate_is_a_spring_400(simulator):
 def test_loader_keeps_escaped_pairs_and_refuses_lone_halves():
     assert loads_json(b'{"a": "\\ud83d\\ude00"}') == {"a": "\U0001F600"}
     too_deep = b"[" * 100_000 + b"]" * 100_000  # past every interpreter's limit (3.13 parses 1000)
-    for bad in (b'"\\ud800"', b'["\\uDC00", 1]', too_deep, LONG_INT, b"\xff", b"{"):
+    for bad in (b'"\\ud800"', b'["\\uDC00", 1]', too_deep, LONG_INT, b"\xff", b"{",
+                b'"\xed\xa0\x80"', b'{"a": "x\xed\xbf\xbf"}', '"\ud800"', b'"\xed\xa0\xbd\xed\xb8\x80"'):
         with pytest.raises(JsonBodyError):
             loads_json(bad)
+    assert loads_json(b'"\xed\x9f\xbf"') == "\ud7ff"  # the last code point before the surrogates
+    assert loads_json('"\u00e9"'.encode("utf-16")) == "\u00e9"  # 0xed is only a surrogate's lead in UTF-8
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.characters(min_codepoint=0xD800, max_codepoint=0xDFFF) | st.characters(), min_size=1,
+                max_size=8).map("".join).filter(lambda t: any(0xD800 <= ord(c) <= 0xDFFF for c in t)),
+       st.booleans())
+def test_a_surrogate_in_its_own_bytes_is_a_json_body_error(text, as_bytes):
+    """Raw surrogates, written as CESU-8 bytes (or in a str), never reach a handler: whatever
+    loads_json returns can be sent back as UTF-8."""
+    body = json.dumps({"a": text}, ensure_ascii=False)
+    with pytest.raises(JsonBodyError):
+        loads_json(body.encode("utf-8", "surrogatepass") if as_bytes else body)
 
 
 @settings(max_examples=300, deadline=None)

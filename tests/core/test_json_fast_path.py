@@ -20,7 +20,7 @@ _SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
 
 
 def stdlib_loads_json(data):
-    """loads_json as it was before the fast path."""
+    """loads_json without the fast path: the stdlib parser alone."""
     raw = data.encode("utf-8", "surrogatepass") if isinstance(data, str) else data
     try:
         value = json.loads(raw)
@@ -28,6 +28,11 @@ def stdlib_loads_json(data):
         raise JsonBodyError("JSON nested too deeply") from None
     except ValueError as exc:
         raise JsonBodyError(str(exc).split("\n")[0]) from None
+    if re.search(rb"\xed[\xa0-\xbf]", raw) and json.detect_encoding(raw).startswith("utf-8"):
+        try:
+            raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise JsonBodyError(str(exc)) from None
     if _SURROGATE_ESCAPE.search(raw):
         try:
             json.dumps(value, ensure_ascii=False).encode("utf-8")

@@ -1,6 +1,8 @@
 """Every REST route with good and bad input, against the in-process simulator."""
 import copy
 
+import pytest
+
 from .data import DN_EXAMPLE, UN_EXAMPLE
 from .helpers import OTHER, USER, basic, call
 
@@ -161,10 +163,13 @@ async def test_put_bad_body(simulator):
         error(payload, 400)
 
 
-async def test_put_unpaired_surrogate_is_refused_and_nothing_stored(simulator):
-    status, payload, _, _ = await call(simulator, "PUT", UN_PATH, raw=b'{"phone": "4954071111", "description": "\\ud800"}',
+@pytest.mark.parametrize("description,says", [(b"\\ud800", "surrogate"), (b"\xed\xa0\x80", "utf-8")],
+                         ids=["escaped", "cesu-8"])
+async def test_put_unpaired_surrogate_is_refused_and_nothing_stored(simulator, description, says):
+    status, payload, _, _ = await call(simulator, "PUT", UN_PATH,
+                                       raw=b'{"phone": "4954071111", "description": "' + description + b'"}',
                                        headers={**USER, "Content-Type": "application/json"})
-    assert status == 400 and "surrogate" in error(payload, 400)
+    assert status == 400 and says in error(payload, 400).lower()
     status, payload, _, _ = await call(simulator, "GET", UN_PATH + "?phone=4954071111")
     assert status == 200 and payload["value"]["description"] == "test"
 
