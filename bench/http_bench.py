@@ -108,7 +108,7 @@ def bench_http(args) -> dict:
         targets = selected(set(discover()), set(args.http_groups.split(",")) if args.http_groups
                            else None)
         if args.match:
-            targets = [t for t in targets if any(m in t.path for m in args.match.split(","))]
+            targets = [t for t in targets if any(m in t.path or m in t.label for m in args.match.split(","))]
     # every server is started once; the telsim ones as users start them (access log on,
     # written to a file here), "quiet" with --quiet, "probe" with the bench-probe provider
     kinds = sorted({t.server for t in targets}

@@ -315,8 +315,8 @@ def main(argv: list[str] | None = None) -> int:
                                         "generator, each side's best kept (the method before)")
     p.add_argument("--wrk-threads", type=int, default=1)
     p.add_argument("--no-baseline", action="store_true", help="skip the bare aiohttp baselines")
-    p.add_argument("--match", help="only HTTP targets whose path contains one of these "
-                                   "comma-separated strings")
+    p.add_argument("--match", help="only HTTP targets whose path or label contains one of "
+                                   "these comma-separated strings (e.g. getCallHistory)")
     p.add_argument("--http-groups", help="only these HTTP target groups: control,probe,provider,"
                                          "access-log (default all; see bench/http_targets.py)")
     p.add_argument("--load-procs", type=int, default=1, help="Python generator processes")
