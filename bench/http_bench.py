@@ -42,7 +42,7 @@ def print_row(r: dict) -> None:
 
 
 def bench_http(args) -> dict:
-    from bench.http_targets import TARGETS, BaselineSpec, Target, selected
+    from bench.http_targets import BaselineSpec, Target, selected
     from simulator.providers.registry import discover
 
     tools = []

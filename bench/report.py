@@ -15,7 +15,7 @@ def summarise(figure: str, value: float | None, unit: str, baseline: str = "",
 
 
 def print_summary() -> None:
-    print(f"\nsummary (every figure of this run, its same-run baseline and the ratio)")
+    print("\nsummary (every figure of this run, its same-run baseline and the ratio)")
     print(f"  {'figure':<52} {'value':>10} {'unit':<14} {'same-run baseline':<34} {'value':>10} "
           f"{'ratio':>6}  target")
     for figure, value, unit, baseline, base_value, target, own in SUMMARY:

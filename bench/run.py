@@ -210,12 +210,12 @@ def bench_startup(args) -> dict:
     interp = time.perf_counter() - t
     phases = json.loads(subprocess.run([sys.executable, "-c", PHASES], capture_output=True,
                                        text=True, check=True, cwd=str(ROOT), timeout=60).stdout)
-    print(f"  telsim serve -> first 200 on /_sim/health: "
+    print("  telsim serve -> first 200 on /_sim/health: "
           + ", ".join(f"{x:.3f}" for x in runs) + f" s (median {statistics.median(runs):.3f} s)")
     print(f"  of which: interpreter {interp:.3f} s, imports {phases['import_s']:.3f} s, "
           f"Simulator(default world) {phases['simulator_s']:.3f} s, create_app "
           f"{phases['create_app_s']:.3f} s (measured in a separate process)")
-    print(f"  same-run baseline: bare aiohttp server -> first answer: "
+    print("  same-run baseline: bare aiohttp server -> first answer: "
           + ", ".join(f"{x:.3f}" for x in bare) + f" s (median {statistics.median(bare):.3f} s)")
     summarise("start-up to the first answered request", statistics.median(runs), "s",
               "bare aiohttp server", statistics.median(bare), "< 0.5 s")
