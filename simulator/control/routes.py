@@ -14,7 +14,8 @@ from ..faults import FaultRule
 from ..catalogue import describe_operations
 from ..http import JsonBodyError, audio_response, loads_json_off_loop
 from ..conformance.strict import FLAGS
-from ..journal import DIRECTIONS
+from ..engine.settling import next_turn
+from ..journal import DIRECTIONS, json_parts
 from ..providers.base import CallRequest
 from ..sim import Simulator, UnknownProvider
 from ..world import WorldError
@@ -220,7 +221,7 @@ def setup_control(app: web.Application, sim: Simulator) -> None:
             entries = [e for e in entries if bool(e.extra.get(FLAGS)) == (flagged == "1")]
             if limit is not None:
                 entries = entries[len(entries) - limit:] if limit < len(entries) else entries
-        return web.json_response([e.to_json() for e in entries])
+        return await _json_array(request, entries)
 
     @r.get("/_sim/faults")
     async def list_faults(request):
@@ -265,6 +266,26 @@ def setup_control(app: web.Application, sim: Simulator) -> None:
 
 
 HEARTBEAT_WALL_SECONDS = 15.0
+
+
+async def _json_array(request: web.Request, entries: list) -> web.StreamResponse:
+    """The journal's entries as one JSON array. An answer of one part (up to ~256 KiB) is a
+    plain response; a longer one is streamed part by part (chunked), so the event loop runs
+    between the parts and a slow reader holds one part in memory, not the whole journal."""
+    parts = json_parts(entries)
+    first = next(parts)
+    more = next(parts, None)
+    if more is None:
+        return web.Response(text=first, content_type="application/json")
+    resp = web.StreamResponse(headers={"Content-Type": "application/json; charset=utf-8"})
+    await resp.prepare(request)
+    await resp.write(first.encode())
+    while more is not None:
+        await resp.write(more.encode())  # waits while the reader's buffer is full
+        await next_turn()  # and lets the loop run when the socket took it all at once
+        more = next(parts, None)
+    await resp.write_eof()
+    return resp
 
 
 async def _event_stream(request: web.Request, sim: Simulator,
