@@ -126,12 +126,20 @@ class EventBus:
             listeners = self._listeners_of(provider)
         if not listeners:
             return
-        event = Event(type, time, provider, tenant, call_id, leg_id, data)
+        self.deliver(listeners, Event(type, time, provider, tenant, call_id, leg_id, data))
+
+    def deliver(self, listeners: tuple[Listener, ...], event: Event) -> None:
+        """Hand ``event`` to ``listeners`` (its provider's, as :meth:`listeners` gives them)."""
         for listener in listeners:
             try:
                 listener(event)
             except Exception:  # one listener's bug must not break a call
                 log.exception("listener %r failed on %s", listener, event.type)
+
+    def listeners(self, provider: str | None) -> tuple[Listener, ...]:
+        """Who hears ``provider``'s events, in call order (cached until the next subscribe)."""
+        listeners = self._listeners.get(provider)
+        return self._listeners_of(provider) if listeners is None else listeners
 
     def _listeners_of(self, provider: str | None) -> tuple[Listener, ...]:
         listeners = self._listeners.get(provider)

@@ -63,10 +63,12 @@ class Leg:
         return state is _ACTIVE or state is _HELD
 
     def cancel_timers(self) -> None:
-        if self._timers:  # a finished call's legs hold an empty tuple here
-            for t in self._timers:
-                t.cancel()
-            self._timers.clear()
+        timers = self._timers
+        if timers:  # a finished call's legs hold an empty tuple here
+            for t in timers:
+                if t._clock is not None:  # still queued (a fired or cancelled one has none)
+                    t.cancel()
+            timers.clear()
 
     def to_json(self) -> dict:
         return {
@@ -114,6 +116,13 @@ class Call:
         return [leg for leg in self.legs.values()
                 if not (leg.state is _DETACHED or leg.state is _RELEASED or leg.state is _FAILED)]
 
+    def has_live_legs(self) -> bool:
+        for leg in self.legs.values():
+            state = leg.state
+            if not (state is _DETACHED or state is _RELEASED or state is _FAILED):
+                return True
+        return False
+
     def peers(self, leg: Leg) -> list[Leg]:
         for bridge in self.bridges:
             if leg.id in bridge:
@@ -130,7 +139,8 @@ class Call:
 
     def public_meta(self) -> dict[str, Any]:
         """``meta`` without the keys providers keep to themselves (``_``-prefixed)."""
-        return {k: v for k, v in self.meta.items() if not k.startswith("_")}
+        meta = self.meta
+        return {k: v for k, v in meta.items() if not k.startswith("_")} if meta else {}
 
     def to_json(self, timeline: bool = True) -> dict:
         out = {
