@@ -11,13 +11,14 @@ import asyncio
 import itertools
 import logging
 from collections import OrderedDict
+from functools import partial
 from typing import Any, Callable, Coroutine
 
 from .audio import RecordingStore
 from .behaviour import DEFAULT_BEHAVIOUR, Cause, PartyBehaviour
 from .bus import Event, EventBus
 from .bus import EventType as E
-from .calls import Call, CallRecord, Leg, LegRecord, LegState
+from .calls import EMPTY, NO_TASKS, Call, CallRecord, Leg, LegRecord, LegState
 from .clock import VirtualClock
 from .features import TEXT_SECONDS_PER_CHAR, CallFeatures, _wake  # noqa: F401  (re-exported)
 
@@ -196,7 +197,10 @@ class CallEngine(CallFeatures):
         if leg.ended:
             return False
         fut = asyncio.get_running_loop().create_future()
-        leg._answer_waiters.append(fut)
+        waiters = leg._answer_waiters
+        if waiters is EMPTY:
+            waiters = leg._answer_waiters = []
+        waiters.append(fut)
         return await fut
 
     def bridge(self, a: Leg, b: Leg) -> None:
@@ -210,7 +214,10 @@ class CallEngine(CallFeatures):
             if leg.answered_at is None:
                 self.answer(leg)
         call.unbridge(a.id, b.id)
-        call.bridges.append({a.id, b.id})
+        if call.bridges:
+            call.bridges.append({a.id, b.id})
+        else:  # calls.EMPTY, or an empty list unbridge left
+            call.bridges = [{a.id, b.id}]
         now = self._now()
         if call.answered_at is None:
             call.answered_at = now
@@ -234,14 +241,12 @@ class CallEngine(CallFeatures):
         """Run a provider's call flow; cancelled when the call ends."""
         task = asyncio.get_running_loop().create_task(self._guard(call, coro))
         tasks = call.tasks
-        if tasks is _NO_TASKS:  # a finished call's shared empty set (see _maybe_finish)
+        if tasks is NO_TASKS:  # the call's first flow (calls.EMPTY)
             tasks = call.tasks = set()
         tasks.add(task)
-
-        def done(task: asyncio.Task) -> None:  # one done-callback (one loop handle), not two
-            tasks.discard(task)
-            coro.close()  # never started when cancelled early
-        task.add_done_callback(done)
+        # one done-callback (one loop handle), not two; a partial, not a closure: two objects
+        # for the cyclic collector while the flow runs, not four
+        task.add_done_callback(partial(_flow_done, tasks, coro))
         return task
 
     async def _guard(self, call: Call, coro: Coroutine) -> None:
@@ -281,7 +286,7 @@ class CallEngine(CallFeatures):
         leg.cause = cause = int(cause)
         leg.ended_by = by
         leg.ended_at = now = self._now()
-        peers = call.peers(leg) if call.bridges else _NONE
+        peers = call.peers(leg) if call.bridges else EMPTY
         call.unbridge(leg.id)
         kind = E.LEG_RELEASED if state is LegState.RELEASED else E.LEG_FAILED
         self._emit(kind, call, leg, {"cause": cause, "by": by, "number": leg.number,
@@ -321,7 +326,7 @@ class CallEngine(CallFeatures):
                 if task is not current:
                     task.cancel()
         else:  # the kept call's empty set is shared (spawn gives a finished call a new one)
-            call.tasks = _NO_TASKS  # type: ignore[assignment]
+            call.tasks = NO_TASKS  # type: ignore[assignment]
         legs = call.legs.values()
         record = CallRecord(
             id=call.id, provider=call.provider, tenant=call.tenant, direction=call.direction,
@@ -337,12 +342,12 @@ class CallEngine(CallFeatures):
             # the kept call's legs take no timers or waiters again (every operation checks
             # ``ended`` first): three fewer lists each for the cyclic collector to scan
             if not (leg._timers or leg._answer_waiters or leg._dtmf_waiters):
-                leg._timers = leg._answer_waiters = leg._dtmf_waiters = _NONE  # type: ignore[assignment]
+                leg._timers = leg._answer_waiters = leg._dtmf_waiters = EMPTY  # type: ignore[assignment]
         # the kept call's empty lists are shared too (start_recording and bridge refuse an ended call)
         if not call.bridges:
-            call.bridges = _NONE  # type: ignore[assignment]
+            call.bridges = EMPTY  # type: ignore[assignment]
         if not call.recording_segments:
-            call.recording_segments = _NONE  # type: ignore[assignment]
+            call.recording_segments = EMPTY  # type: ignore[assignment]
         self.calls.pop(call.id, None)
         self.finished[call.id] = call
         while len(self.finished) > self.keep_finished:
@@ -381,8 +386,11 @@ class CallEngine(CallFeatures):
                                          data if data else {}))
 
 
-_NONE: tuple = ()
-_NO_TASKS: frozenset = frozenset()
+
+
+def _flow_done(tasks: set, coro: Coroutine, task: asyncio.Task) -> None:
+    tasks.discard(task)
+    coro.close()  # never started when cancelled early
 
 
 def _call_cause(call: Call) -> int:
