@@ -194,11 +194,16 @@ class Call:
 
     def unbridge(self, *leg_ids: str) -> None:
         """Take legs out of their bridges; a bridge left with one leg is gone."""
-        if not self.bridges:
+        bridges = self.bridges
+        if not bridges:
             return
-        for bridge in self.bridges:
+        broken = False
+        for bridge in bridges:
             bridge.difference_update(leg_ids)
-        self.bridges = [b for b in self.bridges if len(b) > 1]
+            if len(bridge) < 2:
+                broken = True
+        if broken:
+            self.bridges = [b for b in bridges if len(b) > 1]
 
     def public_meta(self) -> dict[str, Any]:
         """``meta`` without the keys providers keep to themselves (``_``-prefixed)."""

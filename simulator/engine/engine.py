@@ -239,7 +239,10 @@ class CallEngine(CallFeatures):
     # ----------------------------------------------------------------- flows
     def spawn(self, call: Call, coro: Coroutine) -> asyncio.Task:
         """Run a provider's call flow; cancelled when the call ends."""
-        task = asyncio.get_running_loop().create_task(self._guard(call, coro))
+        # the Task itself, not loop.create_task: a Python-level wrapper (closed-loop check, task
+        # factory, name) of three frames per call; no task factory either, so a flow never
+        # starts eagerly (3.12's eager_task_factory) and the order of events stays the engine's
+        task = asyncio.Task(self._guard(call, coro), loop=asyncio.get_running_loop())
         tasks = call.tasks
         if tasks is NO_TASKS:  # the call's first flow (calls.EMPTY)
             tasks = call.tasks = set()
@@ -297,9 +300,9 @@ class CallEngine(CallFeatures):
             _wake(leg._dtmf_waiters, None)
         for peer in peers:
             self.hangup(peer, Cause.NORMAL_CLEARING, by="peer")
-        if leg.role == "origin" or was_connected:
+        if (leg.role == "origin" or was_connected) and call.has_live_legs():
             live = call.live_legs()
-            if live and not any(l.connected for l in live):
+            if not any(l.connected for l in live):
                 for other in live:
                     self.hangup(other, Cause.NORMAL_CLEARING, by="peer")
         self._maybe_finish(call)
