@@ -239,16 +239,14 @@ class CallEngine(CallFeatures):
     # ----------------------------------------------------------------- flows
     def spawn(self, call: Call, coro: Coroutine) -> asyncio.Task:
         """Run a provider's call flow; cancelled when the call ends."""
-        # the Task itself, not loop.create_task: a Python-level wrapper (closed-loop check, task
-        # factory, name) of three frames per call; no task factory either, so a flow never
-        # starts eagerly (3.12's eager_task_factory) and the order of events stays the engine's
+        # the Task itself, not loop.create_task (three Python frames: closed check, task factory,
+        # name); without a factory a flow never starts eagerly (3.12+), so the events' order holds
         task = asyncio.Task(self._guard(call, coro), loop=asyncio.get_running_loop())
         tasks = call.tasks
         if tasks is NO_TASKS:  # the call's first flow (calls.EMPTY)
             tasks = call.tasks = set()
         tasks.add(task)
-        # one done-callback (one loop handle), not two; a partial, not a closure: two objects
-        # for the cyclic collector while the flow runs, not four
+        # one done-callback (one loop handle); a partial: two objects for the collector, a closure four
         task.add_done_callback(partial(_flow_done, tasks, coro))
         return task
 
@@ -315,7 +313,8 @@ class CallEngine(CallFeatures):
         if segments:
             self.stop_recording(call)
         call.ended_at = now
-        call.cause = int(_call_cause(call))  # a plain int: the timeline's entry stays untracked
+        # a plain int: the timeline's entry stays untracked
+        call.cause = _CLEARED if call.answered_at is not None else int(_call_cause(call))
         if segments:
             duration = sum((end or now) - start for start, end in segments)
             if duration > 0:
@@ -389,6 +388,9 @@ class CallEngine(CallFeatures):
                                          data if data else {}))
 
 
+
+
+_CLEARED = int(Cause.NORMAL_CLEARING)  # an answered call's cause (_call_cause's first case)
 
 
 def _flow_done(tasks: set, coro: Coroutine, task: asyncio.Task) -> None:
