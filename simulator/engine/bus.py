@@ -60,7 +60,7 @@ class EventType(str, Enum):
 LEG_ENDED = frozenset({EventType.LEG_RELEASED, EventType.LEG_FAILED, EventType.LEG_DETACHED})
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, init=False)
 class Event:
     """One thing that happened in the engine, in no provider's vocabulary.
 
@@ -74,6 +74,19 @@ class Event:
     call_id: str | None = None
     leg_id: str | None = None
     data: dict[str, Any] = field(default_factory=dict)
+
+    # written out (init=False above): the generated one checks for the factory's sentinel; the
+    # engine builds one per event a provider listens to, eleven a plain call
+    def __init__(self, type: str, time: float, provider: str | None = None,
+                 tenant: str | None = None, call_id: str | None = None,
+                 leg_id: str | None = None, data: dict[str, Any] | None = None) -> None:
+        self.type = type
+        self.time = time
+        self.provider = provider
+        self.tenant = tenant
+        self.call_id = call_id
+        self.leg_id = leg_id
+        self.data = {} if data is None else data
 
     def to_json(self) -> dict:
         out = {"type": str(self.type), "time": self.time, "provider": self.provider,
@@ -126,12 +139,20 @@ class EventBus:
             listeners = self._listeners_of(provider)
         if not listeners:
             return
-        event = Event(type, time, provider, tenant, call_id, leg_id, data)
+        self.deliver(listeners, Event(type, time, provider, tenant, call_id, leg_id, data))
+
+    def deliver(self, listeners: tuple[Listener, ...], event: Event) -> None:
+        """Hand ``event`` to ``listeners`` (its provider's, as :meth:`listeners` gives them)."""
         for listener in listeners:
             try:
                 listener(event)
             except Exception:  # one listener's bug must not break a call
                 log.exception("listener %r failed on %s", listener, event.type)
+
+    def listeners(self, provider: str | None) -> tuple[Listener, ...]:
+        """Who hears ``provider``'s events, in call order (cached until the next subscribe)."""
+        listeners = self._listeners.get(provider)
+        return self._listeners_of(provider) if listeners is None else listeners
 
     def _listeners_of(self, provider: str | None) -> tuple[Listener, ...]:
         listeners = self._listeners.get(provider)

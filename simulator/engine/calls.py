@@ -29,8 +29,18 @@ class LegState(str, Enum):
 _DETACHED, _RELEASED, _FAILED = LegState.DETACHED, LegState.RELEASED, LegState.FAILED
 _ACTIVE, _HELD = LegState.ACTIVE, LegState.HELD
 
+#: what a leg's waiter lists and a call's bridges, recording segments and flows are until their
+#: first member (most calls never have some of them: a list or set each is one more object to
+#: build and for the cyclic collector to scan while the call lives); the engine makes the real
+#: one on first use, and a finished call's empty ones go back to these
+EMPTY: tuple = ()
+NO_TASKS: frozenset = frozenset()
 
-@dataclass(eq=False)
+
+# init=False: the generated __init__ takes every field as a parameter and calls a factory per
+# defaulted container; a call builds one Call and two Legs, so theirs are written out (same
+# fields, same order, same defaults: the dataclass still gives repr and fields())
+@dataclass(eq=False, init=False)
 class Leg:
     id: str
     call_id: str
@@ -49,8 +59,33 @@ class Leg:
     meta: dict[str, Any] = field(default_factory=dict)
     dtmf_buffer: str = ""
     _timers: list[TimerHandle] = field(default_factory=list, repr=False)
-    _answer_waiters: list[asyncio.Future] = field(default_factory=list, repr=False)
-    _dtmf_waiters: list[asyncio.Future] = field(default_factory=list, repr=False)
+    _answer_waiters: list[asyncio.Future] = field(default=EMPTY, repr=False)  # type: ignore[assignment]
+    _dtmf_waiters: list[asyncio.Future] = field(default=EMPTY, repr=False)  # type: ignore[assignment]
+
+    def __init__(self, id: str, call_id: str, number: str, caller_id: str | None, role: str,
+                 behaviour: PartyBehaviour, created_at: float, state: LegState = LegState.DIALING,
+                 alerting_at: float | None = None, answered_at: float | None = None,
+                 ended_at: float | None = None, cause: int | None = None,
+                 ended_by: str | None = None, held: bool = False,
+                 meta: dict[str, Any] | None = None, dtmf_buffer: str = "") -> None:
+        self.id = id
+        self.call_id = call_id
+        self.number = number
+        self.caller_id = caller_id
+        self.role = role
+        self.behaviour = behaviour
+        self.created_at = created_at
+        self.state = state
+        self.alerting_at = alerting_at
+        self.answered_at = answered_at
+        self.ended_at = ended_at
+        self.cause = cause
+        self.ended_by = ended_by
+        self.held = held
+        self.meta = {} if meta is None else meta
+        self.dtmf_buffer = dtmf_buffer
+        self._timers = []
+        self._answer_waiters = self._dtmf_waiters = EMPTY  # type: ignore[assignment]
 
     @property
     def ended(self) -> bool:
@@ -63,10 +98,12 @@ class Leg:
         return state is _ACTIVE or state is _HELD
 
     def cancel_timers(self) -> None:
-        if self._timers:  # a finished call's legs hold an empty tuple here
-            for t in self._timers:
-                t.cancel()
-            self._timers.clear()
+        timers = self._timers
+        if timers:  # a finished call's legs hold an empty tuple here
+            for t in timers:
+                if t._clock is not None:  # still queued (a fired or cancelled one has none)
+                    t.cancel()
+            timers.clear()
 
     def to_json(self) -> dict:
         return {
@@ -78,7 +115,7 @@ class Leg:
         }
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, init=False)
 class Call:
     id: str
     provider: str | None
@@ -88,17 +125,45 @@ class Call:
     to: str
     started_at: float
     legs: dict[str, Leg] = field(default_factory=dict)
-    bridges: list[set[str]] = field(default_factory=list)
+    bridges: list[set[str]] = EMPTY  # type: ignore[assignment]
     answered_at: float | None = None
     ended_at: float | None = None
     cause: int | None = None
     record: bool = False
-    recording_segments: list[list[float | None]] = field(default_factory=list)
+    recording_segments: list[list[float | None]] = EMPTY  # type: ignore[assignment]
     recording_id: str | None = None
     script: dict[str, PartyBehaviour] = field(default_factory=dict)
     meta: dict[str, Any] = field(default_factory=dict)
     timeline: list[dict] = field(default_factory=list)
-    tasks: set[asyncio.Task] = field(default_factory=set, repr=False)  # flows run by engine.spawn
+    tasks: set[asyncio.Task] = field(default=NO_TASKS, repr=False)  # type: ignore[assignment]  # flows run by engine.spawn
+
+    def __init__(self, id: str, provider: str | None, tenant: str | None, direction: str,
+                 from_: str, to: str, started_at: float, legs: dict[str, Leg] | None = None,
+                 bridges: list[set[str]] = EMPTY, answered_at: float | None = None,  # type: ignore[assignment]
+                 ended_at: float | None = None, cause: int | None = None, record: bool = False,
+                 recording_segments: list[list[float | None]] = EMPTY,  # type: ignore[assignment]
+                 recording_id: str | None = None, script: dict[str, PartyBehaviour] | None = None,
+                 meta: dict[str, Any] | None = None, timeline: list[dict] | None = None,
+                 tasks: set[asyncio.Task] = NO_TASKS) -> None:  # type: ignore[assignment]
+        self.id = id
+        self.provider = provider
+        self.tenant = tenant
+        self.direction = direction
+        self.from_ = from_
+        self.to = to
+        self.started_at = started_at
+        self.legs = {} if legs is None else legs
+        self.bridges = bridges
+        self.answered_at = answered_at
+        self.ended_at = ended_at
+        self.cause = cause
+        self.record = record
+        self.recording_segments = recording_segments
+        self.recording_id = recording_id
+        self.script = {} if script is None else script
+        self.meta = {} if meta is None else meta
+        self.timeline = [] if timeline is None else timeline
+        self.tasks = tasks
 
     @property
     def ended(self) -> bool:
@@ -114,6 +179,13 @@ class Call:
         return [leg for leg in self.legs.values()
                 if not (leg.state is _DETACHED or leg.state is _RELEASED or leg.state is _FAILED)]
 
+    def has_live_legs(self) -> bool:
+        for leg in self.legs.values():
+            state = leg.state
+            if not (state is _DETACHED or state is _RELEASED or state is _FAILED):
+                return True
+        return False
+
     def peers(self, leg: Leg) -> list[Leg]:
         for bridge in self.bridges:
             if leg.id in bridge:
@@ -122,15 +194,21 @@ class Call:
 
     def unbridge(self, *leg_ids: str) -> None:
         """Take legs out of their bridges; a bridge left with one leg is gone."""
-        if not self.bridges:
+        bridges = self.bridges
+        if not bridges:
             return
-        for bridge in self.bridges:
+        broken = False
+        for bridge in bridges:
             bridge.difference_update(leg_ids)
-        self.bridges = [b for b in self.bridges if len(b) > 1]
+            if len(bridge) < 2:
+                broken = True
+        if broken:
+            self.bridges = [b for b in bridges if len(b) > 1]
 
     def public_meta(self) -> dict[str, Any]:
         """``meta`` without the keys providers keep to themselves (``_``-prefixed)."""
-        return {k: v for k, v in self.meta.items() if not k.startswith("_")}
+        meta = self.meta
+        return {k: v for k, v in meta.items() if not k.startswith("_")} if meta else {}
 
     def to_json(self, timeline: bool = True) -> dict:
         out = {

@@ -45,6 +45,13 @@ class TimerHandle:
             if self._clock is not None:
                 self._clock._pending -= 1
                 self._clock = None
+                # it stays queued until its instant or a compaction: without what it would
+                # have called, its leg (and bound method and arguments) is not kept alive
+                self.fn, self.args = _cancelled, ()
+
+
+def _cancelled() -> None:
+    """A fired or cancelled timer's function (never called: such a timer does not fire again)."""
 
     def __lt__(self, other: "TimerHandle") -> bool:
         return (self.when, self.seq) < (other.when, other.seq)
@@ -142,32 +149,41 @@ class VirtualClock(Settling):
         """Inside, a timer armed at the instant of one of ``handles`` takes that handle (its
         place in the (instant, sequence) order; the first free one of the instant) instead of a
         new place: a provider built on first use arms its reset's timers in the places its
-        stand-ins held since the reset (simulator/providers/lazy.py). Outside, ``call_at`` is
-        the plain method: the shadow is an instance attribute only while inside."""
+        stand-ins held since the reset (simulator/providers/lazy.py). Outside, ``_arm`` (what
+        ``call_at`` and ``call_later`` go through) is the plain method: the shadow is an
+        instance attribute only while inside."""
         if not handles:
             yield
             return
         free: dict[float, list[TimerHandle]] = {}
         for handle in handles:
             free.setdefault(handle.when, []).append(handle)
-        arm = self.call_at
+        arm = self._arm
 
-        def call_at(when: float, fn: Callable[..., Any], *args: Any) -> TimerHandle:
+        def adopt(when: float, fn: Callable[..., Any], args: tuple) -> TimerHandle:
             waiting = free.get(when)
             if waiting:
                 handle = waiting.pop(0)
                 handle.fn, handle.args = fn, args
                 return handle
-            return arm(when, fn, *args)
+            return arm(when, fn, args)
 
-        self.call_at = call_at  # type: ignore[method-assign]  # call_later goes through it too
+        self._arm = adopt  # type: ignore[method-assign]
         try:
             yield
         finally:
-            del self.call_at
+            del self._arm
 
     # ----------------------------------------------------------------- timers
     def call_at(self, when: float, fn: Callable[..., Any], *args: Any) -> TimerHandle:
+        return self._arm(when, fn, args)
+
+    def call_later(self, delay: float, fn: Callable[..., Any], *args: Any) -> TimerHandle:
+        now = self._sim_base if self.mode == "manual" or self._advancing else self.now()
+        return self._arm(now + delay if delay > 0 else now, fn, args)
+
+    def _arm(self, when: float, fn: Callable[..., Any], args: tuple) -> TimerHandle:
+        """Queue ``fn(*args)`` at ``when`` (call_at and call_later: one frame each, not two)."""
         seq = next(self._seq)
         handle = TimerHandle(when, seq, fn, args, self)
         heap = self._heap
@@ -176,7 +192,8 @@ class VirtualClock(Settling):
         heapq.heappush(heap, (when, seq, handle))
         self._pending += 1
         if heap[0][2] is handle:
-            self._poke()
+            if self._wakeup is not None:  # self._poke(), inlined
+                self._wakeup.set()
             if self.mode == "manual" and not self._advancing and when <= self._sim_base:
                 # due now: runs at once, without waiting for time to be advanced
                 try:
@@ -202,10 +219,6 @@ class VirtualClock(Settling):
             if not self._heap or self._heap[0][0] > self.now():
                 return
             self._fire(self._pop())
-
-    def call_later(self, delay: float, fn: Callable[..., Any], *args: Any) -> TimerHandle:
-        now = self._sim_base if self.mode == "manual" or self._advancing else self.now()
-        return self.call_at(now + delay if delay > 0 else now, fn, *args)
 
     async def sleep(self, delay: float) -> None:
         if delay <= 0:
@@ -251,11 +264,14 @@ class VirtualClock(Settling):
         return handle
 
     def _fire(self, handle: TimerHandle) -> None:
+        fn = handle.fn
         try:
-            result = handle.fn(*handle.args)
+            result = fn(*handle.args)
         except Exception:  # a timer's own bug must not stop time
-            log.exception("timer %r failed", handle.fn)
+            log.exception("timer %r failed", fn)
             return
+        finally:
+            handle.fn, handle.args = _cancelled, ()
         if result is not None and asyncio.iscoroutine(result):
             self.track(asyncio.ensure_future(result))
 
@@ -283,16 +299,26 @@ class VirtualClock(Settling):
                 # callbacks they cause are queued in firing order either way
                 instant = heap[0][0]
                 self._sim_base = max(self._sim_base, instant)
-                pop, fire = heapq.heappop, self._fire
+                pop = heapq.heappop
                 while heap and heap[0][0] == instant:
-                    handle = pop(heap)[2]  # self._pop() inlined: the hot loop of every advance
+                    # self._pop() and self._fire() inlined: the hot loop of every advance
+                    handle = pop(heap)[2]
                     if handle.cancelled:
                         continue
                     if handle._clock is not None:
                         handle._clock = None
                         self._pending -= 1
-                    fire(handle)
                     fired += 1
+                    fn = handle.fn
+                    try:
+                        result = fn(*handle.args)
+                    except Exception:  # a timer's own bug must not stop time
+                        log.exception("timer %r failed", fn)
+                        continue
+                    finally:  # a leg keeps its timers' handles until it ends: not what they called
+                        handle.fn, handle.args = _cancelled, ()
+                    if result is not None and asyncio.iscoroutine(result):
+                        self.track(asyncio.ensure_future(result))
                 await self.settle()
             self._sim_base = target
         finally:

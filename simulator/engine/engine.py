@@ -11,13 +11,14 @@ import asyncio
 import itertools
 import logging
 from collections import OrderedDict
+from functools import partial
 from typing import Any, Callable, Coroutine
 
 from .audio import RecordingStore
 from .behaviour import DEFAULT_BEHAVIOUR, Cause, PartyBehaviour
 from .bus import Event, EventBus
 from .bus import EventType as E
-from .calls import Call, CallRecord, Leg, LegRecord, LegState
+from .calls import EMPTY, NO_TASKS, Call, CallRecord, Leg, LegRecord, LegState
 from .clock import VirtualClock
 from .features import TEXT_SECONDS_PER_CHAR, CallFeatures, _wake  # noqa: F401  (re-exported)
 
@@ -36,6 +37,7 @@ class CallEngine(CallFeatures):
                  behaviour_lookup: BehaviourLookup | None = None,
                  keep_finished: int = 2000):
         self.clock = clock
+        self._now = clock.now  # bound once: read on every event and leg
         self.bus = bus
         self.behaviour_lookup = behaviour_lookup or (lambda number: None)
         self.recordings = RecordingStore()
@@ -76,15 +78,16 @@ class CallEngine(CallFeatures):
                     from_: str, to: str, *, record: bool = False,
                     script: dict[str, PartyBehaviour | dict] | None = None,
                     meta: dict[str, Any] | None = None, call_id: str | None = None) -> Call:
+        now = self._now()
         call = Call(
             id=call_id or f"call-{next(self._call_seq):06d}", provider=provider, tenant=tenant,
-            direction=direction, from_=from_, to=to, started_at=self.clock.now(), record=record,
+            direction=direction, from_=from_, to=to, started_at=now, record=record,
             script={n: b if isinstance(b, PartyBehaviour) else PartyBehaviour(**b)
-                    for n, b in (script or {}).items()},
-            meta=dict(meta or {}),
+                    for n, b in script.items()} if script else {},
+            meta=dict(meta) if meta else {},
         )
         self.calls[call.id] = call
-        self._emit(E.CALL_CREATED, call, data={"direction": direction, "from": from_, "to": to})
+        self._emit(E.CALL_CREATED, call, None, {"direction": direction, "from": from_, "to": to}, now)
         return call
 
     def add_origin(self, call: Call, number: str, *, caller_id: str | None = None,
@@ -96,7 +99,7 @@ class CallEngine(CallFeatures):
                             self.behaviour_for(call, number, behaviour), meta)
         leg.state = LegState.ALERTING
         leg.alerting_at = leg.created_at
-        self._emit(E.LEG_ALERTING, call, leg, {"number": number, "role": "origin"})
+        self._emit(E.LEG_ALERTING, call, leg, {"number": number, "role": "origin"}, leg.created_at)
         give_up = leg.behaviour.give_up_after
         if give_up:
             leg._timers.append(self.clock.call_later(give_up, self._origin_gives_up, leg))
@@ -109,7 +112,7 @@ class CallEngine(CallFeatures):
         says. ``timeout`` cancels the leg (cause 19) when it has not answered in time."""
         b = self.behaviour_for(call, number, behaviour)
         leg = self._new_leg(call, number, caller_id, "dialled", b, meta)
-        self._emit(E.LEG_DIALING, call, leg, {"number": number, "caller_id": caller_id})
+        self._emit(E.LEG_DIALING, call, leg, {"number": number, "caller_id": caller_id}, leg.created_at)
         later = self.clock.call_later
         outcome = b.outcome()
         if outcome == "unassigned":
@@ -132,18 +135,20 @@ class CallEngine(CallFeatures):
 
     def _new_leg(self, call: Call, number: str, caller_id: str | None, role: str,
                  behaviour: PartyBehaviour, meta: dict | None) -> Leg:
-        leg = Leg(id=f"{call.id}-L{len(call.legs) + 1}", call_id=call.id, number=number,
-                  caller_id=caller_id, role=role, behaviour=behaviour,
-                  created_at=self.clock.now(), meta=dict(meta or {}))
-        call.legs[leg.id] = leg
+        legs = call.legs
+        call_id = call.id
+        # positional: Leg's first seven fields, in their order
+        leg = Leg(f"{call_id}-L{len(legs) + 1}", call_id, number, caller_id, role, behaviour,
+                  self._now(), meta=dict(meta) if meta else {})
+        legs[leg.id] = leg
         return leg
 
     # ------------------------------------------------------ party reactions
     def _alert(self, leg: Leg) -> None:
         if leg.state is LegState.DIALING:
             leg.state = LegState.ALERTING
-            leg.alerting_at = self.clock.now()
-            self._emit(E.LEG_ALERTING, self._call(leg), leg, {"number": leg.number, "role": leg.role})
+            leg.alerting_at = now = self._now()
+            self._emit(E.LEG_ALERTING, self._call(leg), leg, {"number": leg.number, "role": leg.role}, now)
 
     def _party_answers(self, leg: Leg) -> None:
         if leg.state in (LegState.DIALING, LegState.ALERTING):
@@ -167,7 +172,7 @@ class CallEngine(CallFeatures):
         """The leg's party picks up (or, for an origin leg, the system answers it)."""
         if leg.ended or leg.answered_at is not None:
             return
-        now = self.clock.now()
+        now = self._now()
         leg.state = LegState.ACTIVE
         leg.answered_at = now
         if leg.alerting_at is None:
@@ -181,7 +186,7 @@ class CallEngine(CallFeatures):
             leg._timers.append(later(period.at + period.duration, self.unhold, leg, "party"))
         if b.hangup_after:
             leg._timers.append(later(b.hangup_after, self.hangup, leg, Cause.NORMAL_CLEARING, "party"))
-        self._emit(E.LEG_ANSWERED, self._call(leg), leg, {"number": leg.number, "role": leg.role})
+        self._emit(E.LEG_ANSWERED, self._call(leg), leg, {"number": leg.number, "role": leg.role}, now)
         if leg._answer_waiters:
             _wake(leg._answer_waiters, True)
 
@@ -192,7 +197,10 @@ class CallEngine(CallFeatures):
         if leg.ended:
             return False
         fut = asyncio.get_running_loop().create_future()
-        leg._answer_waiters.append(fut)
+        waiters = leg._answer_waiters
+        if waiters is EMPTY:
+            waiters = leg._answer_waiters = []
+        waiters.append(fut)
         return await fut
 
     def bridge(self, a: Leg, b: Leg) -> None:
@@ -206,11 +214,15 @@ class CallEngine(CallFeatures):
             if leg.answered_at is None:
                 self.answer(leg)
         call.unbridge(a.id, b.id)
-        call.bridges.append({a.id, b.id})
+        if call.bridges:
+            call.bridges.append({a.id, b.id})
+        else:  # calls.EMPTY, or an empty list unbridge left
+            call.bridges = [{a.id, b.id}]
+        now = self._now()
         if call.answered_at is None:
-            call.answered_at = self.clock.now()
+            call.answered_at = now
         self._emit(E.CALL_BRIDGED, call, None, {"legs": [a.id, b.id],
-                                                "numbers": [a.number, b.number]})
+                                                "numbers": [a.number, b.number]}, now)
         if call.record and not self.is_recording(call):
             self.start_recording(call)
 
@@ -227,14 +239,15 @@ class CallEngine(CallFeatures):
     # ----------------------------------------------------------------- flows
     def spawn(self, call: Call, coro: Coroutine) -> asyncio.Task:
         """Run a provider's call flow; cancelled when the call ends."""
-        task = asyncio.get_running_loop().create_task(self._guard(call, coro))
+        # the Task itself, not loop.create_task (three Python frames: closed check, task factory,
+        # name); without a factory a flow never starts eagerly (3.12+), so the events' order holds
+        task = asyncio.Task(self._guard(call, coro), loop=asyncio.get_running_loop())
         tasks = call.tasks
+        if tasks is NO_TASKS:  # the call's first flow (calls.EMPTY)
+            tasks = call.tasks = set()
         tasks.add(task)
-
-        def done(task: asyncio.Task) -> None:  # one done-callback (one loop handle), not two
-            tasks.discard(task)
-            coro.close()  # never started when cancelled early
-        task.add_done_callback(done)
+        # one done-callback (one loop handle); a partial: two objects for the collector, a closure four
+        task.add_done_callback(partial(_flow_done, tasks, coro))
         return task
 
     async def _guard(self, call: Call, coro: Coroutine) -> None:
@@ -254,7 +267,7 @@ class CallEngine(CallFeatures):
         call = self._call(leg)
         leg.cancel_timers()
         leg.state = LegState.DETACHED
-        leg.ended_at = self.clock.now()
+        leg.ended_at = self._now()
         leg.ended_by = "transfer"
         leg.cause = Cause.NORMAL_CLEARING
         call.unbridge(leg.id)
@@ -271,88 +284,118 @@ class CallEngine(CallFeatures):
         was_connected = leg.connected
         leg.cancel_timers()
         leg.state = state
-        leg.cause = int(cause)
+        leg.cause = cause = int(cause)
         leg.ended_by = by
-        leg.ended_at = self.clock.now()
-        peers = call.peers(leg)
+        leg.ended_at = now = self._now()
+        peers = call.peers(leg) if call.bridges else EMPTY
         call.unbridge(leg.id)
         kind = E.LEG_RELEASED if state is LegState.RELEASED else E.LEG_FAILED
-        self._emit(kind, call, leg, {"cause": leg.cause, "by": by, "number": leg.number,
-                                     "role": leg.role})
+        self._emit(kind, call, leg, {"cause": cause, "by": by, "number": leg.number,
+                                     "role": leg.role}, now)
         if leg._answer_waiters:
             _wake(leg._answer_waiters, False)
         if leg._dtmf_waiters:
             _wake(leg._dtmf_waiters, None)
         for peer in peers:
             self.hangup(peer, Cause.NORMAL_CLEARING, by="peer")
-        if (leg.role == "origin" or was_connected) and not any(l.connected for l in call.live_legs()):
-            for other in call.live_legs():
-                self.hangup(other, Cause.NORMAL_CLEARING, by="peer")
+        if (leg.role == "origin" or was_connected) and call.has_live_legs():
+            live = call.live_legs()
+            if not any(l.connected for l in live):
+                for other in live:
+                    self.hangup(other, Cause.NORMAL_CLEARING, by="peer")
         self._maybe_finish(call)
 
     def _maybe_finish(self, call: Call) -> None:
-        if call.ended or call.live_legs() or not call.legs:
+        if call.ended_at is not None or not call.legs or call.has_live_legs():
             return
-        now = self.clock.now()
-        self.stop_recording(call)
+        now = self._now()
+        segments = call.recording_segments
+        if segments:
+            self.stop_recording(call)
         call.ended_at = now
-        call.cause = int(_call_cause(call))  # a plain int: the timeline's entry stays untracked
-        duration = sum((end or now) - start for start, end in call.recording_segments)
-        if call.recording_segments and duration > 0:
-            rec = self.recordings.add(call.id, call.provider, call.tenant,
-                                      call.recording_segments[0][0], duration)
-            call.recording_id = rec.id
-            self._emit(E.RECORDING_READY, call, data={"recording_id": rec.id, "duration": duration})
-        if call.tasks:
+        # a plain int: the timeline's entry stays untracked
+        call.cause = _CLEARED if call.answered_at is not None else int(_call_cause(call))
+        if segments:
+            duration = sum((end or now) - start for start, end in segments)
+            if duration > 0:
+                rec = self.recordings.add(call.id, call.provider, call.tenant, segments[0][0], duration)
+                call.recording_id = rec.id
+                self._emit(E.RECORDING_READY, call, None, {"recording_id": rec.id, "duration": duration}, now)
+        tasks = call.tasks
+        if tasks:
             current = asyncio.current_task()
-            for task in list(call.tasks):
+            for task in list(tasks):
                 if task is not current:
                     task.cancel()
+        else:  # the kept call's empty set is shared (spawn gives a finished call a new one)
+            call.tasks = NO_TASKS  # type: ignore[assignment]
+        legs = call.legs.values()
         record = CallRecord(
             id=call.id, provider=call.provider, tenant=call.tenant, direction=call.direction,
             from_=call.from_, to=call.to, started_at=call.started_at,
             answered_at=call.answered_at, ended_at=now, cause=call.cause,
-            legs=[LegRecord(l.id, l.number, l.caller_id, l.role, l.state.value, l.cause,
+            # ._value_: an Enum's .value is a Python-level descriptor
+            legs=[LegRecord(l.id, l.number, l.caller_id, l.role, l.state._value_, l.cause,
                             l.ended_by, l.created_at, l.alerting_at, l.answered_at,
-                            l.ended_at, l.meta) for l in call.legs.values()],
+                            l.ended_at, l.meta) for l in legs],
             recording_id=call.recording_id, meta=call.public_meta(),
         )
-        for leg in call.legs.values():
+        for leg in legs:
             # the kept call's legs take no timers or waiters again (every operation checks
             # ``ended`` first): three fewer lists each for the cyclic collector to scan
             if not (leg._timers or leg._answer_waiters or leg._dtmf_waiters):
-                leg._timers = leg._answer_waiters = leg._dtmf_waiters = _NONE  # type: ignore[assignment]
+                leg._timers = leg._answer_waiters = leg._dtmf_waiters = EMPTY  # type: ignore[assignment]
         # the kept call's empty lists are shared too (start_recording and bridge refuse an ended call)
         if not call.bridges:
-            call.bridges = _NONE  # type: ignore[assignment]
+            call.bridges = EMPTY  # type: ignore[assignment]
         if not call.recording_segments:
-            call.recording_segments = _NONE  # type: ignore[assignment]
+            call.recording_segments = EMPTY  # type: ignore[assignment]
         self.calls.pop(call.id, None)
         self.finished[call.id] = call
         while len(self.finished) > self.keep_finished:
             self.finished.popitem(last=False)
         self.records_total += 1
-        self._emit(E.CALL_ENDED, call, data={"cause": call.cause})
-        self._emit(E.CALL_FINISHED, call, data={"record": record})
+        self._emit(E.CALL_ENDED, call, None, {"cause": call.cause}, now)
+        self._emit(E.CALL_FINISHED, call, None, None, now, record)
 
-    def _emit(self, kind: E, call: Call, leg: Leg | None = None, data: dict | None = None) -> None:
-        now = self.clock.now()
+    def _emit(self, kind: E, call: Call, leg: Leg | None = None, data: dict | None = None,
+              now: float | None = None, record: CallRecord | None = None) -> None:
+        """One timeline entry and one bus event. ``now``: the instant the caller already read
+        for the change (its ``ended_at``...); ``record``: call.finished's, on the bus only."""
+        if now is None:
+            now = self._now()
         event = kind._value_  # ._value_: .value is a Python-level descriptor
-        leg_id = None if leg is None else leg.id
         # one dict display instead of a dict, a key set and .update(): the same keys in the same order
-        if data:
-            entry = ({"t": now, "event": event, **data} if leg_id is None
-                     else {"t": now, "event": event, "leg": leg_id, **data})
-            if "record" in data:  # call.finished: a new dict, which the collector need not track
-                entry = {k: v for k, v in entry.items() if k != "record"}
+        if leg is None:
+            leg_id = None
+            entry = {"t": now, "event": event, **data} if data else {"t": now, "event": event}
         else:
-            entry = {"t": now, "event": event} if leg_id is None else {"t": now, "event": event, "leg": leg_id}
-            data = {}
-        call.timeline.append(entry)
-        self.bus.emit(kind, now, call.provider, call.tenant, call.id, leg_id, data)
+            leg_id = leg.id
+            entry = ({"t": now, "event": event, "leg": leg_id, **data} if data
+                     else {"t": now, "event": event, "leg": leg_id})
+        call.timeline.append(entry)  # call.finished's: a dict without the record, untracked
+        # the provider's listeners looked up here, not in bus.emit: most calls have none (no
+        # adapter, no SSE stream), and then there is no Event and no further call
+        bus = self.bus
+        provider = call.provider
+        listeners = bus._listeners.get(provider)
+        if listeners is None:
+            listeners = bus._listeners_of(provider)
+        if listeners:
+            if record is not None:
+                data = {"record": record}
+            bus.deliver(listeners, Event(kind, now, provider, call.tenant, call.id, leg_id,
+                                         data if data else {}))
 
 
-_NONE: tuple = ()
+
+
+_CLEARED = int(Cause.NORMAL_CLEARING)  # an answered call's cause (_call_cause's first case)
+
+
+def _flow_done(tasks: set, coro: Coroutine, task: asyncio.Task) -> None:
+    tasks.discard(task)
+    coro.close()  # never started when cancelled early
 
 
 def _call_cause(call: Call) -> int:

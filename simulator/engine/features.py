@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from .behaviour import Cause, PartyBehaviour
 from .bus import EventType as E
-from .calls import Call, Leg, LegState
+from .calls import EMPTY, Call, Leg, LegState
 
 if TYPE_CHECKING:
     from .clock import VirtualClock
@@ -65,6 +65,8 @@ class CallFeatures:
             if leg.ended:
                 return collected
             fut = asyncio.get_running_loop().create_future()
+            if leg._dtmf_waiters is EMPTY:
+                leg._dtmf_waiters = []
             leg._dtmf_waiters.append(fut)
             try:
                 await self.clock.wait_for(fut, timeout)
@@ -83,6 +85,8 @@ class CallFeatures:
         data = {"name": name, "text": text, "duration": duration}
         self._emit(E.PROMPT_STARTED, call, leg, data)
         fut = asyncio.get_running_loop().create_future()
+        if leg._answer_waiters is EMPTY:
+            leg._answer_waiters = []
         leg._answer_waiters.append(fut)  # woken with False when the leg ends
         try:
             await self.clock.wait_for(asyncio.shield(fut), duration)
@@ -145,6 +149,8 @@ class CallFeatures:
     def start_recording(self, call: Call) -> None:
         if call.ended or self.is_recording(call):
             return
+        if call.recording_segments is EMPTY:
+            call.recording_segments = []
         call.recording_segments.append([self.clock.now(), None])
         self._emit(E.RECORDING_STARTED, call)
 

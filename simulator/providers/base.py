@@ -141,7 +141,7 @@ class Provider:
         call = engine.create_call(self.slug, req.tenant, req.direction, req.from_, req.to,
                                   record=req.record, script=req.script, meta=req.meta)
         origin = engine.add_origin(call, req.from_, behaviour=req.caller)
-        engine.spawn(call, _connect(engine, call, origin, req))
+        engine.spawn(call, _connect(engine, call, origin, req.to, req.from_, req.timeout))
         return call
 
     # -------------------------------------------------------------- helpers
@@ -151,8 +151,10 @@ class Provider:
                             content_type="application/json", **kw)
 
 
-async def _connect(engine, call, origin, req) -> None:
-    leg = engine.dial(call, req.to, caller_id=req.from_, timeout=req.timeout)
+async def _connect(engine, call, origin, to, caller_id, timeout) -> None:
+    # the request's fields, not the request: it is not kept alive (five more objects for the
+    # cyclic collector to scan) while the called party rings
+    leg = engine.dial(call, to, caller_id=caller_id, timeout=timeout)
     if await engine.wait_answer(leg) and not origin.ended:
         engine.bridge(origin, leg)
     elif not origin.ended:
