@@ -15,7 +15,6 @@ import re
 import sys
 from typing import TYPE_CHECKING, Any, Mapping
 
-import pydantic_core
 from aiohttp import web
 
 # multipart bodies live in simulator/multipart.py; importable from here as they always were
@@ -95,6 +94,8 @@ def parsed_plain(raw: bytes | bytearray, *, allow_inf_nan: bool) -> Any:
         shape = raw.translate(_NUMBER_SHAPE)
         if b"\0e" in shape or (len(shape) >= len(_FLOAT_RANGE) and _FLOAT_RANGE in shape):
             return NOT_PLAIN
+    import pydantic_core  # 30 ms at import: by the first JSON body, not at start-up
+
     try:
         return pydantic_core.from_json(raw, allow_inf_nan=allow_inf_nan)
     except ValueError:

@@ -11,19 +11,22 @@ import asyncio
 import itertools
 import logging
 from collections import OrderedDict
-from typing import Any, Callable, Coroutine
+from typing import TYPE_CHECKING, Any, Callable, Coroutine
 
 from .audio import RecordingStore
-from .behaviour import DEFAULT_BEHAVIOUR, Cause, PartyBehaviour
+from .causes import Cause
 from .bus import Event, EventBus
 from .bus import EventType as E
 from .calls import Call, CallRecord, Leg, LegRecord, LegState
 from .clock import VirtualClock
 from .features import TEXT_SECONDS_PER_CHAR, CallFeatures, _wake  # noqa: F401  (re-exported)
 
+if TYPE_CHECKING:
+    from .behaviour import PartyBehaviour
+
 log = logging.getLogger("simulator.engine")
 
-BehaviourLookup = Callable[[str], PartyBehaviour | None]
+BehaviourLookup = Callable[[str], "PartyBehaviour | None"]
 
 
 
@@ -68,8 +71,13 @@ class CallEngine(CallFeatures):
     def behaviour_for(self, call: Call, number: str,
                       explicit: PartyBehaviour | dict | None = None) -> PartyBehaviour:
         if explicit is not None:
-            return explicit if isinstance(explicit, PartyBehaviour) else PartyBehaviour(**explicit)
-        return call.script.get(number) or self.behaviour_lookup(number) or DEFAULT_BEHAVIOUR
+            return _behaviour(explicit)
+        found = call.script.get(number) or self.behaviour_lookup(number)
+        if not found:
+            from .behaviour import DEFAULT_BEHAVIOUR  # pydantic: on first use, not at start-up
+
+            return DEFAULT_BEHAVIOUR
+        return found
 
     # ------------------------------------------------------------- creation
     def create_call(self, provider: str | None, tenant: str | None, direction: str,
@@ -79,8 +87,7 @@ class CallEngine(CallFeatures):
         call = Call(
             id=call_id or f"call-{next(self._call_seq):06d}", provider=provider, tenant=tenant,
             direction=direction, from_=from_, to=to, started_at=self.clock.now(), record=record,
-            script={n: b if isinstance(b, PartyBehaviour) else PartyBehaviour(**b)
-                    for n, b in (script or {}).items()},
+            script={n: _behaviour(b) for n, b in script.items()} if script else {},
             meta=dict(meta or {}),
         )
         self.calls[call.id] = call
@@ -363,3 +370,9 @@ def _call_cause(call: Call) -> int:
         return dialled[-1].cause  # type: ignore[return-value]
     causes = [l.cause for l in call.legs.values() if l.cause is not None]
     return causes[-1] if causes else Cause.NORMAL_CLEARING
+
+
+def _behaviour(value: "PartyBehaviour | dict") -> "PartyBehaviour":
+    from .behaviour import PartyBehaviour  # pydantic: imported by the first call, not at start-up
+
+    return value if isinstance(value, PartyBehaviour) else PartyBehaviour(**value)
