@@ -18,9 +18,10 @@ from typing import TYPE_CHECKING, Any, Mapping
 from aiohttp import web
 
 # multipart bodies live in simulator/multipart.py; importable from here as they always were
-from .multipart import (DEFAULT_MAX_PARTS, MULTIPART_OFF_LOOP, MULTIPART_PARTS_ON_LOOP,
-                        FormPart, MultipartError, TooManyParts, boundary_of, count_parts,
-                        parse_multipart, parse_multipart_async, read_multipart)
+# (through __getattr__ at the end: imported by the first provider that reads one)
+_MULTIPART = frozenset({"DEFAULT_MAX_PARTS", "MULTIPART_OFF_LOOP", "MULTIPART_PARTS_ON_LOOP", "FormPart",
+                        "MultipartError", "TooManyParts", "boundary_of", "count_parts", "parse_multipart",
+                        "parse_multipart_async", "read_multipart"})
 
 __all__ = ["JsonBodyError", "loads_json", "NOT_PLAIN", "parsed_plain", "OFF_LOOP_JSON",
            "loads_json_off_loop", "OPERATION_KEY", "set_operation", "TENANT_KEY",
@@ -226,3 +227,11 @@ def parse_basic_auth(header: str | None, fallback_encoding: str | None = None) -
 def basic_credentials(request: web.Request) -> tuple[str, str] | None:
     """The request's HTTP Basic credentials (UTF-8), or None."""
     return parse_basic_auth(request.headers.get("Authorization"))
+
+
+def __getattr__(name: str) -> Any:
+    if name in _MULTIPART:
+        from . import multipart
+
+        return getattr(multipart, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -165,12 +165,11 @@ def _load_world(settings: Settings, listings: dict[str, registry.Listing]):
         return raw, source, world, {}, _core_of(world)
     path = Path(settings.world) if settings.world else DEFAULT_WORLD
     raw = proven_default_world() if path.resolve() == DEFAULT_WORLD else None
-    if raw is not None and settings.seed is not None:
-        raw["seed"] = settings.seed
-    core = proven_core_settings(raw) if raw is not None else None
-    if core is None:  # not the default world, or core settings only the model can read
+    if raw is None:
         raw, world = load_world(settings.world, settings.seed, _section_models(listings))
         return raw, str(settings.world or "default world"), world, {}, _core_of(world)
+    if settings.seed is not None:
+        raw["seed"] = settings.seed
     eager = set(_built_at_start(raw, listings))
     deferred = {slug: _section_loader(slug) for slug in listings if slug not in eager
                 and isinstance(_raw_section(raw, slug), dict)}
@@ -180,6 +179,10 @@ def _load_world(settings: Settings, listings: dict[str, registry.Listing]):
         sections = {slug: Any if slug in deferred else registry.section_model(slug) for slug in listings}
         return validate_world(raw, source, sections)
 
+    core = proven_core_settings(raw)
+    if core is None:  # core settings only the model can read (a seed given as text): validated now
+        world = build()
+        return raw, source, world, deferred, _core_of(world)
     return raw, source, build, deferred, core
 
 

@@ -2,7 +2,6 @@
 no provider: the provider sections are given (``sections={slug: model}``) or, by default,
 read from the registry when a world is validated. Nor pydantic: the models (models.py) are
 imported by the first world validated."""
-from .diff import MapDiff, changed_fields, map_diff, section_diff
 from .fake import faker_for, rng_for, stable_seed
 from .loader import (DEFAULT_WORLD, Sections, WorldError, load_world, read_world_file, registered_sections,
                      validate_world, world_model, world_schema)
@@ -15,8 +14,14 @@ __all__ = ["faker_for", "rng_for", "stable_seed", "DEFAULT_WORLD", "Sections", "
 
 
 def __getattr__(name: str):
-    if name in ("HistorySettings", "StrictModel"):  # pydantic models: imported on first use
+    # imported by the first provider or world that needs them, not at start-up: the models
+    # (pydantic) and the diff helpers of ``world_changed``
+    if name in ("HistorySettings", "StrictModel"):
         from . import models
 
         return getattr(models, name)
+    if name in ("MapDiff", "changed_fields", "map_diff", "section_diff"):
+        from . import diff
+
+        return getattr(diff, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
