@@ -114,10 +114,7 @@ async def loads_json_off_loop(data: bytes | str) -> Any:
     return await asyncio.to_thread(loads_json, data)
 
 
-from . import catalogue as _catalogue
-from .catalogue import OPERATION_KEY
-
-set_operation = _catalogue.set_operation  # the catalogue's, importable from here as before
+from .operation import OPERATION_KEY, set_operation  # the catalogue's, importable from here as before
 
 _RequestKey = getattr(web, "RequestKey", None)
 TENANT_KEY = _RequestKey("tenant", str) if _RequestKey else "tenant"

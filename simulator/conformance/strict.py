@@ -56,8 +56,7 @@ class StrictMode:
         return bool(getattr(self.sim.settings, "strict", False) or self._world_strict())
 
     def _world_strict(self) -> bool:
-        store = getattr(self.sim, "world_store", None)
-        if store is not None and not store.built:  # the default world before its first use
+        if not self.sim.world_store.built:  # the default world before its first use
             return self.sim.core_settings.strict
         conformance = getattr(self.sim.world, "conformance", None)
         return conformance is not None and bool(conformance.strict)

@@ -9,7 +9,6 @@ from aiohttp import web
 
 from ..digits import parse_int
 from ..engine import CallNotFound
-from ..catalogue import describe_operations
 from ..http import JsonBodyError, audio_response, loads_json_off_loop
 from ..conformance.strict import FLAGS
 from ..journal import DIRECTIONS
@@ -103,6 +102,8 @@ def setup_control(app: web.Application, sim: Simulator) -> None:
         provider = sim.providers.get(request.match_info["slug"])
         if provider is None:
             return _error(404, "unknown provider")
+        from ..catalogue import describe_operations  # the provider's build imported it
+
         return web.json_response(describe_operations(provider, sim.journal.counts(provider.slug)))
 
     @r.get("/_sim/world")

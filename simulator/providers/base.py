@@ -8,11 +8,10 @@ from typing import TYPE_CHECKING, Any, ClassVar, Mapping
 
 from aiohttp import web
 
-from ..catalogue import Catalogue
-
 if TYPE_CHECKING:
     from pydantic import BaseModel
 
+    from ..catalogue import Catalogue
     from ..conformance import Contract
     from ..engine.calls import Call
     from ..sim import Simulator

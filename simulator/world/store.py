@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import copy
+import threading
 from typing import TYPE_CHECKING, Any, Callable, Mapping
 
 from .loader import Sections, WorldError, field_name, validate_section, validate_world
@@ -49,6 +50,9 @@ def check_patch_size(patch: Any) -> None:
             stack.extend(value)
 
 
+_BUILDING = threading.Lock()
+
+
 class WorldStore:
     """``model``: the validated world, or a function that validates it on first use (the
     default world, whose snapshot proves it is the file the tests validate: no pydantic before
@@ -65,23 +69,22 @@ class WorldStore:
         self._sections = sections
         self.deferred = {field_name(slug): (slug, load) for slug, load in (deferred or {}).items()}
         self._build: Callable[[], BaseModel] | None = model if callable(model) else None
-        if self._build is None:
+        #: False while a world validated on first use was not used yet
+        self.built = self._build is None
+        if self.built:
             self.world = model if model is not None else validate_world(raw, source, self.sections)
             self._initial = self.world.model_copy(deep=True)
-
-    @property
-    def built(self) -> bool:
-        """False while a world validated on first use was not used yet."""
-        return self._build is None
 
     def __getattr__(self, name: str) -> Any:
         # ``world`` and ``_initial`` of a world validated on first use: built here once, then
         # plain attributes (the request and callback paths read ``world`` with no extra call)
-        build = self.__dict__.get("_build")
-        if build is None or name not in ("world", "_initial"):
+        if name not in ("world", "_initial") or self.__dict__.get("_build") is None:
             raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
-        world = build()
-        self.world, self._initial, self._build = world, world.model_copy(deep=True), None
+        with _BUILDING:  # a sync test's thread and the simulator's loop may both be first
+            if self._build is not None:
+                world = self._build()
+                self.world, self._initial, self._build = world, world.model_copy(deep=True), None
+                self.built = True
         return getattr(self, name)
 
     @property
@@ -110,7 +113,7 @@ class WorldStore:
             self._validate(field)
 
     def reset(self) -> None:
-        if self._build is None:  # else never built, so never read or patched: as it started
+        if self.built:  # else never built, so never read or patched: as it started
             self.world = self._initial.model_copy(deep=True)
 
     def dump(self) -> dict:
