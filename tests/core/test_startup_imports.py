@@ -29,10 +29,11 @@ from simulator.sim import Simulator
 from simulator.transport import TransportRunner
 from aiohttp import ClientSession, web
 
-HEAVY = ("pydantic", "pydantic_core", "yaml", "jsonschema", "lxml")
+HEAVY = ("pydantic", "pydantic_core", "yaml", "jsonschema", "lxml", "importlib.metadata")
 loaded = lambda: [m for m in HEAVY if m in sys.modules]
 
 async def main():
+    simulator.cli.build_parser()  # --version is looked up when asked, not when the parser is built
     sim = Simulator(Settings(port=0, access_log=False))
     app = create_app(sim)
     after_build = loaded()
