@@ -74,6 +74,7 @@ _PLAIN_INT_DIGITS = 4300
 #: C-speed substring searches (a NUL in the body itself only sends it the stdlib's way)
 _NUMBER_SHAPE = bytes.maketrans(b"0123456789E", b"\0" * 10 + b"e")
 _FLOAT_RANGE = b"\0" * 309   # a longer run of digits may be a float past float range
+_from_json: Any = None  # pydantic_core.from_json, imported by parsed_plain's first use
 
 
 def parsed_plain(raw: bytes | bytearray, *, allow_inf_nan: bool) -> Any:
@@ -95,10 +96,11 @@ def parsed_plain(raw: bytes | bytearray, *, allow_inf_nan: bool) -> Any:
         shape = raw.translate(_NUMBER_SHAPE)
         if b"\0e" in shape or (len(shape) >= len(_FLOAT_RANGE) and _FLOAT_RANGE in shape):
             return NOT_PLAIN
-    import pydantic_core  # 30 ms at import: by the first JSON body, not at start-up
-
+    global _from_json
+    if _from_json is None:  # pydantic-core's import is ~30 ms: by the first JSON body, not at start-up
+        from pydantic_core import from_json as _from_json
     try:
-        return pydantic_core.from_json(raw, allow_inf_nan=allow_inf_nan)
+        return _from_json(raw, allow_inf_nan=allow_inf_nan)
     except ValueError:
         return NOT_PLAIN
 
