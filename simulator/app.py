@@ -14,7 +14,7 @@ from aiohttp import hdrs, web, web_app, web_urldispatcher
 from aiohttp.web_urldispatcher import UrlMappingMatchInfo
 
 from .accesslog import BufferedAccessLog, LoggingAccessLog
-from .catalogue import UNRECOGNISED
+from .operation import UNRECOGNISED
 from .control.routes import setup_control
 from .http import JOURNAL_KIND_KEY, TENANT_KEY, JsonBodyError, strip_prefix
 from .journal import clip

@@ -22,6 +22,10 @@ from typing import Any, Awaitable, Callable, Iterable, Literal, Mapping
 
 from aiohttp import web
 
+# the journal's operation for a request no handler named, the request's operation key and its
+# setter: the catalogue's names, kept in operation.py (the request path needs no catalogue)
+from .operation import OPERATION_KEY, UNRECOGNISED, set_operation  # noqa: F401
+
 Transport = Literal["rest", "xml", "multipart", "soap", "jsonrpc", "form", "html", "download"]
 #: journal directions: requests to the simulator, callbacks it sends, notices it "sends"
 #: by channels no test can receive (e-mail, SMS to an administrator, voice-mail e-mail)
@@ -29,12 +33,6 @@ Direction = Literal["in", "out", "notice"]
 DIRECTIONS: tuple[str, ...] = ("in", "out", "notice")
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
-
-#: the journal's operation for a request no handler named (unknown path, refused early)
-UNRECOGNISED = "request"
-
-_RequestKey = getattr(web, "RequestKey", None)
-OPERATION_KEY = _RequestKey("operation", str) if _RequestKey else "operation"
 
 
 @dataclass(frozen=True)
@@ -203,11 +201,6 @@ def _named(name: str, handler: Handler) -> Handler:
     named.__name__ = getattr(handler, "__name__", "handler")
     named.__doc__ = getattr(handler, "__doc__", None)
     return named
-
-
-def set_operation(request: web.Request, name: str) -> None:
-    """Name the catalogue operation a shared route recognised (journal, counts, contracts)."""
-    request[OPERATION_KEY] = name
 
 
 def operation_of(request: web.Request) -> str | None:

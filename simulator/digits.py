@@ -8,9 +8,7 @@ matches every Unicode digit in Python's ``re`` and in pydantic's Rust patterns) 
 from __future__ import annotations
 
 import re
-from typing import Annotated, Any, Optional
-
-from pydantic import BeforeValidator
+from typing import Any, Optional
 
 DIGITS = re.compile(r"[0-9]+")
 SIGNED = re.compile(r"[+-]?[0-9]+")
@@ -38,6 +36,15 @@ def _strict(value: Any) -> Any:
     return value
 
 
-# A pydantic integer field that takes JSON numbers and ASCII-digit strings only: pydantic's lax
-# mode would otherwise take " 12 ", "1_2" and "12.0" from a string.
-AsciiInt = Annotated[int, BeforeValidator(_strict)]
+def __getattr__(name: str) -> Any:
+    # AsciiInt: a pydantic integer field that takes JSON numbers and ASCII-digit strings only
+    # (pydantic's lax mode would otherwise take " 12 ", "1_2" and "12.0" from a string); made
+    # when a provider's models first import it, so that importing this module imports no pydantic
+    if name == "AsciiInt":
+        from typing import Annotated
+
+        from pydantic import BeforeValidator
+
+        globals()["AsciiInt"] = value = Annotated[int, BeforeValidator(_strict)]
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

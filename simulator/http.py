@@ -15,13 +15,13 @@ import re
 import sys
 from typing import TYPE_CHECKING, Any, Mapping
 
-import pydantic_core
 from aiohttp import web
 
 # multipart bodies live in simulator/multipart.py; importable from here as they always were
-from .multipart import (DEFAULT_MAX_PARTS, MULTIPART_OFF_LOOP, MULTIPART_PARTS_ON_LOOP,
-                        FormPart, MultipartError, TooManyParts, boundary_of, count_parts,
-                        parse_multipart, parse_multipart_async, read_multipart)
+# (through __getattr__ at the end: imported by the first provider that reads one)
+_MULTIPART = frozenset({"DEFAULT_MAX_PARTS", "MULTIPART_OFF_LOOP", "MULTIPART_PARTS_ON_LOOP", "FormPart",
+                        "MultipartError", "TooManyParts", "boundary_of", "count_parts", "parse_multipart",
+                        "parse_multipart_async", "read_multipart"})
 
 __all__ = ["JsonBodyError", "loads_json", "NOT_PLAIN", "parsed_plain", "OFF_LOOP_JSON",
            "loads_json_off_loop", "OPERATION_KEY", "set_operation", "TENANT_KEY",
@@ -83,6 +83,7 @@ _PLAIN_INT_DIGITS = 4300
 #: C-speed substring searches (a NUL in the body itself only sends it the stdlib's way)
 _NUMBER_SHAPE = bytes.maketrans(b"0123456789E", b"\0" * 10 + b"e")
 _FLOAT_RANGE = b"\0" * 309   # a longer run of digits may be a float past float range
+_from_json: Any = None  # pydantic_core.from_json, imported by parsed_plain's first use
 
 
 def parsed_plain(raw: bytes | bytearray, *, allow_inf_nan: bool) -> Any:
@@ -104,8 +105,11 @@ def parsed_plain(raw: bytes | bytearray, *, allow_inf_nan: bool) -> Any:
         shape = raw.translate(_NUMBER_SHAPE)
         if b"\0e" in shape or (len(shape) >= len(_FLOAT_RANGE) and _FLOAT_RANGE in shape):
             return NOT_PLAIN
+    global _from_json
+    if _from_json is None:  # pydantic-core's import is ~30 ms: by the first JSON body, not at start-up
+        from pydantic_core import from_json as _from_json
     try:
-        return pydantic_core.from_json(raw, allow_inf_nan=allow_inf_nan)
+        return _from_json(raw, allow_inf_nan=allow_inf_nan)
     except ValueError:
         return NOT_PLAIN
 
@@ -121,10 +125,7 @@ async def loads_json_off_loop(data: bytes | str) -> Any:
     return await asyncio.to_thread(loads_json, data)
 
 
-from . import catalogue as _catalogue
-from .catalogue import OPERATION_KEY
-
-set_operation = _catalogue.set_operation  # the catalogue's, importable from here as before
+from .operation import OPERATION_KEY, set_operation  # the catalogue's, importable from here as before
 
 _RequestKey = getattr(web, "RequestKey", None)
 TENANT_KEY = _RequestKey("tenant", str) if _RequestKey else "tenant"
@@ -234,3 +235,11 @@ def parse_basic_auth(header: str | None, fallback_encoding: str | None = None) -
 def basic_credentials(request: web.Request) -> tuple[str, str] | None:
     """The request's HTTP Basic credentials (UTF-8), or None."""
     return parse_basic_auth(request.headers.get("Authorization"))
+
+
+def __getattr__(name: str) -> Any:
+    if name in _MULTIPART:
+        from . import multipart
+
+        return getattr(multipart, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

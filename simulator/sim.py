@@ -6,21 +6,25 @@ import asyncio
 import copy
 import logging
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .conformance.strict import StrictMode
 from .delivery import Deliverer
-from .engine import CallEngine, EventBus, PartyBehaviour, VirtualClock
+from .engine import CallEngine, EventBus, VirtualClock
 from .engine.clock import parse_time
 from .faults import Faults
 from .journal import Journal
 from .numbers import digits
 from .providers import registry
-from .providers.base import CallRequest, Provider
+from .providers.base import Provider
 from .providers.lazy import Providers
 from .settings import Settings
 from .world import DEFAULT_WORLD, WorldError, WorldStore, load_world, validate_world
-from .world.loader import field_name, proven_default_world
+from .world.loader import CoreSettings, field_name, proven_core_settings, proven_default_world
+
+if TYPE_CHECKING:
+    from .engine.behaviour import PartyBehaviour
+    from .providers.call_request import CallRequest
 
 log = logging.getLogger("simulator")
 
@@ -40,22 +44,23 @@ class Simulator:
     def __init__(self, settings: Settings | None = None):
         self.settings = settings = settings or Settings()
         listings = registry.listings()
-        raw, source, model, deferred = _load_world(settings, listings)
+        raw, source, model, deferred, core = _load_world(settings, listings)
         self.world_store = WorldStore(raw, source, model, lambda: _section_models(listings), deferred)
-        clock_cfg = self.world.clock
-        mode = clock_cfg.mode
-        speed = clock_cfg.speed
+        #: the initial world's clock, seed and strict switch (what every reset returns to), read
+        #: without building the world when it is the default one
+        self.core_settings = core
+        mode, speed = core.mode, core.speed
         if settings.manual_clock:
             mode = "manual"
         elif settings.speed is not None:
             mode, speed = ("real" if settings.speed == 1 else "accelerated"), settings.speed
-        self.clock = VirtualClock(parse_time(clock_cfg.start), mode, speed)
+        self.clock = VirtualClock(core.start, mode, speed)
         self._clock_mode = (mode, speed)
         self.bus = EventBus()
         self.engine = CallEngine(self.clock, self.bus, self.party_behaviour)
         self.journal = Journal(self.clock.now, settings.journal_size, settings.journal_bytes)
         self.strict = StrictMode(self)  # the journal's first listener: flags before anyone reads
-        self.faults = Faults(self.world.seed)
+        self.faults = Faults(core.seed)
         # read per callback: the store's live world, not the `world` property (one call less each)
         store, clock = self.world_store, self.clock
         self.delivery = Deliverer(self.clock, self.journal,
@@ -63,7 +68,7 @@ class Simulator:
                                   lambda: store.world.callbacks.attempt_timeout(
                                       clock.mode, clock.advance_target is not None),
                                   lambda: store.world.callbacks.connections)
-        self._index_parties()
+        self._parties: dict[str, Any] | None = None  # parties.numbers by digits, made on first use
         #: every provider by slug, built on first use (simulator/providers/lazy.py)
         self.providers = Providers(self, listings, {slug: _raw_section(raw, slug) for slug in listings})
         built = set(_built_at_start(raw, listings))
@@ -81,19 +86,18 @@ class Simulator:
     def world_section(self, slug: str) -> Any:
         return self.world_store.section(field_name(slug))
 
-    def _index_parties(self) -> None:
-        parties = self.world.parties
-        self._parties = {digits(n): b for n, b in parties.numbers.items()}
-
     def party_behaviour(self, number: str) -> PartyBehaviour | None:
-        return self._parties.get(digits(number)) or self.world.parties.default
+        parties = self._parties
+        if parties is None:
+            parties = self._parties = {digits(n): b for n, b in self.world.parties.numbers.items()}
+        return parties.get(digits(number)) or self.world.parties.default
 
     def patch_world(self, patch: dict) -> dict:
         # every provider first, as of the reset, so that each takes the change as a built one
         # does (world_changed) and none builds later from a world its reset never saw
         self.providers.build_all()
         old, new = self.world_store.patch(patch)
-        self._index_parties()
+        self._parties = None
         for slug, provider in self.providers.items():
             o = getattr(old.providers, field_name(slug), None)
             n = getattr(new.providers, field_name(slug), None)
@@ -123,11 +127,11 @@ class Simulator:
         self.engine.reset()
         self.delivery.reset()
         self.world_store.reset()
-        self._index_parties()
+        self._parties = None
         mode, speed = self._clock_mode
-        self.clock.reset(parse_time(self.world.clock.start), mode, speed)
+        self.clock.reset(self.core_settings.start, mode, speed)
         self.journal.clear()
-        self.faults.clear(self.world.seed)
+        self.faults.clear(self.core_settings.seed)
         self.providers.reset()
 
     # ----------------------------------------------------------------- calls
@@ -146,29 +150,45 @@ class Simulator:
 
 
 def _load_world(settings: Settings, listings: dict[str, registry.Listing]):
-    """(raw, source, validated world, deferred sections). The default world proven by its
-    snapshot keeps the sections of the providers not built at start as written, each validated
-    on first use (the snapshot proves the data is the file the tests validate); any other world
-    is validated whole now, and a bad one fails here."""
+    """(raw, source, the world or what builds it, deferred sections, core settings). The
+    default world proven by its snapshot is built on first use (``WorldStore``), its clock and
+    seed read from the data as the model reads them, and it keeps the sections of the providers
+    not built at start as written, each validated on first use (the snapshot proves the data is
+    the file the tests validate); any other world is validated whole now, and a bad one fails
+    here."""
     if settings.world_data is not None:
         raw = copy.deepcopy(settings.world_data)
         if settings.seed is not None:
             raw["seed"] = settings.seed
         source = "<world data>"
-        return raw, source, validate_world(raw, source, _section_models(listings)), {}
+        world = validate_world(raw, source, _section_models(listings))
+        return raw, source, world, {}, _core_of(world)
     path = Path(settings.world) if settings.world else DEFAULT_WORLD
     raw = proven_default_world() if path.resolve() == DEFAULT_WORLD else None
     if raw is None:
-        raw, model = load_world(settings.world, settings.seed, _section_models(listings))
-        return raw, str(settings.world or "default world"), model, {}
+        raw, world = load_world(settings.world, settings.seed, _section_models(listings))
+        return raw, str(settings.world or "default world"), world, {}, _core_of(world)
     if settings.seed is not None:
         raw["seed"] = settings.seed
     eager = set(_built_at_start(raw, listings))
     deferred = {slug: _section_loader(slug) for slug in listings if slug not in eager
                 and isinstance(_raw_section(raw, slug), dict)}
-    sections = {slug: Any if slug in deferred else registry.section_model(slug) for slug in listings}
     source = str(settings.world or "default world")
-    return raw, source, validate_world(raw, source, sections), deferred
+
+    def build() -> Any:
+        sections = {slug: Any if slug in deferred else registry.section_model(slug) for slug in listings}
+        return validate_world(raw, source, sections)
+
+    core = proven_core_settings(raw)
+    if core is None:  # core settings only the model can read (a seed given as text): validated now
+        world = build()
+        return raw, source, world, deferred, _core_of(world)
+    return raw, source, build, deferred, core
+
+
+def _core_of(world: Any) -> CoreSettings:
+    clock = world.clock
+    return CoreSettings(parse_time(clock.start), clock.mode, clock.speed, world.seed, world.conformance.strict)
 
 
 def _section_models(listings: dict[str, registry.Listing]) -> dict[str, Any]:
@@ -226,3 +246,11 @@ def _check_owned(provider: Provider, req: CallRequest) -> None:
 
 
 __all__ = ["Simulator", "CallRequest", "UnknownNumber", "UnknownProvider", "WorldError"]
+
+
+def __getattr__(name: str) -> Any:
+    if name == "CallRequest":  # a pydantic model: imported on first use, not at start-up
+        from .providers.call_request import CallRequest
+
+        return CallRequest
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -12,25 +12,38 @@ Documented examples: :mod:`simulator.conformance.examples`.
 """
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
-from .contract import TRANSPORTS, Contract, Validator, register_transport, sniff_transport
-from .openapi import ContractViolation, OpenApiContract, OpenApiValidator
-from .openrpc import OpenRpcValidator
-from .schemas import JsonSchemaValidator
-from .soap import SoapValidator
-from .xsd import XsdValidator
+if TYPE_CHECKING:
+    from .contract import Contract
 
-register_transport("rest", OpenApiValidator)
-register_transport("xml", XsdValidator)
-register_transport("soap", SoapValidator)
-register_transport("multipart", JsonSchemaValidator)
-register_transport("jsonrpc", OpenRpcValidator)
+#: what the package exports from its modules, each imported on first use: start-up imports the
+#: package for strict mode (strict.py), which needs none of them before a request is checked
+_EXPORTS = {"TRANSPORTS": "contract", "Contract": "contract", "Validator": "contract",
+            "register_transport": "contract", "sniff_transport": "contract",
+            "ContractViolation": "openapi", "OpenApiContract": "openapi", "OpenApiValidator": "openapi",
+            "OpenRpcValidator": "openrpc", "JsonSchemaValidator": "schemas", "SoapValidator": "soap",
+            "XsdValidator": "xsd"}
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from .contract import register_builtin_transports
+
+    register_builtin_transports()
+    globals()[name] = value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    return value
 
 
 def discover_validators(directory: Path, options: Mapping[str, Mapping[str, Any]] | None = None) -> dict[str, Any]:
     """One validator per registered transport whose contract files ``directory`` holds."""
+    from .contract import TRANSPORTS, register_builtin_transports
+
+    register_builtin_transports()
     options = options or {}
     out = {}
     for transport, cls in TRANSPORTS.items():

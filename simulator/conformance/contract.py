@@ -43,11 +43,30 @@ class Validator(Protocol):
         ...
 
 
-#: transport name -> validator class (open: other modules register theirs)
+#: transport name -> validator class (open: other modules register theirs); the core's own are
+#: registered first, by the first use of the package or of :func:`register_transport`
 TRANSPORTS: dict[str, type] = {}
+#: the core's validators: (transport, module, class)
+BUILTIN_TRANSPORTS = (("rest", "openapi", "OpenApiValidator"), ("xml", "xsd", "XsdValidator"),
+                      ("soap", "soap", "SoapValidator"), ("multipart", "schemas", "JsonSchemaValidator"),
+                      ("jsonrpc", "openrpc", "OpenRpcValidator"))
+_builtins_registered = False
+
+
+def register_builtin_transports() -> None:
+    """Register the core's validators (once, before any other registration)."""
+    global _builtins_registered
+    if _builtins_registered:
+        return
+    _builtins_registered = True
+    import importlib
+
+    for name, module, cls in BUILTIN_TRANSPORTS:
+        TRANSPORTS[name] = getattr(importlib.import_module(f"{__package__}.{module}"), cls)
 
 
 def register_transport(name: str, validator: type) -> type:
+    register_builtin_transports()
     TRANSPORTS[name] = validator
     return validator
 

@@ -11,10 +11,12 @@ On with ``telsim serve --strict`` (``SIM_STRICT=1``) or the world's ``conformanc
 from __future__ import annotations
 
 import logging
-from typing import Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
 
 from ..journal import ClippedBody
-from .deviations import Deviation
+
+if TYPE_CHECKING:
+    from .deviations import Deviation
 
 log = logging.getLogger("simulator.conformance")
 
@@ -54,6 +56,8 @@ class StrictMode:
         return bool(getattr(self.sim.settings, "strict", False) or self._world_strict())
 
     def _world_strict(self) -> bool:
+        if not self.sim.world_store.built:  # the default world before its first use
+            return self.sim.core_settings.strict
         conformance = getattr(self.sim.world, "conformance", None)
         return conformance is not None and bool(conformance.strict)
 
@@ -86,6 +90,8 @@ def flagged(entries: Iterable[Any]) -> list[Any]:
 def unclean(entries: Iterable[Any], *, checked: bool) -> list[tuple[Any, list[Deviation]]]:
     """(entry, deviations) of every inbound entry that breaks its document: by the flags strict
     mode set (``checked``), else checked now."""
+    from .deviations import Deviation
+
     out = []
     for entry in entries:
         if entry.direction != "in":

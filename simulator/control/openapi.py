@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from ..faults import FaultRule
 from ..journal import DIRECTIONS
 
 
@@ -51,8 +50,9 @@ def _journal_entry_schema() -> dict:
 
 @lru_cache(maxsize=1)
 def openapi_document() -> dict:
-    from ..providers.base import CallRequest
-    from .routes import ClockCommand
+    from ..fault_rule import FaultRule
+    from ..providers.call_request import CallRequest
+    from .models import ClockCommand
 
     schemas = {
         "Error": {"type": "object", "required": ["error"],

@@ -3,44 +3,24 @@ from __future__ import annotations
 
 import asyncio
 import json
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
-from pydantic import BaseModel, ConfigDict, Field, StrictFloat, ValidationError, model_validator
 
 from ..digits import parse_int
 from ..engine import CallNotFound
-from ..faults import FaultRule
-from ..catalogue import describe_operations
 from ..http import JsonBodyError, audio_response, loads_json_off_loop
 from ..conformance.strict import FLAGS
 from ..engine.settling import next_turn
 from ..journal import DIRECTIONS, json_parts
-from ..providers.base import CallRequest
 from ..sim import Simulator, UnknownProvider
 from ..world import WorldError
 from ..world.loader import describe_errors
 from .dashboard import DASHBOARD_HTML
 from .openapi import openapi_document
 
-
-class ClockCommand(BaseModel):
-    """POST /_sim/clock: a mode and/or speed change, then an optional advance."""
-
-    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
-    # strict: JSON true/false and "30" are mistakes, not 1, 0 and 30 seconds
-    advance: StrictFloat | None = Field(None, ge=0, le=10 * 365 * 86400, description="simulated seconds")
-    speed: StrictFloat | None = Field(None, gt=0, le=1_000_000,
-                                description="1 = real time; other values switch to accelerated")
-    mode: Literal["real", "accelerated", "manual"] | None = None
-
-    @model_validator(mode="after")
-    def _consistent(self):
-        if self.advance is None and self.speed is None and self.mode is None:
-            raise ValueError("give advance, speed or mode")
-        if self.mode == "real" and self.speed not in (None, 1):
-            raise ValueError("real mode runs at speed 1")
-        return self
+if TYPE_CHECKING:
+    from pydantic import BaseModel
 
 
 def _error(status: int, message: str) -> web.Response:
@@ -56,6 +36,8 @@ async def _json_body(request: web.Request) -> Any:
 
 
 def _validate(model: type[BaseModel], data: Any) -> Any:
+    from pydantic import ValidationError  # the models' import brought it in: no cost here
+
     try:
         return model.model_validate(data if data is not None else {})
     except ValidationError as exc:
@@ -104,6 +86,8 @@ def setup_control(app: web.Application, sim: Simulator) -> None:
             return _error(404, f"{provider.slug} has no action {action!r}; it has: "
                                f"{', '.join(provider.control_actions) or 'none'}")
         body = await _json_body(request)
+        from pydantic import ValidationError  # the provider's build imported it
+
         try:
             result = await provider.control_action(action, body if body is not None else {})
         except ValidationError as exc:
@@ -119,6 +103,8 @@ def setup_control(app: web.Application, sim: Simulator) -> None:
         provider = sim.providers.get(request.match_info["slug"])
         if provider is None:
             return _error(404, "unknown provider")
+        from ..catalogue import describe_operations  # the provider's build imported it
+
         return web.json_response(describe_operations(provider, sim.journal.counts(provider.slug)))
 
     @r.get("/_sim/world")
@@ -144,6 +130,8 @@ def setup_control(app: web.Application, sim: Simulator) -> None:
 
     @r.post("/_sim/clock")
     async def post_clock(request):
+        from .models import ClockCommand  # pydantic models: imported on first use, not at start-up
+
         cmd = _validate(ClockCommand, await _json_body(request))
         fired = 0
         if cmd.mode == "accelerated" and (cmd.speed or sim.clock.speed) == 1:
@@ -158,6 +146,8 @@ def setup_control(app: web.Application, sim: Simulator) -> None:
 
     @r.post("/_sim/calls")
     async def post_call(request):
+        from ..providers.call_request import CallRequest
+
         req = _validate(CallRequest, await _json_body(request))
         if req.provider not in sim.providers:
             return _error(404, str(UnknownProvider(req.provider, sim.providers)))
@@ -229,6 +219,8 @@ def setup_control(app: web.Application, sim: Simulator) -> None:
 
     @r.post("/_sim/faults")
     async def add_fault(request):
+        from ..fault_rule import FaultRule
+
         rule = _validate(FaultRule, await _json_body(request))
         if rule.provider and rule.provider not in sim.providers:
             return _error(404, str(UnknownProvider(rule.provider, sim.providers)))
@@ -324,3 +316,11 @@ async def _event_stream(request: web.Request, sim: Simulator,
         unsubscribe_bus()
         unsubscribe_journal()
     return resp
+
+
+def __getattr__(name: str) -> Any:
+    if name == "ClockCommand":  # importable from here as it always was (models.py)
+        from .models import ClockCommand
+
+        return ClockCommand
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

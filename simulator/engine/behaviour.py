@@ -1,27 +1,11 @@
-"""How a simulated party behaves when its number is dialled, and the Q.850 causes."""
+"""How a simulated party behaves when its number is dialled (the world's ``parties``, a call's
+script). Pydantic models: imported by the first call or world that needs them, not at start-up
+(the engine itself needs only :mod:`.causes`)."""
 from __future__ import annotations
-
-from enum import IntEnum
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictFloat, field_validator
 
-
-class Cause(IntEnum):
-    """ISUP / Q.850 release causes the engine uses."""
-
-    UNASSIGNED_NUMBER = 1
-    NORMAL_CLEARING = 16
-    USER_BUSY = 17
-    NO_USER_RESPONDING = 18
-    NO_ANSWER = 19
-    SUBSCRIBER_ABSENT = 20
-    CALL_REJECTED = 21
-    DESTINATION_OUT_OF_ORDER = 27
-    INVALID_NUMBER_FORMAT = 28
-    NORMAL_UNSPECIFIED = 31
-    NO_CIRCUIT_AVAILABLE = 34
-    TEMPORARY_FAILURE = 41
-    RECOVERY_ON_TIMER_EXPIRY = 102
+from .causes import Cause  # noqa: F401  (importable from here as it always was)
 
 
 class DtmfPress(BaseModel):

@@ -4,10 +4,12 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .behaviour import PartyBehaviour
 from .clock import TimerHandle
+
+if TYPE_CHECKING:
+    from .behaviour import PartyBehaviour
 
 
 class LegState(str, Enum):

@@ -12,19 +12,22 @@ import itertools
 import logging
 from collections import OrderedDict
 from functools import partial
-from typing import Any, Callable, Coroutine
+from typing import TYPE_CHECKING, Any, Callable, Coroutine
 
 from .audio import RecordingStore
-from .behaviour import DEFAULT_BEHAVIOUR, Cause, PartyBehaviour
+from .causes import Cause
 from .bus import Event, EventBus
 from .bus import EventType as E
 from .calls import EMPTY, NO_TASKS, Call, CallRecord, Leg, LegRecord, LegState
 from .clock import VirtualClock
 from .features import TEXT_SECONDS_PER_CHAR, CallFeatures, _wake  # noqa: F401  (re-exported)
 
+if TYPE_CHECKING:
+    from .behaviour import PartyBehaviour
+
 log = logging.getLogger("simulator.engine")
 
-BehaviourLookup = Callable[[str], PartyBehaviour | None]
+BehaviourLookup = Callable[[str], "PartyBehaviour | None"]
 
 
 
@@ -70,8 +73,8 @@ class CallEngine(CallFeatures):
     def behaviour_for(self, call: Call, number: str,
                       explicit: PartyBehaviour | dict | None = None) -> PartyBehaviour:
         if explicit is not None:
-            return explicit if isinstance(explicit, PartyBehaviour) else PartyBehaviour(**explicit)
-        return call.script.get(number) or self.behaviour_lookup(number) or DEFAULT_BEHAVIOUR
+            return _behaviour(explicit)
+        return call.script.get(number) or self.behaviour_lookup(number) or _default_behaviour()
 
     # ------------------------------------------------------------- creation
     def create_call(self, provider: str | None, tenant: str | None, direction: str,
@@ -82,8 +85,7 @@ class CallEngine(CallFeatures):
         call = Call(
             id=call_id or f"call-{next(self._call_seq):06d}", provider=provider, tenant=tenant,
             direction=direction, from_=from_, to=to, started_at=now, record=record,
-            script={n: b if isinstance(b, PartyBehaviour) else PartyBehaviour(**b)
-                    for n, b in script.items()} if script else {},
+            script={n: _behaviour(b) for n, b in script.items()} if script else {},
             meta=dict(meta) if meta else {},
         )
         self.calls[call.id] = call
@@ -406,3 +408,23 @@ def _call_cause(call: Call) -> int:
         return dialled[-1].cause  # type: ignore[return-value]
     causes = [l.cause for l in call.legs.values() if l.cause is not None]
     return causes[-1] if causes else Cause.NORMAL_CLEARING
+
+
+# behaviour.py's pydantic models, imported by the first call that needs them (not at start-up)
+# and kept here: a function-level import costs ~2 µs each time, the check ~20 ns
+_Party: "type[PartyBehaviour] | None" = None
+_DEFAULT: "PartyBehaviour | None" = None
+
+
+def _behaviour(value: "PartyBehaviour | dict") -> "PartyBehaviour":
+    global _Party
+    if _Party is None:
+        from .behaviour import PartyBehaviour as _Party
+    return value if isinstance(value, _Party) else _Party(**value)
+
+
+def _default_behaviour() -> "PartyBehaviour":
+    global _DEFAULT
+    if _DEFAULT is None:
+        from .behaviour import DEFAULT_BEHAVIOUR as _DEFAULT
+    return _DEFAULT

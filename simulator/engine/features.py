@@ -9,11 +9,12 @@ from __future__ import annotations
 import asyncio
 from typing import TYPE_CHECKING, Any
 
-from .behaviour import Cause, PartyBehaviour
+from .causes import Cause
 from .bus import EventType as E
 from .calls import EMPTY, Call, Leg, LegState
 
 if TYPE_CHECKING:
+    from .behaviour import PartyBehaviour
     from .clock import VirtualClock
 
 # seconds of speech per character when a prompt is given as text (TTS at ~12 chars/s)

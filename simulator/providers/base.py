@@ -7,36 +7,15 @@ import json
 from typing import TYPE_CHECKING, Any, ClassVar, Mapping
 
 from aiohttp import web
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictFloat
-
-from ..catalogue import Catalogue
-from ..engine.behaviour import PartyBehaviour
 
 if TYPE_CHECKING:
+    from pydantic import BaseModel
+
+    from ..catalogue import Catalogue
     from ..conformance import Contract
     from ..engine.calls import Call
     from ..sim import Simulator
-
-
-class CallRequest(BaseModel):
-    """A call started by a test, a scenario or a person (POST /_sim/calls), handed to
-    :meth:`Provider.start_call`."""
-
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, allow_inf_nan=False)
-
-    provider: str
-    direction: str = Field("inbound", pattern="^(inbound|outbound|internal)$")
-    from_: str = Field(alias="from", min_length=1)
-    to: str = Field(min_length=1)
-    tenant: str | None = None
-    caller: PartyBehaviour | None = Field(None, description="behaviour of the calling party")
-    script: dict[str, PartyBehaviour] = Field(default_factory=dict,
-                                              description="behaviour per dialled number")
-    record: StrictBool = False
-    timeout: StrictFloat | None = Field(None, gt=0)
-    meta: dict[str, Any] = Field(default_factory=dict)
-    allow_unknown: StrictBool = Field(False, description="place the call even when no tenant owns the "
-                                "number (a call into nowhere); refused with 422 otherwise")
+    from .call_request import CallRequest
 
 
 class Provider:
@@ -159,3 +138,11 @@ async def _connect(engine, call, origin, to, caller_id, timeout) -> None:
         engine.bridge(origin, leg)
     elif not origin.ended:
         engine.hangup(origin, leg.cause or 16)
+
+
+def __getattr__(name: str) -> Any:
+    if name == "CallRequest":  # a pydantic model (call_request.py): imported on first use
+        from .call_request import CallRequest
+
+        return CallRequest
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -13,11 +13,12 @@ from __future__ import annotations
 import importlib
 import pkgutil
 from dataclasses import dataclass
-from typing import Any, Callable
-
-from pydantic import BaseModel
+from typing import TYPE_CHECKING, Any, Callable
 
 from .base import Provider
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
 
 _REGISTRY: dict[str, type[Provider]] = {}
 _LISTED: dict[str, "Listing"] | None = None

@@ -3,13 +3,15 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Mapping
+from typing import TYPE_CHECKING, Any, Mapping, NamedTuple
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
+if TYPE_CHECKING:  # pydantic and the models are imported by the first world validated, not at start-up
+    from pydantic import BaseModel, ValidationError
 
-from .models import WorldBase
+    from .models import WorldBase
 
 #: the world's provider sections: {slug: the pydantic model of ``providers.<slug>``}; ``Any`` for
 #: a section kept as written and validated on first use (WorldStore's ``deferred``)
@@ -46,6 +48,10 @@ def world_model(sections: Sections | None = None) -> type[WorldBase]:
 
 @lru_cache(maxsize=16)
 def _world_model(sections: tuple[tuple[str, type[BaseModel]], ...]) -> type[WorldBase]:
+    from pydantic import ConfigDict, Field, create_model
+
+    from .models import WorldBase
+
     fields: dict[str, Any] = {}
     for slug, model in sections:
         fields[field_name(slug)] = (Any if model is Any else model | None, Field(None, alias=slug))
@@ -70,8 +76,11 @@ def validate_world(raw: Any, source: str = "<world>", sections: Sections | None 
     """The world ``raw`` validated against the core's model and ``sections``."""
     if not isinstance(raw, dict):
         raise WorldError(f"{source}: (top): the world must be a mapping, not {type(raw).__name__}")
+    model = world_model(sections)
+    from pydantic import ValidationError
+
     try:
-        return world_model(sections).model_validate(copy.deepcopy(raw))
+        return model.model_validate(copy.deepcopy(raw))
     except ValidationError as exc:
         raise WorldError(f"{source}: {describe_errors(exc)}") from None
 
@@ -108,6 +117,48 @@ def proven_default_world() -> dict | None:
     return _default_world_snapshot()
 
 
+class CoreSettings(NamedTuple):
+    """What a simulator needs of the world to start: the clock's start (epoch seconds), mode
+    and speed, the seed, and ``conformance.strict``."""
+
+    start: float
+    mode: str
+    speed: float
+    seed: int
+    strict: bool
+
+
+CLOCK_MODES = ("real", "accelerated", "manual")
+#: an RFC 3339 date-time, which pydantic and ``datetime.fromisoformat`` read as the same instant
+#: (pydantic also takes unix times, dates and more: those leave the world to the model)
+_RFC3339 = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,6})?(Z|[+-][0-9]{2}:[0-9]{2})")
+
+
+def proven_core_settings(raw: dict) -> CoreSettings | None:
+    """The core settings of the proven default world's data, read as its model reads them,
+    without building the model: an RFC 3339 start, one of the modes, a finite positive speed
+    (as a float), an int seed, a bool ``conformance.strict`` (False when the section is left
+    out). None when a value is anything else: the world is then validated at start."""
+    from ..engine.clock import parse_time
+
+    clock = raw.get("clock")
+    seed = raw.get("seed")
+    conformance = raw.get("conformance", {"strict": False})
+    if not isinstance(clock, dict) or set(clock) != {"start", "mode", "speed"} \
+            or not isinstance(conformance, dict) or set(conformance) != {"strict"}:
+        return None
+    start, mode, speed, strict = clock["start"], clock["mode"], clock["speed"], conformance["strict"]
+    if not isinstance(start, str) or not _RFC3339.fullmatch(start) or mode not in CLOCK_MODES \
+            or type(speed) not in (int, float) or not 0 < speed < float("inf") \
+            or type(seed) is not int or type(strict) is not bool:
+        return None
+    try:
+        epoch = parse_time(start)
+    except ValueError:
+        return None
+    return CoreSettings(epoch, mode, float(speed), seed, strict)
+
+
 def _default_world_snapshot() -> dict | None:
     """The default world's data from its JSON snapshot while that was made from the file as it
     is now (see snapshot.py); None: parse the YAML."""
@@ -135,6 +186,8 @@ def validate_section(raw: Any, model: type[BaseModel], slug: str, source: str) -
     name the same path)."""
     if raw is None:
         return None
+    from pydantic import ValidationError
+
     try:
         return model.model_validate(copy.deepcopy(raw))
     except ValidationError as exc:

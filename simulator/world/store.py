@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 import copy
-from typing import Any, Callable, Mapping
-
-from pydantic import BaseModel
+import threading
+from typing import TYPE_CHECKING, Any, Callable, Mapping
 
 from .loader import Sections, WorldError, field_name, validate_section, validate_world
-from .models import MAX_PARTY_NUMBERS
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
 
 
 def merge_patch(target: Any, patch: Any) -> Any:
@@ -30,6 +31,8 @@ def check_patch_size(patch: Any) -> None:
     """Refuse a patch too large to merge and validate on the loop, before any of that work:
     ``parties.numbers`` by its documented bound, any other patch by counting its values (the count
     stops at the bound, so a 200k-entry patch costs one walk of 100k values, ~0.1 s)."""
+    from .models import MAX_PARTY_NUMBERS
+
     parties = patch.get("parties") if isinstance(patch, dict) else None
     numbers = parties.get("numbers") if isinstance(parties, dict) else None
     if isinstance(numbers, dict) and len(numbers) > MAX_PARTY_NUMBERS:
@@ -47,20 +50,42 @@ def check_patch_size(patch: Any) -> None:
             stack.extend(value)
 
 
-class WorldStore:
-    """``deferred``: {slug: the section's model, loaded when called} for the sections ``model``
-    holds as written (fields typed ``Any``: the default world, whose snapshot proves it is the
-    file the tests validate); each is validated on first use (:meth:`section`), and all of them
-    before the world is dumped or patched. ``sections`` then gives the full models on call."""
+_BUILDING = threading.Lock()
 
-    def __init__(self, raw: dict, source: str = "<world>", model: BaseModel | None = None,
+
+class WorldStore:
+    """``model``: the validated world, or a function that validates it on first use (the
+    default world, whose snapshot proves it is the file the tests validate: no pydantic before
+    the first answer). ``deferred``: {slug: the section's model, loaded when called} for the
+    sections ``model`` holds as written (fields typed ``Any``: the default world again); each is
+    validated on first use (:meth:`section`), and all of them before the world is dumped or
+    patched. ``sections`` then gives the full models on call."""
+
+    def __init__(self, raw: dict, source: str = "<world>",
+                 model: "BaseModel | Callable[[], BaseModel] | None" = None,
                  sections: "Sections | Callable[[], Sections] | None" = None,
                  deferred: Mapping[str, Callable[[], type[BaseModel]]] | None = None):
         self.source = source
         self._sections = sections
-        self.world = model if model is not None else validate_world(raw, source, self.sections)
-        self._initial = self.world.model_copy(deep=True)
         self.deferred = {field_name(slug): (slug, load) for slug, load in (deferred or {}).items()}
+        self._build: Callable[[], BaseModel] | None = model if callable(model) else None
+        #: False while a world validated on first use was not used yet
+        self.built = self._build is None
+        if self.built:
+            self.world = model if model is not None else validate_world(raw, source, self.sections)
+            self._initial = self.world.model_copy(deep=True)
+
+    def __getattr__(self, name: str) -> Any:
+        # ``world`` and ``_initial`` of a world validated on first use: built here once, then
+        # plain attributes (the request and callback paths read ``world`` with no extra call)
+        if name not in ("world", "_initial") or self.__dict__.get("_build") is None:
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+        with _BUILDING:  # a sync test's thread and the simulator's loop may both be first
+            if self._build is not None:
+                world = self._build()
+                self.world, self._initial, self._build = world, world.model_copy(deep=True), None
+                self.built = True
+        return getattr(self, name)
 
     @property
     def sections(self) -> Sections | None:
@@ -88,7 +113,8 @@ class WorldStore:
             self._validate(field)
 
     def reset(self) -> None:
-        self.world = self._initial.model_copy(deep=True)
+        if self.built:  # else never built, so never read or patched: as it started
+            self.world = self._initial.model_copy(deep=True)
 
     def dump(self) -> dict:
         self.validate_deferred()
