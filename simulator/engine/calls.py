@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import TYPE_CHECKING, Any
 
+from .causes import Cause
 from .clock import TimerHandle
 
 if TYPE_CHECKING:
@@ -225,6 +226,42 @@ class Call:
         if timeline:
             out["timeline"] = self.timeline
         return out
+
+    def failure_cause(self) -> int:
+        """The cause a call ends with: normal clearing once answered, else the last dialled
+        leg's, else the last leg's."""
+        if self.answered_at is not None:
+            return Cause.NORMAL_CLEARING
+        dialled = [l for l in self.legs.values() if l.role == "dialled" and l.cause is not None]
+        if dialled:
+            return dialled[-1].cause  # type: ignore[return-value]
+        causes = [l.cause for l in self.legs.values() if l.cause is not None]
+        return causes[-1] if causes else Cause.NORMAL_CLEARING
+
+    def finished_record(self, now: float) -> "CallRecord":
+        """The record the call leaves, ended at ``now``."""
+        return CallRecord(
+            id=self.id, provider=self.provider, tenant=self.tenant, direction=self.direction,
+            from_=self.from_, to=self.to, started_at=self.started_at,
+            answered_at=self.answered_at, ended_at=now, cause=self.cause,
+            # ._value_: an Enum's .value is a Python-level descriptor
+            legs=[LegRecord(l.id, l.number, l.caller_id, l.role, l.state._value_, l.cause,
+                            l.ended_by, l.created_at, l.alerting_at, l.answered_at,
+                            l.ended_at, l.meta) for l in self.legs.values()],
+            recording_id=self.recording_id, meta=self.public_meta(),
+        )
+
+    def shed_empties(self) -> None:
+        """A finished, kept call's empty lists become the shared EMPTY: its legs take no timers
+        or waiters again (every operation checks ``ended`` first), and start_recording and
+        bridge refuse an ended call, so fewer lists for the cyclic collector to scan."""
+        for leg in self.legs.values():
+            if not (leg._timers or leg._answer_waiters or leg._dtmf_waiters):
+                leg._timers = leg._answer_waiters = leg._dtmf_waiters = EMPTY  # type: ignore[assignment]
+        if not self.bridges:
+            self.bridges = EMPTY  # type: ignore[assignment]
+        if not self.recording_segments:
+            self.recording_segments = EMPTY  # type: ignore[assignment]
 
 
 @dataclass(slots=True)

@@ -18,7 +18,7 @@ from .audio import RecordingStore
 from .causes import Cause
 from .bus import Event, EventBus
 from .bus import EventType as E
-from .calls import EMPTY, NO_TASKS, Call, CallRecord, Leg, LegRecord, LegState
+from .calls import EMPTY, NO_TASKS, Call, CallRecord, Leg, LegState
 from .clock import VirtualClock
 from .features import TEXT_SECONDS_PER_CHAR, CallFeatures, _wake  # noqa: F401  (re-exported)
 
@@ -316,7 +316,7 @@ class CallEngine(CallFeatures):
             self.stop_recording(call)
         call.ended_at = now
         # a plain int: the timeline's entry stays untracked
-        call.cause = _CLEARED if call.answered_at is not None else int(_call_cause(call))
+        call.cause = _CLEARED if call.answered_at is not None else int(call.failure_cause())
         if segments:
             duration = sum((end or now) - start for start, end in segments)
             if duration > 0:
@@ -331,27 +331,8 @@ class CallEngine(CallFeatures):
                     task.cancel()
         else:  # the kept call's empty set is shared (spawn gives a finished call a new one)
             call.tasks = NO_TASKS  # type: ignore[assignment]
-        legs = call.legs.values()
-        record = CallRecord(
-            id=call.id, provider=call.provider, tenant=call.tenant, direction=call.direction,
-            from_=call.from_, to=call.to, started_at=call.started_at,
-            answered_at=call.answered_at, ended_at=now, cause=call.cause,
-            # ._value_: an Enum's .value is a Python-level descriptor
-            legs=[LegRecord(l.id, l.number, l.caller_id, l.role, l.state._value_, l.cause,
-                            l.ended_by, l.created_at, l.alerting_at, l.answered_at,
-                            l.ended_at, l.meta) for l in legs],
-            recording_id=call.recording_id, meta=call.public_meta(),
-        )
-        for leg in legs:
-            # the kept call's legs take no timers or waiters again (every operation checks
-            # ``ended`` first): three fewer lists each for the cyclic collector to scan
-            if not (leg._timers or leg._answer_waiters or leg._dtmf_waiters):
-                leg._timers = leg._answer_waiters = leg._dtmf_waiters = EMPTY  # type: ignore[assignment]
-        # the kept call's empty lists are shared too (start_recording and bridge refuse an ended call)
-        if not call.bridges:
-            call.bridges = EMPTY  # type: ignore[assignment]
-        if not call.recording_segments:
-            call.recording_segments = EMPTY  # type: ignore[assignment]
+        record = call.finished_record(now)
+        call.shed_empties()
         self.calls.pop(call.id, None)
         self.finished[call.id] = call
         while len(self.finished) > self.keep_finished:
@@ -390,24 +371,12 @@ class CallEngine(CallFeatures):
                                          data if data else {}))
 
 
-
-
-_CLEARED = int(Cause.NORMAL_CLEARING)  # an answered call's cause (_call_cause's first case)
+_CLEARED = int(Cause.NORMAL_CLEARING)  # an answered call's cause (failure_cause's first case)
 
 
 def _flow_done(tasks: set, coro: Coroutine, task: asyncio.Task) -> None:
     tasks.discard(task)
     coro.close()  # never started when cancelled early
-
-
-def _call_cause(call: Call) -> int:
-    if call.answered_at is not None:
-        return Cause.NORMAL_CLEARING
-    dialled = [l for l in call.legs.values() if l.role == "dialled" and l.cause is not None]
-    if dialled:
-        return dialled[-1].cause  # type: ignore[return-value]
-    causes = [l.cause for l in call.legs.values() if l.cause is not None]
-    return causes[-1] if causes else Cause.NORMAL_CLEARING
 
 
 # behaviour.py's pydantic models, imported by the first call that needs them (not at start-up)
