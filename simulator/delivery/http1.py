@@ -150,13 +150,20 @@ class _Connection(asyncio.Protocol):
     # ---------------------------------------------------------- request
     def start(self, method: str, data: bytes) -> asyncio.Future:
         """Write the request; the future is the Response (or the error reading it)."""
+        waiter = asyncio.get_running_loop().create_future()
+        self.send(method, data, waiter)
+        return waiter
+
+    def send(self, method: str, data: bytes, waiter: Any) -> None:
+        """Write the request; ``waiter`` (a future, or anything with its ``done``,
+        ``set_result`` and ``set_exception``) gets the Response or the error reading it, called
+        from ``data_received`` itself: no loop turn between the answer and what it starts."""
         assert self.transport is not None
         self._method = method
         self._buf.clear()
         self._received = False
-        self._waiter = waiter = asyncio.get_running_loop().create_future()
+        self._waiter = waiter
         self.transport.write(data)
-        return waiter
 
     async def exchange(self, method: str, data: bytes) -> Response:
         try:
