@@ -40,7 +40,7 @@ from .policy import RetryPolicy
 log = logging.getLogger("simulator.delivery")
 
 
-@dataclass
+@dataclass(slots=True)
 class Callback:
     provider: str
     url: str
@@ -90,6 +90,9 @@ class Deliverer:
         self._allowed: tuple[list[str], list[str], dict[str, bool]] | None = None
         self._targets: dict[tuple, Target] = {}
         self._keys: dict[str, tuple] = {}  # url -> its target
+        #: (url, method, content type, auth, no body) -> (the callback's headers and params,
+        #: the headers sent, http1's head): see _shape
+        self._shapes: dict[tuple, tuple] = {}
         self._queued = 0
         self._outstanding = 0  # sent and not yet delivered or given up
         self.sent = 0
@@ -266,22 +269,48 @@ class Deliverer:
             sent_at, started = retried.sent_at, retried.started
             result = await self._send(cb, attempt, headers, body, total, tries=1,
                                       deadline=retried.deadline)
-        self._record(cb, attempt, headers, body, result, started, sent_at)
+        self._record(cb, attempt, headers, body, result.status, result.headers, result.body,
+                     result.error, started, sent_at)
         return result
 
     def _record(self, cb: Callback, attempt: int, headers: dict[str, str], body: bytes | None,
-                result: DeliveryResult, started: float, sent_at: float) -> None:
+                status: int | None, answer_headers: dict[str, str], answer: bytes | None,
+                error: str | None, started: float, sent_at: float) -> None:
+        """The attempt's journal entry (the answer's parts: a DeliveryResult's, or the lean
+        client's Response where no DeliveryResult is made)."""
         self.sent += 1
-        status = result.status
-        answer = result.body
         # the bodies as the entry keeps them: the bytes (made text when the entry is read) up
         # to the journal's MAX_BODY, the cut text beyond
         self.journal.add_out(cb.kind, cb.provider, cb.tenant, cb.call_id, cb.method, cb.url,
                              attempt, cb.params, headers,
                              body if body is None or len(body) <= MAX_BODY else body_text(body),
-                             status, result.headers if status is not None else None,
+                             status, answer_headers if status is not None else None,
                              answer if answer is None or len(answer) <= MAX_BODY else body_text(answer),
-                             result.error, round((time.perf_counter() - started) * 1000, 3), sent_at)
+                             error, round((time.perf_counter() - started) * 1000, 3), sent_at)
+
+    def _shape(self, cb: Callback) -> tuple[dict[str, str], tuple] | None:
+        """What ``_begin`` and ``http1.prepare`` make of ``cb``'s headers for the direct path
+        (the headers sent and the lean client's head), kept per URL and kind of callback, so a
+        provider's every callback to a target is not rebuilt; None when the direct path may
+        not send it (a target not allowed, aiohttp's kind of request)."""
+        key = (cb.url, cb.method, cb.content_type, cb.auth, cb.body is None)
+        shape = self._shapes.get(key)
+        if shape is None or shape[0] != cb.headers or shape[1] != cb.params:
+            headers = cb.headers
+            if cb.content_type and cb.body is not None and "Content-Type" not in headers:
+                headers = {**headers, "Content-Type": cb.content_type}
+            if cb.auth and "Authorization" not in headers:
+                headers = {**headers, "Authorization": basic_auth(*cb.auth)}
+            if headers is cb.headers:
+                headers = dict(headers)  # the entries' own: not the caller's, changed later
+            head = http1.head_of(cb.method, cb.url, headers, cb.body is not None, cb.params)
+            if len(self._shapes) >= 1024:
+                self._shapes.clear()
+            params = dict(cb.params) if cb.params is not None else None
+            shape = self._shapes[key] = (dict(cb.headers), params, headers, head)
+        if shape[3] is None or not self._host_allowed(cb.url):
+            return None
+        return shape[2], shape[3]
 
     async def _send(self, cb: Callback, attempt: int, headers: dict[str, str],
                     body: bytes | None, total: float, lean: bool = True, tries: int = 2,

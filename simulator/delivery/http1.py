@@ -76,10 +76,21 @@ def prepare(method: str, url: str, headers: dict[str, str], body: bytes | None,
             _HEADS[key] = head
     if head is None:
         return None
-    target, prefix, suffix = head
+    return head[0], request_bytes(head, body)
+
+
+def request_bytes(head: tuple[tuple[str, int], bytes, bytes], body: bytes | None) -> bytes:
+    """The request of ``head`` (what ``head_of`` made) with ``body``."""
     if body is None:
-        return target, prefix
-    return target, b"".join((prefix, str(len(body)).encode(), suffix, body))
+        return head[1]
+    return b"".join((head[1], str(len(body)).encode(), head[2], body))
+
+
+def head_of(method: str, url: str, headers: dict[str, str], has_body: bool,
+            params: dict[str, str] | None) -> tuple[tuple[str, int], bytes, bytes] | None:
+    """The target and the request's head around its Content-Length value, or None when
+    aiohttp must send this one (for a caller that keeps it: the deliverer, per target)."""
+    return _head(method, url, headers, has_body, params)
 
 
 def _head(method: str, url: str, headers: dict[str, str], has_body: bool,
@@ -131,6 +142,21 @@ class _Connection(asyncio.Protocol):
         self.transport = transport  # type: ignore[assignment]
 
     def data_received(self, data: bytes) -> None:
+        if not self._buf:
+            # the common case: a whole answer in one read, framed by Content-Length, its head
+            # parsed before; no copy into the buffer
+            end = data.find(b"\r\n\r\n")
+            parsed = _HEADS_READ.get(data[:end]) if end > 0 else None
+            if parsed is not None:
+                status, first, keep, chunked, length, encoding = parsed
+                if (length is not None and length == len(data) - end - 4 and not chunked
+                        and not encoding and status >= 200 and status not in _NO_BODY_STATUS
+                        and self._method != "HEAD"):
+                    self._received = True
+                    if not keep:
+                        self.close()
+                    self._finish(Response(status, dict(first), data[end + 4:]))
+                    return
         self._buf += data
         self._received = True
         if len(self._buf) > MAX_HEAD + MAX_BODY:

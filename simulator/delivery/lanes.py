@@ -55,16 +55,25 @@ class Worker:
         self.over = False
         self.lane_key: str | None = None  # the lane of the callback being delivered
 
-    def run(self) -> None:
+    def run(self, finished: bool = False) -> None:
         """Deliver lanes until none is ready, or until a request is on its way (its answer
-        calls ``answered``) or a task took the callback over."""
+        calls ``answered``) or a task took the callback over; ``finished``: the callback of
+        ``lane_key`` is done first."""
         if self.over:
             return
         d, target = self.d, self.target
-        if not self.busy:
+        ready, lanes = target.ready, target.lanes
+        if finished:
+            d._outstanding -= 1
+            d.clock.eased()
+            lane_key = self.lane_key
+            if lanes[lane_key]:
+                ready.append(lane_key)  # behind the lanes that waited meanwhile
+            else:
+                del lanes[lane_key]
+        elif not self.busy:
             self.busy = True
             d._busy(target)
-        ready, lanes = target.ready, target.lanes
         while ready:
             lane_key = self.lane_key = ready.popleft()
             cb = lanes[lane_key].popleft()
@@ -86,25 +95,26 @@ class Worker:
         if cb.still_wanted is not None and not cb.still_wanted():
             d._dropped(cb, 1)
             return False
-        begun = d._begin(cb, 1)
-        if not isinstance(begun, tuple):  # refused
-            d._judge(cb, begun, 1)
-            return False
-        headers, body, total = begun
-        prepared = http1.prepare(cb.method, cb.url, headers, body, cb.params)
-        conn = d._pool.idle(prepared[0]) if prepared is not None else None
-        if conn is None:  # a connection to open, or aiohttp: the slow way
+        shape = d._shape(cb)
+        conn = d._pool.idle(shape[1][0]) if shape is not None else None
+        if conn is None:
+            # a target not allowed (refused), aiohttp's kind of request, a connection to open
+            begun = d._begin(cb, 1)
+            if not isinstance(begun, tuple):  # refused
+                d._judge(cb, begun, 1)
+                return False
             self.task = asyncio.get_running_loop().create_task(
                 self._slow(cb, 1, begun, None, None))
             return True
+        headers, head = shape
+        body = cb.body.encode("utf-8") if isinstance(cb.body, str) else cb.body
+        total = cb.timeout or d._default_timeout()
         loop = asyncio.get_running_loop()
         sent_at = d.clock.now()  # the clock may have moved on by the answer (a replay)
-        ex = Exchange(self, cb, headers, body, total, prepared, sent_at, time.perf_counter(),
-                      loop.time() + total)
-        ex.conn = conn
-        self.exchange = ex
+        ex = self.exchange = Exchange(self, cb, headers, body, total, head[0], sent_at,
+                                      time.perf_counter(), loop.time() + total, conn)
         try:
-            conn.send(cb.method, prepared[1], ex)
+            conn.send(cb.method, http1.request_bytes(head, body), ex)
         except Exception as exc:  # what the slow way's attempt would make of it
             ex.waiting = False
             conn.close()
@@ -118,27 +128,41 @@ class Worker:
         if self.over:
             return
         self.exchange = None
-        d, cb, attempt = self.d, ex.cb, 1
+        d, cb = self.d, ex.cb
+        taken = False  # by a task: a retry, or a second try on another connection
         try:
             if exc is None:
-                d._pool.release(ex.prepared[0], ex.conn)
-                result = d._answer(cb, attempt, resp)
+                d._pool.release(ex.target, ex.conn)
+                if cb.on_result is None and cb.policy.is_success(resp.status):
+                    # nobody to tell and nothing to retry: the entry only, no DeliveryResult
+                    d._record(cb, 1, ex.headers, ex.body, resp.status, resp.headers, resp.body,
+                              None, ex.started, ex.sent_at)
+                else:
+                    taken = self._judged(ex, d._answer(cb, 1, resp))
             else:
-                result = d._lean_failure(cb, attempt, ex.conn, exc)
+                result = d._lean_failure(cb, 1, ex.conn, exc)
                 if result is None:  # a kept-alive connection the server had closed: once more
                     self.task = asyncio.get_running_loop().create_task(self._slow(
-                        cb, attempt, (ex.headers, ex.body, ex.total), None, ex))
-                    return
-            d._record(cb, attempt, ex.headers, ex.body, result, ex.started, ex.sent_at)
-            delay = d._judge(cb, result, attempt)
-            if delay is not None:
-                self.task = asyncio.get_running_loop().create_task(
-                    self._slow(cb, attempt + 1, None, delay, None))
-                return
+                        cb, 1, (ex.headers, ex.body, ex.total), None, ex))
+                    taken = True
+                else:
+                    taken = self._judged(ex, result)
         except Exception:
             log.exception("delivery of %s to %s failed", cb.kind, cb.url)
-        self.done_one()
-        self.run()
+        if not taken:
+            self.run(True)
+
+    def _judged(self, ex: Exchange, result: Any) -> bool:
+        """The first attempt's entry and its result told to the provider; True when a task
+        took the callback over for its retries."""
+        d, cb = self.d, ex.cb
+        d._record(cb, 1, ex.headers, ex.body, result.status, result.headers, result.body,
+                  result.error, ex.started, ex.sent_at)
+        delay = d._judge(cb, result, 1)
+        if delay is None:
+            return False
+        self.task = asyncio.get_running_loop().create_task(self._slow(cb, 2, None, delay, None))
+        return True
 
     async def _slow(self, cb: Callback, attempt: int, begun: tuple | None, delay: float | None,
                     retried: Exchange | None) -> None:
@@ -158,10 +182,7 @@ class Worker:
         except Exception:
             log.exception("delivery of %s to %s failed", cb.kind, cb.url)
         self.task = None
-        if self.over:
-            return
-        self.done_one()
-        self.run()
+        self.run(True)
 
     def done_one(self) -> None:
         d, target = self.d, self.target
@@ -206,22 +227,22 @@ class Exchange:
     """One request of the direct path, on its way: the waiter its connection answers (a
     future's ``done``/``set_result``/``set_exception``, called at once, no loop turn)."""
 
-    __slots__ = ("worker", "cb", "headers", "body", "total", "prepared", "sent_at", "started",
+    __slots__ = ("worker", "cb", "headers", "body", "total", "target", "sent_at", "started",
                  "deadline", "conn", "waiting")
 
     def __init__(self, worker: Worker, cb: Callback, headers: dict[str, str], body: bytes | None,
-                 total: float, prepared: tuple, sent_at: float, started: float,
-                 deadline: float) -> None:
+                 total: float, target: tuple[str, int], sent_at: float, started: float,
+                 deadline: float, conn: Any) -> None:
         self.worker = worker
         self.cb = cb
         self.headers = headers
         self.body = body
         self.total = total
-        self.prepared = prepared  # http1.prepare's (target, request bytes)
+        self.target = target  # the lean client's (host, port)
         self.sent_at = sent_at
         self.started = started
         self.deadline = deadline
-        self.conn: Any = None
+        self.conn = conn
         self.waiting = True
 
     def done(self) -> bool:
