@@ -138,9 +138,10 @@ class FourCallbacks:
             kind = CALLBACK_KINDS[3]
         else:
             return
+        if "record" in data:  # call.finished's CallRecord: not in the body
+            data = {k: v for k, v in data.items() if k != "record"}
         body = _ENCODE({"event": kind, "call_id": event.call_id, "leg_id": event.leg_id,
-                        "time": event.time, "tenant": event.tenant,
-                        "data": {k: v for k, v in data.items() if k != "record"}}).encode()
+                        "time": event.time, "tenant": event.tenant, "data": data}).encode()
         self.sim.delivery.send(Callback(
             provider=SLUG, url=self.url, kind=kind, body=body, tenant=event.tenant,
             call_id=event.call_id, headers=self.headers, policy=self.policy))
