@@ -62,18 +62,12 @@ class Worker:
         if self.over:
             return
         d, target = self.d, self.target
-        ready, lanes = target.ready, target.lanes
         if finished:
-            d._outstanding -= 1
-            d.clock.eased()
-            lane_key = self.lane_key
-            if lanes[lane_key]:
-                ready.append(lane_key)  # behind the lanes that waited meanwhile
-            else:
-                del lanes[lane_key]
+            self.done_one()
         elif not self.busy:
             self.busy = True
             d._busy(target)
+        ready, lanes = target.ready, target.lanes
         while ready:
             lane_key = self.lane_key = ready.popleft()
             cb = lanes[lane_key].popleft()
@@ -185,6 +179,7 @@ class Worker:
         self.run(True)
 
     def done_one(self) -> None:
+        """The callback of ``lane_key`` is done: its lane back in line if it has more."""
         d, target = self.d, self.target
         d._outstanding -= 1
         d.clock.eased()
