@@ -221,29 +221,29 @@ async def lifecycles(n_calls: int = 2000, batch: int = 100, step: float = 1.0,
                      callbacks: bool = True, wall_limit: float = 120.0,
                      profile: str | None = None, sink_process: bool = False,
                      connections: int | None = None, overlap: bool = False,
-                     sink: str = "callback") -> dict:
+                     receiver: str = "callback") -> dict:
     """``callbacks``: 4 per call to a CallbackSink, in this process (client and server
-    share the one thread) or, with ``sink_process``, in a process of its own; ``sink="lean"``:
-    to the lean receiver in its own process instead (``servers.py sink --lean``), the
-    simulator's own capacity when the receiving application is not the limit;
+    share the one thread) or, with ``sink_process``, in a process of its own; ``receiver=
+    "lean"``: to the lean receiver in its own process instead (``servers.py sink --lean``),
+    the simulator's own capacity when the receiving application is not the limit;
     ``connections``: the world's ``callbacks.connections`` (None: its default); ``overlap``:
     the clock moves on while callbacks are on their way, as a ``traffic:`` step plays its
     instants (its default bound on the callbacks outstanding), instead of each instant
     waiting for its callbacks as ``advance`` does."""
-    if sink not in ("callback", "lean"):
-        raise ValueError(f"sink: 'callback' or 'lean', not {sink!r}")
-    lean = sink == "lean"
+    if receiver not in ("callback", "lean"):
+        raise ValueError(f"receiver: 'callback' or 'lean', not {receiver!r}")
+    lean = receiver == "lean"
     sink_process = sink_process or lean
     sim = new_simulator()
     await sim.start()
     if connections is not None:
         sim.patch_world({"callbacks": {"connections": connections}})
-    receiver: Any = None
+    sink: Any = None
     if callbacks:
-        receiver = _SinkProcess(lean) if sink_process else await CallbackSink().start()
+        sink = _SinkProcess(lean) if sink_process else await CallbackSink().start()
     subscriber = None
-    if receiver is not None:
-        subscriber = FourCallbacks(sim, receiver.url("/hook"))
+    if sink is not None:
+        subscriber = FourCallbacks(sim, sink.url("/hook"))
         sim.bus.subscribe(subscriber, provider=SLUG)
     expected = 4 * n_calls if callbacks else 0
     sent_before = sim.delivery.sent
@@ -251,7 +251,7 @@ async def lifecycles(n_calls: int = 2000, batch: int = 100, step: float = 1.0,
     def done() -> bool:
         if sim.engine.calls:
             return False
-        return receiver is None or (sim.delivery.sent - sent_before >= expected
+        return sink is None or (sim.delivery.sent - sent_before >= expected
                                 and sim.delivery.outstanding() == 0)
 
     profiler = None
@@ -259,7 +259,7 @@ async def lifecycles(n_calls: int = 2000, batch: int = 100, step: float = 1.0,
         import cProfile
         profiler = cProfile.Profile()
         profiler.enable()
-    sink_cpu0 = receiver._cpu() if sink_process and receiver is not None else None
+    sink_cpu0 = sink._cpu() if sink_process and sink is not None else None
     reference = reference_loop_ms()
     try:
         with _Frozen(), _Collections() as collections:
@@ -281,8 +281,8 @@ async def lifecycles(n_calls: int = 2000, batch: int = 100, step: float = 1.0,
             profiler.disable()
             profiler.dump_stats(profile)
         await sim.stop()
-        if receiver is not None:
-            await receiver.stop()
+        if sink is not None:
+            await sink.stop()
     out = {"calls": n_calls, "finished": finished, "wall_s": round(wall, 3),
            "completed": completed, "lifecycles_per_s": round(finished / wall, 1) if wall else None,
            "batch": batch, "step_sim_s": step, "callbacks": callbacks, "overlap": overlap,
@@ -293,8 +293,8 @@ async def lifecycles(n_calls: int = 2000, batch: int = 100, step: float = 1.0,
            # process maps its memory), collector runs, the machine's speed (reference loop)
            "minor_faults": faults, "gc_runs": collections.runs,
            "gc_cpu_ms": round(collections.cpu * 1e3, 1), "reference_loop_ms": reference}
-    if receiver is not None:
-        delivered = receiver.received if sink_process else len(receiver.requests)
+    if sink is not None:
+        delivered = sink.received if sink_process else len(sink.requests)
         attempts = sim.delivery.sent - sent_before
         out.update({"sink": ("lean receiver, separate process" if lean else "separate process")
                     if sink_process else "in-process",
@@ -302,7 +302,7 @@ async def lifecycles(n_calls: int = 2000, batch: int = 100, step: float = 1.0,
                     "callbacks_received": delivered,
                     "callbacks_per_s": round(attempts / wall, 1) if wall else None,
                     "journal_out_entries": len(sim.journal.query(direction="out"))})
-        out.update(_sink_cpu(receiver, sink_cpu0, attempts, wall))
+        out.update(_sink_cpu(sink, sink_cpu0, attempts, wall))
     return out
 
 

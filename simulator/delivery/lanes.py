@@ -21,7 +21,8 @@ from typing import TYPE_CHECKING, Any
 from . import http1
 
 if TYPE_CHECKING:
-    from .deliverer import Callback, Deliverer
+    from .callback import Callback
+    from .deliverer import Deliverer
 
 log = logging.getLogger("simulator.delivery")
 

@@ -138,3 +138,14 @@ async def test_a_reset_abandons_a_request_on_its_way(setup):
     assert journal.query(call_id="late") == []
     await _sent(d, clock, callback(server.port, call_id="after"))
     assert journal.query(call_id="after")[0].response.status == 200
+
+
+async def test_an_answer_later_than_the_timeout_on_the_direct_path_is_a_timeout(setup):
+    d, journal, server, clock = setup
+    await _sent(d, clock, callback(server.port))
+    server.answers.append([])  # never answered: the pool's one deadline timer fails it
+    await _sent(d, clock, callback(server.port, call_id="slow", timeout=0.2))
+    assert [(e.attempt, e.response.status, e.error) for e in journal.query(call_id="slow")] == \
+        [(1, None, "timeout")]
+    await _sent(d, clock, callback(server.port, call_id="next"))  # on a new connection
+    assert journal.query(call_id="next")[0].response.status == 200
