@@ -62,18 +62,7 @@ _HEADS_READ: dict[bytes, tuple[int, dict[str, str], bool, bool, int | None, str]
 def prepare(method: str, url: str, headers: dict[str, str], body: bytes | None,
             params: dict[str, str] | None) -> tuple[tuple[str, int], bytes] | None:
     """The target and the request bytes, or None when aiohttp must send this one."""
-    try:
-        key = (method, url, tuple(headers.items()), tuple(params.items()) if params else None,
-               body is None)
-        head = _HEADS.get(key)
-    except TypeError:  # a header value that is not hashable: build it every time
-        key, head = None, None
-    if head is None and (key is None or key not in _HEADS):
-        head = _head(method, url, headers, body is not None, params)
-        if key is not None:
-            if len(_HEADS) >= _HEADS_MAX:
-                _HEADS.clear()
-            _HEADS[key] = head
+    head = head_of(method, url, headers, body is not None, params)
     if head is None:
         return None
     return head[0], request_bytes(head, body)
@@ -89,8 +78,20 @@ def request_bytes(head: tuple[tuple[str, int], bytes, bytes], body: bytes | None
 def head_of(method: str, url: str, headers: dict[str, str], has_body: bool,
             params: dict[str, str] | None) -> tuple[tuple[str, int], bytes, bytes] | None:
     """The target and the request's head around its Content-Length value, or None when
-    aiohttp must send this one (for a caller that keeps it: the deliverer, per target)."""
-    return _head(method, url, headers, has_body, params)
+    aiohttp must send this one; kept per (method, URL, headers, params, body or none)."""
+    try:
+        key = (method, url, tuple(headers.items()), tuple(params.items()) if params else None,
+               not has_body)
+        head = _HEADS.get(key)
+    except TypeError:  # a header value that is not hashable: build it every time
+        key, head = None, None
+    if head is None and (key is None or key not in _HEADS):
+        head = _head(method, url, headers, has_body, params)
+        if key is not None:
+            if len(_HEADS) >= _HEADS_MAX:
+                _HEADS.clear()
+            _HEADS[key] = head
+    return head
 
 
 def _head(method: str, url: str, headers: dict[str, str], has_body: bool,
