@@ -108,8 +108,20 @@ def _request(i: int) -> CallRequest:
     })
 
 
-#: json.dumps(..., ensure_ascii=False) without building an encoder per call: the same bytes
-_ENCODE = json.JSONEncoder(ensure_ascii=False).encode
+def _json_encoder():
+    """json.dumps(..., ensure_ascii=False) without building an encoder per call: the same bytes.
+    JSONEncoder.encode makes a C encoder on every call; this one is made once (no circular
+    check: the subscriber's bodies are plain trees)."""
+    plain = json.JSONEncoder(ensure_ascii=False)
+    make = getattr(json.encoder, "c_make_encoder", None)
+    if make is None:
+        return plain.encode
+    encoder = make(None, plain.default, json.encoder.encode_basestring, None, ": ", ", ",
+                   False, False, True)
+    return lambda obj: "".join(encoder(obj, 0))
+
+
+_ENCODE = _json_encoder()
 
 
 class FourCallbacks:
@@ -134,9 +146,10 @@ class FourCallbacks:
             kind = CALLBACK_KINDS[3]
         else:
             return
+        if "record" in data:  # call.finished's CallRecord: not in the body
+            data = {k: v for k, v in data.items() if k != "record"}
         body = _ENCODE({"event": kind, "call_id": event.call_id, "leg_id": event.leg_id,
-                        "time": event.time, "tenant": event.tenant,
-                        "data": {k: v for k, v in data.items() if k != "record"}}).encode()
+                        "time": event.time, "tenant": event.tenant, "data": data}).encode()
         self.sim.delivery.send(Callback(
             provider=SLUG, url=self.url, kind=kind, body=body, tenant=event.tenant,
             call_id=event.call_id, headers=self.headers, policy=self.policy))
@@ -175,10 +188,11 @@ def _overlapping(sim: Simulator):
 
 class _SinkProcess:
     """The CallbackSink in its own process (bench/servers.py sink): the simulator's side of
-    a callback only, as with a real application under test."""
+    a callback only, as with a real application under test. ``lean``: the lean receiver
+    instead (``sink --lean``, an asyncio Protocol answering 200), which is not the limit."""
 
-    def __init__(self) -> None:
-        self.proc = subprocess.Popen([sys.executable, str(SERVERS), "sink"],
+    def __init__(self, lean: bool = False) -> None:
+        self.proc = subprocess.Popen([sys.executable, str(SERVERS), "sink"] + (["--lean"] if lean else []),
                                      stdout=subprocess.PIPE, text=True)
         line = self.proc.stdout.readline().strip()  # bounded: the sink prints at once
         if not line.startswith("http://127.0.0.1:"):
@@ -214,20 +228,27 @@ class _SinkProcess:
 async def lifecycles(n_calls: int = 2000, batch: int = 100, step: float = 1.0,
                      callbacks: bool = True, wall_limit: float = 120.0,
                      profile: str | None = None, sink_process: bool = False,
-                     connections: int | None = None, overlap: bool = False) -> dict:
+                     connections: int | None = None, overlap: bool = False,
+                     receiver: str = "callback") -> dict:
     """``callbacks``: 4 per call to a CallbackSink, in this process (client and server
-    share the one thread) or, with ``sink_process``, in a process of its own;
+    share the one thread) or, with ``sink_process``, in a process of its own; ``receiver=
+    "lean"``: to the lean receiver in its own process instead (``servers.py sink --lean``),
+    the simulator's own capacity when the receiving application is not the limit;
     ``connections``: the world's ``callbacks.connections`` (None: its default); ``overlap``:
     the clock moves on while callbacks are on their way, as a ``traffic:`` step plays its
     instants (its default bound on the callbacks outstanding), instead of each instant
     waiting for its callbacks as ``advance`` does."""
+    if receiver not in ("callback", "lean"):
+        raise ValueError(f"receiver: 'callback' or 'lean', not {receiver!r}")
+    lean = receiver == "lean"
+    sink_process = sink_process or lean
     sim = new_simulator()
     await sim.start()
     if connections is not None:
         sim.patch_world({"callbacks": {"connections": connections}})
     sink: Any = None
     if callbacks:
-        sink = _SinkProcess() if sink_process else await CallbackSink().start()
+        sink = _SinkProcess(lean) if sink_process else await CallbackSink().start()
     subscriber = None
     if sink is not None:
         subscriber = FourCallbacks(sim, sink.url("/hook"))
@@ -246,7 +267,7 @@ async def lifecycles(n_calls: int = 2000, batch: int = 100, step: float = 1.0,
         import cProfile
         profiler = cProfile.Profile()
         profiler.enable()
-    sink_cpu0 = sink._cpu() if sink_process else None
+    sink_cpu0 = sink._cpu() if sink_process and sink is not None else None
     reference = reference_loop_ms()
     try:
         with _Frozen(), _Collections() as collections:
@@ -283,7 +304,8 @@ async def lifecycles(n_calls: int = 2000, batch: int = 100, step: float = 1.0,
     if sink is not None:
         delivered = sink.received if sink_process else len(sink.requests)
         attempts = sim.delivery.sent - sent_before
-        out.update({"sink": "separate process" if sink_process else "in-process",
+        out.update({"sink": ("lean receiver, separate process" if lean else "separate process")
+                    if sink_process else "in-process",
                     "callbacks_sent": subscriber.sent, "delivery_attempts": attempts,
                     "callbacks_received": delivered,
                     "callbacks_per_s": round(attempts / wall, 1) if wall else None,

@@ -13,7 +13,9 @@ answer drives the call (a routing question): it returns the response to the call
 
 Plain-http callbacks go through the lean keep-alive client of ``http1`` (the same request
 bytes as aiohttp's, a fraction of its CPU); the rest, and every connection that cannot be
-opened, through one shared aiohttp session, so the journal's errors read the same.
+opened, through one shared aiohttp session, so the journal's errors read the same. The
+workers and their direct path (an answer starts the lane's next callback without a task's
+turn) are in ``lanes``; the coroutines here deliver what must wait.
 """
 from __future__ import annotations
 
@@ -22,7 +24,6 @@ import base64
 import logging
 import time
 from collections import deque
-from dataclasses import dataclass, field
 from typing import Any, Callable
 from urllib.parse import urlsplit
 
@@ -32,44 +33,10 @@ from ..engine.clock import VirtualClock
 from ..journal import MAX_BODY, Journal, body_text
 from . import http1
 from .allow import host_allowed
-from .policy import RetryPolicy
+from .callback import Callback, DeliveryResult
+from .lanes import Target, Worker
 
 log = logging.getLogger("simulator.delivery")
-
-
-@dataclass
-class Callback:
-    provider: str
-    url: str
-    kind: str
-    method: str = "POST"
-    body: bytes | str | None = None
-    content_type: str | None = "application/json"
-    headers: dict[str, str] = field(default_factory=dict)
-    params: dict[str, str] | None = None
-    auth: tuple[str, str] | None = None
-    tenant: str | None = None
-    call_id: str | None = None
-    policy: RetryPolicy = field(default_factory=RetryPolicy)
-    timeout: float | None = None  # network timeout, wall seconds; None = world default
-    on_result: Callable[["DeliveryResult"], Any] | None = None
-    #: checked before every attempt (the first included); False drops the message
-    still_wanted: Callable[[], bool] | None = None
-    meta: dict[str, Any] = field(default_factory=dict)
-
-
-@dataclass
-class DeliveryResult:
-    ok: bool
-    attempt: int
-    status: int | None = None
-    body: bytes = b""
-    headers: dict[str, str] = field(default_factory=dict)
-    error: str | None = None
-    final: bool = True  # no more attempts will follow
-
-    def text(self) -> str:
-        return self.body.decode("utf-8", "replace")
 
 
 class Deliverer:
@@ -85,8 +52,11 @@ class Deliverer:
         self._pool = http1.Pool()
         self._timeouts: dict[float, aiohttp.ClientTimeout] = {}
         self._allowed: tuple[list[str], list[str], dict[str, bool]] | None = None
-        self._targets: dict[tuple, _Target] = {}
+        self._targets: dict[tuple, Target] = {}
         self._keys: dict[str, tuple] = {}  # url -> its target
+        #: (url, method, content type, auth, no body) -> (the callback's headers and params,
+        #: the headers sent, http1's head): see _shape
+        self._shapes: dict[tuple, tuple] = {}
         self._queued = 0
         self._outstanding = 0  # sent and not yet delivered or given up
         self.sent = 0
@@ -107,8 +77,8 @@ class Deliverer:
 
     def reset(self) -> None:
         for target in self._targets.values():
-            for task in target.workers:
-                task.cancel()
+            for worker in list(target.workers):
+                worker.cancel()
         self._targets.clear()
         self._queued = 0
         self._outstanding = 0
@@ -136,7 +106,7 @@ class Deliverer:
             key = self._keys[cb.url] = _target(cb.url)
         target = self._targets.get(key)
         if target is None:
-            target = self._targets[key] = _Target()
+            target = self._targets[key] = Target(key)
         limit = self._connections()
         # one lane per call; callbacks of no call share one; a single connection: one lane
         lane_key = cb.call_id if limit > 1 else None
@@ -148,45 +118,17 @@ class Deliverer:
         self._queued += 1
         self._outstanding += 1
         if len(target.workers) < limit and target.ready:
-            task = asyncio.get_running_loop().create_task(self._work(key, target))
-            target.workers.add(task)
+            worker = Worker(self, target)
+            target.workers.add(worker)
+            # it starts on the loop's next turn, as a task would: not inside the sender's code
+            asyncio.get_running_loop().call_soon(worker.run)
 
     async def request(self, cb: Callback) -> DeliveryResult:
         """Deliver now (no queue) and return the answer; retries by ``cb.policy``."""
         return await self._deliver(cb)
 
     # ------------------------------------------------------------- internals
-    async def _work(self, key: tuple, target: "_Target") -> None:
-        """Deliver the next callback of the lane first in line until none is ready; a lane
-        being delivered is out of line, so a call's callbacks never overtake each other."""
-        ready, lanes = target.ready, target.lanes
-        me = asyncio.current_task()  # not in `finally`: a worker closed with its loop has none
-        self._busy(target)
-        try:
-            while ready:
-                lane_key = ready.popleft()
-                lane = lanes[lane_key]
-                cb = lane.popleft()
-                self._queued -= 1
-                try:
-                    await self._deliver(cb, target)
-                except asyncio.CancelledError:
-                    raise
-                except Exception:
-                    log.exception("delivery of %s to %s failed", cb.kind, cb.url)
-                self._outstanding -= 1
-                self.clock.eased()
-                if lane:
-                    ready.append(lane_key)  # behind the lanes that waited meanwhile
-                else:
-                    del lanes[lane_key]
-        finally:
-            self._rest(target)
-            target.workers.discard(me)  # type: ignore[arg-type]
-            if not target.workers and not lanes and self._targets.get(key) is target:
-                del self._targets[key]
-
-    def _busy(self, target: "_Target") -> None:
+    def _busy(self, target: Target) -> None:
         """A worker of ``target`` delivers: work in flight for clock.advance. One tracked
         future per target for as long as any of its workers delivers (a future per attempt
         cost more than its request's head); a worker waiting for a retry does not count.
@@ -195,25 +137,31 @@ class Deliverer:
             target.mark = self.clock.track_background(asyncio.get_running_loop().create_future())
         target.active += 1
 
-    def _rest(self, target: "_Target") -> None:
+    def _rest(self, target: Target) -> None:
         target.active -= 1
         if target.active == 0 and target.mark is not None:
             if not target.mark.done():
                 target.mark.set_result(None)
             target.mark = None
 
-    async def _deliver(self, cb: Callback, target: "_Target | None" = None) -> DeliveryResult:
-        """Every attempt of ``cb`` by its policy; ``target``: the queue whose worker delivers
-        it (its mark covers the attempts), None for ``request``."""
-        attempt = 1
+    async def _deliver(self, cb: Callback, target: Target | None = None, attempt: int = 1,
+                       delay: float | None = None) -> DeliveryResult:
+        """Every attempt of ``cb`` by its policy from ``attempt`` on (after a wait of
+        ``delay``, a retry's); ``target``: the queue whose worker delivers it (its mark
+        covers the attempts), None for ``request``."""
         while True:
+            if delay is not None:
+                if target is not None:
+                    self._rest(target)
+                try:
+                    await self.clock.sleep(delay)
+                finally:
+                    if target is not None:
+                        self._busy(target)
             if cb.still_wanted is not None and not cb.still_wanted():
-                self.journal.add("out", cb.kind, cb.provider, cb.tenant, call_id=cb.call_id,
-                                 method=cb.method, url=cb.url, attempt=attempt, status=None,
-                                 error="dropped", detail="the provider no longer wants it sent")
-                return DeliveryResult(False, attempt, error="dropped")
+                return self._dropped(cb, attempt)
             if target is None:
-                # the attempt is work in flight for clock.advance (the retry wait below is not)
+                # the attempt is work in flight for clock.advance (the retry wait above is not)
                 mark = self.clock.track(asyncio.get_running_loop().create_future())
                 try:
                     result = await self._attempt(cb, attempt)
@@ -221,29 +169,37 @@ class Deliverer:
                     mark.set_result(None)
             else:
                 result = await self._attempt(cb, attempt)
-            delay = None if result.ok or result.error == "refused" else cb.policy.delay_before(attempt + 1)
-            result.final = delay is None
-            if cb.on_result is not None:
-                # the provider may count the error and switch the target off here; still_wanted
-                # is asked again before the retry
-                try:
-                    cb.on_result(result)
-                except Exception:
-                    log.exception("on_result of %s failed", cb.kind)
-            if result.final:
+            delay = self._judge(cb, result, attempt)
+            if delay is None:
                 return result
-            if cb.still_wanted is not None and not cb.still_wanted():
-                return result  # switched off by what on_result just counted: no more waiting
-            if target is not None:
-                self._rest(target)
-            try:
-                await self.clock.sleep(delay)
-            finally:
-                if target is not None:
-                    self._busy(target)
             attempt += 1
 
-    async def _attempt(self, cb: Callback, attempt: int) -> DeliveryResult:
+    def _dropped(self, cb: Callback, attempt: int) -> DeliveryResult:
+        self.journal.add("out", cb.kind, cb.provider, cb.tenant, call_id=cb.call_id,
+                         method=cb.method, url=cb.url, attempt=attempt, status=None,
+                         error="dropped", detail="the provider no longer wants it sent")
+        return DeliveryResult(False, attempt, error="dropped")
+
+    def _judge(self, cb: Callback, result: DeliveryResult, attempt: int) -> float | None:
+        """``result`` told to the provider; the wait before the next attempt, None if none."""
+        delay = None if result.ok or result.error == "refused" else cb.policy.delay_before(attempt + 1)
+        result.final = delay is None
+        if cb.on_result is not None:
+            # the provider may count the error and switch the target off here; still_wanted
+            # is asked again before the retry
+            try:
+                cb.on_result(result)
+            except Exception:
+                log.exception("on_result of %s failed", cb.kind)
+        if result.final:
+            return None
+        if cb.still_wanted is not None and not cb.still_wanted():
+            return None  # switched off by what on_result just counted: no more waiting
+        return delay
+
+    def _begin(self, cb: Callback, attempt: int) -> tuple[dict[str, str], bytes | None, float] | DeliveryResult:
+        """An attempt's headers, body and network timeout; or, for a target not allowed,
+        its journalled refusal."""
         body = cb.body.encode("utf-8") if isinstance(cb.body, str) else cb.body
         headers = cb.headers
         if cb.content_type and body is not None and "Content-Type" not in headers:
@@ -257,27 +213,75 @@ class Deliverer:
             return DeliveryResult(False, attempt, error="refused")
         if cb.auth and "Authorization" not in headers:
             headers = {**headers, "Authorization": basic_auth(*cb.auth)}
-        total = cb.timeout or self._default_timeout()
-        sent_at = self.clock.now()  # the clock may have moved on by the answer (a replay)
-        started = time.perf_counter()
-        result = await self._send(cb, attempt, headers, body, total)
+        return headers, body, cb.timeout or self._default_timeout()
+
+    async def _attempt(self, cb: Callback, attempt: int) -> DeliveryResult:
+        begun = self._begin(cb, attempt)
+        if not isinstance(begun, tuple):
+            return begun
+        return await self._finish_attempt(cb, attempt, *begun)
+
+    async def _finish_attempt(self, cb: Callback, attempt: int, headers: dict[str, str],
+                              body: bytes | None, total: float, retried: Any = None) -> DeliveryResult:
+        """Send a begun attempt and journal it; ``retried``: the direct path's exchange whose
+        kept-alive connection had closed (one try left, its deadline and its times)."""
+        if retried is None:
+            sent_at = self.clock.now()  # the clock may have moved on by the answer (a replay)
+            started = time.perf_counter()
+            result = await self._send(cb, attempt, headers, body, total)
+        else:
+            sent_at, started = retried.sent_at, retried.started
+            result = await self._send(cb, attempt, headers, body, total, tries=1,
+                                      deadline=retried.deadline)
+        self._record(cb, attempt, headers, body, result.status, result.headers, result.body,
+                     result.error, started, sent_at)
+        return result
+
+    def _record(self, cb: Callback, attempt: int, headers: dict[str, str], body: bytes | None,
+                status: int | None, answer_headers: dict[str, str], answer: bytes | None,
+                error: str | None, started: float, sent_at: float) -> None:
+        """The attempt's journal entry (the answer's parts: a DeliveryResult's, or the lean
+        client's Response where no DeliveryResult is made)."""
         self.sent += 1
-        status = result.status
-        answer = result.body
         # the bodies as the entry keeps them: the bytes (made text when the entry is read) up
         # to the journal's MAX_BODY, the cut text beyond
         self.journal.add_out(cb.kind, cb.provider, cb.tenant, cb.call_id, cb.method, cb.url,
                              attempt, cb.params, headers,
                              body if body is None or len(body) <= MAX_BODY else body_text(body),
-                             status, result.headers if status is not None else None,
+                             status, answer_headers if status is not None else None,
                              answer if answer is None or len(answer) <= MAX_BODY else body_text(answer),
-                             result.error, round((time.perf_counter() - started) * 1000, 3), sent_at)
-        return result
+                             error, round((time.perf_counter() - started) * 1000, 3), sent_at)
+
+    def _shape(self, cb: Callback) -> tuple[dict[str, str], tuple] | None:
+        """What ``_begin`` and ``http1.prepare`` make of ``cb``'s headers for the direct path
+        (the headers sent and the lean client's head), kept per URL and kind of callback, so a
+        provider's every callback to a target is not rebuilt; None when the direct path may
+        not send it (a target not allowed, aiohttp's kind of request)."""
+        key = (cb.url, cb.method, cb.content_type, cb.auth, cb.body is None)
+        shape = self._shapes.get(key)
+        if shape is None or shape[0] != cb.headers or shape[1] != cb.params:
+            headers = cb.headers
+            if cb.content_type and cb.body is not None and "Content-Type" not in headers:
+                headers = {**headers, "Content-Type": cb.content_type}
+            if cb.auth and "Authorization" not in headers:
+                headers = {**headers, "Authorization": basic_auth(*cb.auth)}
+            if headers is cb.headers:
+                headers = dict(headers)  # the entries' own: not the caller's, changed later
+            head = http1.head_of(cb.method, cb.url, headers, cb.body is not None, cb.params)
+            if len(self._shapes) >= 1024:
+                self._shapes.clear()
+            params = dict(cb.params) if cb.params is not None else None
+            shape = self._shapes[key] = (dict(cb.headers), params, headers, head)
+        if shape[3] is None or not self._host_allowed(cb.url):
+            return None
+        return shape[2], shape[3]
 
     async def _send(self, cb: Callback, attempt: int, headers: dict[str, str],
-                    body: bytes | None, total: float, lean: bool = True) -> DeliveryResult:
+                    body: bytes | None, total: float, lean: bool = True, tries: int = 2,
+                    deadline: float | None = None) -> DeliveryResult:
         try:
-            result = await self._lean(cb, attempt, headers, body, total) if lean else None
+            result = await self._lean(cb, attempt, headers, body, total, tries, deadline) \
+                if lean else None
             if result is None:
                 result = await self._aiohttp(cb, attempt, headers, body, total)
         except asyncio.TimeoutError:
@@ -287,7 +291,8 @@ class Deliverer:
         return result
 
     async def _lean(self, cb: Callback, attempt: int, headers: dict[str, str],
-                    body: bytes | None, total: float) -> DeliveryResult | None:
+                    body: bytes | None, total: float, tries: int = 2,
+                    deadline: float | None = None) -> DeliveryResult | None:
         """Send by the lean client; None when aiohttp must (see ``http1.prepare``), or when
         no connection could be opened (aiohttp then tries and words the error)."""
         prepared = http1.prepare(cb.method, cb.url, headers, body, cb.params)
@@ -298,8 +303,9 @@ class Deliverer:
         loop = asyncio.get_running_loop()
         # one deadline for the whole attempt (a new connection, a second try), as
         # asyncio.timeout(total) had it; the answer's wait is timed by the pool's Deadlines
-        deadline = loop.time() + total
-        for _ in range(2):
+        if deadline is None:
+            deadline = loop.time() + total
+        for _ in range(tries):
             conn = pool.idle(target)
             if conn is None:
                 try:
@@ -313,26 +319,46 @@ class Deliverer:
                 waiter = conn.start(cb.method, data)
                 pool.deadlines.watch(loop, deadline, conn, waiter)
                 resp = await waiter
-            except http1.Disconnected as exc:
-                # a kept-alive connection the server had closed: aiohttp tries an
-                # idempotent request once more on a new one, and so does this
-                if not exc.args[0]:
-                    if conn.reused and cb.method in IDEMPOTENT:
-                        continue
-                    return DeliveryResult(False, attempt,
-                                          error="ServerDisconnectedError: Server disconnected")
-                return DeliveryResult(False, attempt, error="ClientPayloadError: Response "
-                                      "payload is not completed")
-            except http1.ResponseError as exc:
-                return DeliveryResult(False, attempt,
-                                      error=f"ClientResponseError: 400, message={str(exc)!r}")
+            except (http1.Disconnected, http1.ResponseError) as exc:
+                result = self._lean_failure(cb, attempt, conn, exc)
+                if result is None:
+                    continue
+                return result
             except BaseException:
                 conn.close()
                 raise
             pool.release(target, conn)
-            return DeliveryResult(cb.policy.is_success(resp.status), attempt, resp.status,
-                                  resp.body, resp.headers)
+            return self._answer(cb, attempt, resp)
         return DeliveryResult(False, attempt, error="ServerDisconnectedError: Server disconnected")
+
+    @staticmethod
+    def _answer(cb: Callback, attempt: int, resp: http1.Response) -> DeliveryResult:
+        return DeliveryResult(cb.policy.is_success(resp.status), attempt, resp.status,
+                              resp.body, resp.headers)
+
+    @staticmethod
+    def _lean_failure(cb: Callback, attempt: int, conn: Any,
+                      exc: BaseException) -> DeliveryResult | None:
+        """What a lean exchange's error makes of the attempt, as aiohttp words it; None: try
+        once more on another connection."""
+        if isinstance(exc, http1.Disconnected):
+            # a kept-alive connection the server had closed: aiohttp tries an idempotent
+            # request once more on a new one, and so does this
+            if not exc.args[0]:
+                if conn.reused and cb.method in IDEMPOTENT:
+                    return None
+                return DeliveryResult(False, attempt,
+                                      error="ServerDisconnectedError: Server disconnected")
+            return DeliveryResult(False, attempt, error="ClientPayloadError: Response "
+                                  "payload is not completed")
+        if isinstance(exc, http1.ResponseError):
+            return DeliveryResult(False, attempt,
+                                  error=f"ClientResponseError: 400, message={str(exc)!r}")
+        if isinstance(exc, asyncio.TimeoutError):
+            return DeliveryResult(False, attempt, error="timeout")
+        if isinstance(exc, (aiohttp.ClientError, OSError, ValueError)):
+            return DeliveryResult(False, attempt, error=f"{type(exc).__name__}: {exc}")
+        raise exc
 
     async def _aiohttp(self, cb: Callback, attempt: int, headers: dict[str, str],
                        body: bytes | None, total: float) -> DeliveryResult:
@@ -366,20 +392,6 @@ class Deliverer:
 IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE"})
 #: callbacks in flight per target by default (the world's ``callbacks.connections``)
 CONNECTIONS = 8
-
-
-class _Target:
-    """The queue of one target: a FIFO lane of callbacks per call, the lanes whose next
-    callback may go (in the order they became ready), and the workers delivering them."""
-
-    __slots__ = ("lanes", "ready", "workers", "active", "mark")
-
-    def __init__(self) -> None:
-        self.lanes: dict[str | None, deque[Callback]] = {}
-        self.ready: deque[str | None] = deque()
-        self.workers: set[asyncio.Task] = set()
-        self.active = 0  # workers delivering (not waiting for a retry)
-        self.mark: asyncio.Future | None = None  # clock.track_background'ed while active
 
 
 def basic_auth(login: str, password: str) -> str:

@@ -62,24 +62,36 @@ _HEADS_READ: dict[bytes, tuple[int, dict[str, str], bool, bool, int | None, str]
 def prepare(method: str, url: str, headers: dict[str, str], body: bytes | None,
             params: dict[str, str] | None) -> tuple[tuple[str, int], bytes] | None:
     """The target and the request bytes, or None when aiohttp must send this one."""
+    head = head_of(method, url, headers, body is not None, params)
+    if head is None:
+        return None
+    return head[0], request_bytes(head, body)
+
+
+def request_bytes(head: tuple[tuple[str, int], bytes, bytes], body: bytes | None) -> bytes:
+    """The request of ``head`` (what ``head_of`` made) with ``body``."""
+    if body is None:
+        return head[1]
+    return b"".join((head[1], str(len(body)).encode(), head[2], body))
+
+
+def head_of(method: str, url: str, headers: dict[str, str], has_body: bool,
+            params: dict[str, str] | None) -> tuple[tuple[str, int], bytes, bytes] | None:
+    """The target and the request's head around its Content-Length value, or None when
+    aiohttp must send this one; kept per (method, URL, headers, params, body or none)."""
     try:
         key = (method, url, tuple(headers.items()), tuple(params.items()) if params else None,
-               body is None)
+               not has_body)
         head = _HEADS.get(key)
     except TypeError:  # a header value that is not hashable: build it every time
         key, head = None, None
     if head is None and (key is None or key not in _HEADS):
-        head = _head(method, url, headers, body is not None, params)
+        head = _head(method, url, headers, has_body, params)
         if key is not None:
             if len(_HEADS) >= _HEADS_MAX:
                 _HEADS.clear()
             _HEADS[key] = head
-    if head is None:
-        return None
-    target, prefix, suffix = head
-    if body is None:
-        return target, prefix
-    return target, b"".join((prefix, str(len(body)).encode(), suffix, body))
+    return head
 
 
 def _head(method: str, url: str, headers: dict[str, str], has_body: bool,
@@ -131,6 +143,21 @@ class _Connection(asyncio.Protocol):
         self.transport = transport  # type: ignore[assignment]
 
     def data_received(self, data: bytes) -> None:
+        if not self._buf:
+            # the common case: a whole answer in one read, framed by Content-Length, its head
+            # parsed before; no copy into the buffer
+            end = data.find(b"\r\n\r\n")
+            parsed = _HEADS_READ.get(data[:end]) if end > 0 else None
+            if parsed is not None:
+                status, first, keep, chunked, length, encoding = parsed
+                if (length is not None and length == len(data) - end - 4 and not chunked
+                        and not encoding and status >= 200 and status not in _NO_BODY_STATUS
+                        and self._method != "HEAD"):
+                    self._received = True
+                    if not keep:
+                        self.close()
+                    self._finish(Response(status, dict(first), data[end + 4:]))
+                    return
         self._buf += data
         self._received = True
         if len(self._buf) > MAX_HEAD + MAX_BODY:
@@ -150,13 +177,20 @@ class _Connection(asyncio.Protocol):
     # ---------------------------------------------------------- request
     def start(self, method: str, data: bytes) -> asyncio.Future:
         """Write the request; the future is the Response (or the error reading it)."""
+        waiter = asyncio.get_running_loop().create_future()
+        self.send(method, data, waiter)
+        return waiter
+
+    def send(self, method: str, data: bytes, waiter: Any) -> None:
+        """Write the request; ``waiter`` (a future, or anything with its ``done``,
+        ``set_result`` and ``set_exception``) gets the Response or the error reading it, called
+        from ``data_received`` itself: no loop turn between the answer and what it starts."""
         assert self.transport is not None
         self._method = method
         self._buf.clear()
         self._received = False
-        self._waiter = waiter = asyncio.get_running_loop().create_future()
+        self._waiter = waiter
         self.transport.write(data)
-        return waiter
 
     async def exchange(self, method: str, data: bytes) -> Response:
         try:
