@@ -21,7 +21,6 @@ then also has ``request_body_size`` / ``request_body_sha256`` (``response_...`` 
 """
 from __future__ import annotations
 
-import hashlib
 import itertools
 import json
 import time
@@ -30,7 +29,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator
 
-MAX_BODY = 64 * 1024
+from .bodies import MAX_BODY, ClippedBody, body_text, clip
+from .bodies import stored_size as _stored_size
+from .bodies import as_text as _text
+
+__all__ = ["MAX_BODY", "DEFAULT_MAX_BYTES", "ENTRY_OVERHEAD", "JSON_PART", "DIRECTIONS", "ClippedBody",
+           "clip", "body_text", "HttpRequest", "HttpResponse", "JournalEntry", "Journal", "json_parts"]
+
 #: the default byte budget of a journal: kept bodies plus ENTRY_OVERHEAD per entry
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
 #: what an entry costs the budget besides its bodies (the record, its headers, its dict form)
@@ -41,70 +46,6 @@ JSON_PART = 256 * 1024
 #: journal directions: requests to the simulator, callbacks it sends, and notices it "sends"
 #: by channels no test can receive (e-mail or SMS to an administrator, voice-mail e-mail)
 DIRECTIONS: tuple[str, ...] = ("in", "out", "notice")
-
-
-@dataclass(slots=True, frozen=True)
-class ClippedBody:
-    """A body longer than MAX_BODY as the journal keeps it."""
-
-    head: bytes   # its first MAX_BODY bytes
-    size: int     # its whole length in bytes
-    sha256: str   # of the whole body, hex
-
-
-def clip(body: Any) -> Any:
-    """``body`` as the journal keeps it: as it is up to MAX_BODY bytes, else a ClippedBody.
-    Hashing a body of several MiB takes milliseconds: async callers do it in a thread."""
-    if isinstance(body, str):
-        if len(body) <= MAX_BODY // 4:  # at most 4 UTF-8 bytes a character: short enough
-            return body
-        body = body.encode("utf-8", "surrogatepass")
-    if isinstance(body, (bytes, bytearray, memoryview)) and len(body) > MAX_BODY:
-        return ClippedBody(bytes(body[:MAX_BODY]), len(body), hashlib.sha256(body).hexdigest())
-    return body
-
-
-def _stored_size(body: Any) -> int:
-    if body is None:
-        return 0
-    if isinstance(body, ClippedBody):
-        return len(body.head)
-    return len(body)
-
-
-def _utf8_head(head: bytes) -> str | None:
-    """The text of a cut body; a character the cut split is left out."""
-    for end in range(len(head), max(len(head) - 4, -1), -1):
-        try:
-            return head[:end].decode("utf-8")
-        except UnicodeDecodeError as exc:
-            if exc.start < end - 4:  # not at the cut: the body is not UTF-8
-                return None
-    return None
-
-
-def body_text(body: bytes | str | ClippedBody | None) -> str | None:
-    """Bodies as text for the journal (binary bodies are summarised, long ones cut)."""
-    if body is None:
-        return None
-    if isinstance(body, ClippedBody):
-        text = _utf8_head(body.head)
-        return f"<{body.size} bytes of binary data>" if text is None else text + "…"
-    if isinstance(body, str):
-        return body if len(body) <= MAX_BODY else body[:MAX_BODY] + "…"
-    if not body:
-        return ""
-    try:
-        text = body[:MAX_BODY].decode("utf-8")
-    except UnicodeDecodeError:
-        return f"<{len(body)} bytes of binary data>"
-    return text if len(body) <= MAX_BODY else text + "…"
-
-
-def _text(value: Any) -> Any:
-    if isinstance(value, ClippedBody):
-        return body_text(value)
-    return body_text(bytes(value)) if isinstance(value, (bytes, bytearray, memoryview)) else value
 
 
 def _headers(value: Any) -> dict[str, str] | None:
