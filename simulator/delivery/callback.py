@@ -1,6 +1,7 @@
 """A callback as a provider hands it to the deliverer, and the result of one attempt."""
 from __future__ import annotations
 
+import base64
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -40,3 +41,8 @@ class DeliveryResult:
 
     def text(self) -> str:
         return self.body.decode("utf-8", "replace")
+
+
+def basic_auth(login: str, password: str) -> str:
+    """The Authorization header of a callback's ``auth``."""
+    return "Basic " + base64.b64encode(f"{login}:{password}".encode()).decode()

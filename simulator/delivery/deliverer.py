@@ -20,7 +20,6 @@ turn) are in ``lanes``; the coroutines here deliver what must wait.
 from __future__ import annotations
 
 import asyncio
-import base64
 import logging
 import time
 from collections import deque
@@ -33,7 +32,7 @@ from ..engine.clock import VirtualClock
 from ..journal import MAX_BODY, Journal, body_text
 from . import http1
 from .allow import host_allowed
-from .callback import Callback, DeliveryResult
+from .callback import Callback, DeliveryResult, basic_auth
 from .lanes import Target, Worker
 
 log = logging.getLogger("simulator.delivery")
@@ -392,10 +391,6 @@ class Deliverer:
 IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE"})
 #: callbacks in flight per target by default (the world's ``callbacks.connections``)
 CONNECTIONS = 8
-
-
-def basic_auth(login: str, password: str) -> str:
-    return "Basic " + base64.b64encode(f"{login}:{password}".encode()).decode()
 
 
 def _target(url: str) -> tuple:

@@ -15,13 +15,14 @@ from __future__ import annotations
 
 import asyncio
 import sys
-import zlib
+import zlib  # its error, from framing.decompress
 from typing import Any
 
 import aiohttp
 from yarl import URL
 
 from .deadlines import Deadlines
+from .framing import ResponseError, decompress as _decompress, dechunk as _dechunk, read_head as _read_head
 
 USER_AGENT = f"Python/{sys.version_info[0]}.{sys.version_info[1]} aiohttp/{aiohttp.__version__}"
 MAX_HEAD = 64 * 1024  # aiohttp's own limit is 8 KiB per line and 32 KiB of headers
@@ -31,10 +32,6 @@ _DEFAULTS = (("Accept", "*/*"), ("Accept-Encoding", "gzip, deflate"), ("User-Age
 #: headers this client must write itself; a caller setting one goes through aiohttp
 _FRAMING = frozenset({"content-length", "transfer-encoding", "connection", "cookie", "expect"})
 _NO_BODY_STATUS = frozenset({204, 304})
-
-
-class ResponseError(Exception):
-    """The answer could not be read as HTTP/1.1 (the journal's error names it)."""
 
 
 class Disconnected(Exception):
@@ -287,80 +284,6 @@ class _Connection(asyncio.Protocol):
             self.close()  # asked to close, or bytes nobody asked for: not reusable
         self._finish(Response(status, dict(first), body))  # a copy: the parse is shared
         return True
-
-
-def _read_head(text: str) -> tuple[int, dict[str, str], bool, bool, int | None, str]:
-    """An answer's head as _try_parse reads it: status, the headers (see _parse_head), keep
-    the connection, chunked, Content-Length (None: absent, -1: not a length) and the
-    content-encoding to undo ("" for none): worked out once per distinct head."""
-    status, first, lower, keep = _parse_head(text)
-    chunked = "chunked" in lower.get("transfer-encoding", "").lower()
-    length: int | None = None
-    if "content-length" in lower:
-        try:
-            length = int(lower["content-length"])
-        except ValueError:
-            length = -1
-        if length < 0:
-            length = -1
-    encoding = lower.get("content-encoding", "").strip().lower()
-    return status, first, keep, chunked, length, encoding if encoding in ("gzip", "deflate") else ""
-
-
-def _parse_head(text: str) -> tuple[int, dict[str, str], dict[str, str], bool]:
-    """Status, the headers as dict(aiohttp's headers) makes them (the first value of a name
-    in its first spelling), the same by lower-case name, and whether to keep the connection."""
-    status_line, _, rest = text.partition("\r\n")
-    parts = status_line.split(" ", 2)
-    if len(parts) < 2 or not parts[0].startswith("HTTP/1.") or len(parts[1]) != 3 or not parts[1].isdigit():
-        raise ResponseError(f"invalid status line {status_line[:100]!r}")
-    first: dict[str, str] = {}
-    lower: dict[str, str] = {}
-    for line in rest.split("\r\n") if rest else ():
-        name, sep, value = line.partition(":")
-        if not sep or not name or name != name.strip():
-            raise ResponseError(f"invalid header line {line[:100]!r}")
-        low = name.lower()
-        if low not in lower:
-            lower[low] = first[name] = value.strip(" \t")
-    conn = lower.get("connection", "").lower()
-    keep = "keep-alive" in conn if parts[0] == "HTTP/1.0" else "close" not in conn
-    return int(parts[1]), first, lower, keep
-
-
-def _dechunk(buf: bytearray, pos: int) -> tuple[bytes, int] | ResponseError | None:
-    out = bytearray()
-    while True:
-        eol = buf.find(b"\r\n", pos)
-        if eol < 0:
-            return None
-        size_text = bytes(buf[pos:eol]).split(b";", 1)[0].strip()
-        try:
-            size = int(size_text, 16)
-        except ValueError:
-            return ResponseError("invalid chunk size")
-        pos = eol + 2
-        if size == 0:
-            while True:  # trailers up to the empty line
-                eol = buf.find(b"\r\n", pos)
-                if eol < 0:
-                    return None
-                if eol == pos:
-                    return bytes(out), eol + 2
-                pos = eol + 2
-        if len(buf) < pos + size + 2:
-            return None
-        out += buf[pos:pos + size]
-        pos += size + 2
-
-
-def _decompress(body: bytes, encoding: str) -> bytes:
-    if encoding == "gzip":
-        return zlib.decompress(body, 16 + zlib.MAX_WBITS)
-    try:
-        return zlib.decompress(body)
-    except zlib.error:
-        return zlib.decompress(body, -zlib.MAX_WBITS)  # raw deflate, as aiohttp accepts
 
 
 class Pool:
