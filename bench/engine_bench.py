@@ -11,17 +11,12 @@ from __future__ import annotations
 import asyncio
 import gc
 import json
-import os
 import resource
-import signal
-import subprocess
-import sys
 import time
 from typing import Any
 
-from pathlib import Path
-
 from bench.probe import SLUG, TOKEN
+from bench.procs import SinkProcess, sink_cpu
 from simulator.delivery import Callback, RetryPolicy
 from simulator.traffic import IN_FLIGHT_PER_CONNECTION
 from simulator.engine.behaviour import PartyBehaviour
@@ -31,7 +26,6 @@ from simulator.settings import Settings
 from simulator.sim import CallRequest, Simulator
 from simulator.testing.sink import CallbackSink
 
-SERVERS = Path(__file__).resolve().parent / "servers.py"
 ANSWER_AFTER = 2.0  # simulated seconds the called party rings
 TALK = 3.0  # simulated seconds of talk before the called party hangs up
 CALLBACK_KINDS = ("CALL_RECEIVED", "CALL_ANSWERED", "CALL_RELEASED", "CALL_HISTORY")
@@ -186,45 +180,6 @@ def _overlapping(sim: Simulator):
     return sim.clock.overlapping(lambda: sim.delivery.outstanding() >= bound)
 
 
-class _SinkProcess:
-    """The CallbackSink in its own process (bench/servers.py sink): the simulator's side of
-    a callback only, as with a real application under test. ``lean``: the lean receiver
-    instead (``sink --lean``, an asyncio Protocol answering 200), which is not the limit."""
-
-    def __init__(self, lean: bool = False) -> None:
-        self.proc = subprocess.Popen([sys.executable, str(SERVERS), "sink"] + (["--lean"] if lean else []),
-                                     stdout=subprocess.PIPE, text=True)
-        line = self.proc.stdout.readline().strip()  # bounded: the sink prints at once
-        if not line.startswith("http://127.0.0.1:"):
-            self.proc.kill()
-            raise RuntimeError(f"sink did not start: {line!r}")
-        self.base_url = line
-        self.received: int | None = None
-        self.cpu_s: float | None = None  # the sink process's CPU (user + system) at stop
-
-    def _cpu(self) -> float | None:
-        """The sink's CPU seconds so far, from /proc (None where there is none)."""
-        try:
-            with open(f"/proc/{self.proc.pid}/stat", "rb") as f:
-                fields = f.read().rsplit(b")", 1)[1].split()
-            return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-        except (OSError, ValueError, IndexError):
-            return None
-
-    def url(self, path: str) -> str:
-        return self.base_url + path
-
-    async def stop(self) -> None:
-        self.cpu_s = self._cpu()
-        self.proc.send_signal(signal.SIGTERM)
-        try:
-            out, _ = self.proc.communicate(timeout=15)
-            self.received = int(out.strip().splitlines()[-1])
-        except (subprocess.TimeoutExpired, ValueError, IndexError):
-            self.proc.kill()
-            self.proc.wait(timeout=5)
-
-
 async def lifecycles(n_calls: int = 2000, batch: int = 100, step: float = 1.0,
                      callbacks: bool = True, wall_limit: float = 120.0,
                      profile: str | None = None, sink_process: bool = False,
@@ -248,7 +203,7 @@ async def lifecycles(n_calls: int = 2000, batch: int = 100, step: float = 1.0,
         sim.patch_world({"callbacks": {"connections": connections}})
     sink: Any = None
     if callbacks:
-        sink = _SinkProcess(lean) if sink_process else await CallbackSink().start()
+        sink = SinkProcess(lean) if sink_process else await CallbackSink().start()
     subscriber = None
     if sink is not None:
         subscriber = FourCallbacks(sim, sink.url("/hook"))
@@ -310,18 +265,8 @@ async def lifecycles(n_calls: int = 2000, batch: int = 100, step: float = 1.0,
                     "callbacks_received": delivered,
                     "callbacks_per_s": round(attempts / wall, 1) if wall else None,
                     "journal_out_entries": len(sim.journal.query(direction="out"))})
-        out.update(_sink_cpu(sink, sink_cpu0, attempts, wall))
+        out.update(sink_cpu(sink, sink_cpu0, attempts, wall))
     return out
-
-
-def _sink_cpu(sink: Any, cpu0: float | None, requests: int, wall: float) -> dict:
-    """The sink process's CPU over the measured window: per request, and as a share of one
-    core (near 1.0: the sink, not the sender, sets the rate)."""
-    if not isinstance(sink, _SinkProcess) or cpu0 is None or sink.cpu_s is None or not requests:
-        return {}
-    cpu = sink.cpu_s - cpu0
-    return {"sink_cpu_us_per_request": round(cpu / requests * 1e6, 1),
-            "sink_core_share": round(cpu / wall, 2) if wall else None}
 
 
 VPBX_CALLED = "+79160001735"  # X214's abonent 1735, subscribed to API CRM events in the default world
@@ -341,7 +286,7 @@ async def vpbx_lifecycles(n_calls: int = 2000, batch: int = 100, wall_limit: flo
     writes its 4.5 history record."""
     sim = new_simulator()
     await sim.start()
-    sink: Any = _SinkProcess() if sink_process else await CallbackSink().start()
+    sink: Any = SinkProcess() if sink_process else await CallbackSink().start()
     sim.patch_world({"providers": {"mts-vpbx": {"enterprises": {"X214": {
         "apicrm": {"active": True, "callbackUrl": sink.url("/crm"), "clientApiKey": "123"}}}}}})
     await sim.clock.advance(0)  # the activation's CHECK_ALIVE goes before the measured loop

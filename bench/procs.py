@@ -1,5 +1,5 @@
 """The processes the bench starts and reads: `telsim serve`, the bare servers of
-bench/servers.py, their health, their CPU time."""
+bench/servers.py, the receiving application of the call benchmarks, their health, their CPU time."""
 from __future__ import annotations
 
 import os
@@ -12,6 +12,7 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 SERVERS = str(ROOT / "bench" / "servers.py")
@@ -135,3 +136,52 @@ def proc_cpu_precise(pid: int) -> float | None:
     except (OSError, ValueError, IndexError):
         return proc_cpu(pid)
     return total / 1e9
+
+
+class SinkProcess:
+    """The CallbackSink in its own process (bench/servers.py sink): the simulator's side of
+    a callback only, as with a real application under test. ``lean``: the lean receiver
+    instead (``sink --lean``, an asyncio Protocol answering 200), which is not the limit."""
+
+    def __init__(self, lean: bool = False) -> None:
+        self.proc = subprocess.Popen([sys.executable, SERVERS, "sink"] + (["--lean"] if lean else []),
+                                     stdout=subprocess.PIPE, text=True)
+        line = self.proc.stdout.readline().strip()  # bounded: the sink prints at once
+        if not line.startswith("http://127.0.0.1:"):
+            self.proc.kill()
+            raise RuntimeError(f"sink did not start: {line!r}")
+        self.base_url = line
+        self.received: int | None = None
+        self.cpu_s: float | None = None  # the sink process's CPU (user + system) at stop
+
+    def _cpu(self) -> float | None:
+        """The sink's CPU seconds so far, from /proc (None where there is none)."""
+        try:
+            with open(f"/proc/{self.proc.pid}/stat", "rb") as f:
+                fields = f.read().rsplit(b")", 1)[1].split()
+            return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        except (OSError, ValueError, IndexError):
+            return None
+
+    def url(self, path: str) -> str:
+        return self.base_url + path
+
+    async def stop(self) -> None:
+        self.cpu_s = self._cpu()
+        self.proc.send_signal(signal.SIGTERM)
+        try:
+            out, _ = self.proc.communicate(timeout=15)
+            self.received = int(out.strip().splitlines()[-1])
+        except (subprocess.TimeoutExpired, ValueError, IndexError):
+            self.proc.kill()
+            self.proc.wait(timeout=5)
+
+
+def sink_cpu(sink: Any, cpu0: float | None, requests: int, wall: float) -> dict:
+    """The sink process's CPU over the measured window: per request, and as a share of one
+    core (near 1.0: the sink, not the sender, sets the rate)."""
+    if not isinstance(sink, SinkProcess) or cpu0 is None or sink.cpu_s is None or not requests:
+        return {}
+    cpu = sink.cpu_s - cpu0
+    return {"sink_cpu_us_per_request": round(cpu / requests * 1e6, 1),
+            "sink_core_share": round(cpu / wall, 2) if wall else None}

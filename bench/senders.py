@@ -12,7 +12,8 @@ from typing import Any
 
 import aiohttp
 
-from bench.engine_bench import CALLBACK_KINDS, _Frozen, _SinkProcess, _sink_cpu, new_simulator
+from bench.engine_bench import CALLBACK_KINDS, _Frozen, new_simulator
+from bench.procs import SinkProcess, sink_cpu
 from bench.probe import SLUG, TOKEN
 from simulator.delivery import Callback, RetryPolicy
 from simulator.delivery.deliverer import CONNECTIONS
@@ -24,7 +25,7 @@ async def bare_sender(n: int = 4000, sink_process: bool = True, connections: int
     bodies of a callback's size to the same kind of sink, nothing else; ``connections``
     senders at once, each one POST after another on its own keep-alive connection (as the
     simulator sends with ``callbacks.connections`` lanes per target)."""
-    sink: Any = _SinkProcess() if sink_process else await CallbackSink().start()
+    sink: Any = SinkProcess() if sink_process else await CallbackSink().start()
     body = json.dumps({"event": "CALL_ANSWERED", "call_id": "call-000001", "leg_id": "call-000001-L2",
                        "time": 1.0e9, "tenant": "acme", "data": {"number": "+74952000001",
                                                                  "role": "dialled"}}).encode()
@@ -98,7 +99,7 @@ async def lean_sender(n: int = 4000, connections: int = CONNECTIONS) -> dict:
     to a sink in its own process, one after another on each keep-alive connection."""
     from simulator.delivery import http1
 
-    sink = _SinkProcess()
+    sink = SinkProcess()
     body = json.dumps({"event": "CALL_ANSWERED", "call_id": "call-000001", "leg_id": "call-000001-L2",
                        "time": 1.0e9, "tenant": "acme", "data": {"number": "+74952000001",
                                                                  "role": "dialled"}}).encode()
@@ -121,7 +122,7 @@ async def lean_sender(n: int = 4000, connections: int = CONNECTIONS) -> dict:
         await sink.stop()
     return {"posts": n, "connections": connections, "wall_s": round(wall, 3),
             "posts_per_s": round(n / wall, 1), "cpu_us_per_post": round(cpu / n * 1e6, 1),
-            **_sink_cpu(sink, sink_cpu0, n, wall)}
+            **sink_cpu(sink, sink_cpu0, n, wall)}
 
 
 async def delivery_only(n: int = 4000, calls: int = 1000) -> dict:
@@ -130,7 +131,7 @@ async def delivery_only(n: int = 4000, calls: int = 1000) -> dict:
     process, to set beside lean_sender's CPU per POST."""
     sim = new_simulator()
     await sim.start()
-    sink = _SinkProcess()
+    sink = SinkProcess()
     body = json.dumps({"event": "CALL_ANSWERED", "call_id": "call-000001", "leg_id": "call-000001-L2",
                        "time": 1.0e9, "tenant": "acme", "data": {"number": "+74952000001",
                                                                  "role": "dialled"}}).encode()
@@ -151,4 +152,4 @@ async def delivery_only(n: int = 4000, calls: int = 1000) -> dict:
         await sink.stop()
     return {"posts": n, "connections": CONNECTIONS, "wall_s": round(wall, 3),
             "posts_per_s": round(n / wall, 1), "cpu_us_per_post": round(cpu / n * 1e6, 1),
-            **_sink_cpu(sink, sink_cpu0, n, wall)}
+            **sink_cpu(sink, sink_cpu0, n, wall)}
