@@ -189,7 +189,7 @@ def bench_http(args) -> dict:
                 # bare and telsim windows alternate, so a change of the machine's load between
                 # rounds hits both; each side keeps its best round
                 base_w, tel_w = [], []
-                for _ in range(args.rounds):
+                for _ in range(args.rounds * t.rounds_factor):
                     if base_url:
                         base_w.append(load(tool, base_url, t, baseline.proc.pid))
                     tel_w.append(load(tool, srv.url(t.path), t, srv.proc.pid))
@@ -218,7 +218,7 @@ def bench_http(args) -> dict:
     if args.profile:
         print(f"  server profiles: {args.profile}/server-*.prof")
     how = ("the median over the ABBA pairs of bursts of the pair's ratio (the access-log row: "
-           "--quiet's CPU per request over the defaults')" if "burst" in tools
+           "--quiet's CPU per request over the defaults', 3x the pairs)" if "burst" in tools
            else "each side's best of the alternating rounds")
     print("  x bare = req/s over the bare handler's req/s; x CPU = the bare handler's server CPU per "
           f"request over telsim's (1.00 = as cheap as bare aiohttp); {how}.\n"
@@ -256,8 +256,8 @@ def _burst_target(args, t, srv: Server, servers: dict[str, Server], base_url: st
             f", {t.parse} body" if t.parse != "none" else "")
     else:  # --no-baseline: the server against itself, to keep one way of measuring
         base, base_label = measured, None
-    base_row, row, ratio = alternate.compare(base, measured, t, args.connections, args.rounds,
-                                             args.window)
+    base_row, row, ratio = alternate.compare(base, measured, t, args.connections,
+                                             args.rounds * t.rounds_factor, args.window)
     row = {"label": label, "group": t.group, "method": t.method, "path": t.path, **row}
     if base_label is None:
         return row, None
