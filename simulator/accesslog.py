@@ -26,7 +26,7 @@ LOGGER = "simulator.access"
 access_logger = logging.getLogger(LOGGER)
 
 # a request's values in BufferedAccessLog._rows, the line's separators among them:
-# end time (-> time stamp and logger), provider, tenant, method, target, status, latency
+# end time (-> time stamp and logger), provider, tenant, method, target, status, latency, "ms\n"
 _FIELDS = 11
 _TIME, _STATUS, _LATENCY = 0, 8, 9
 _MILLIS = [f",{ms:03d} {LOGGER} " for ms in range(1000)]
@@ -133,8 +133,8 @@ class BufferedAccessLog:
             return
         lines = len(rows) // _FIELDS
         # the values that are not text become their text column by column, then one join
-        # makes every line: per line only C calls, no Python frame (a %-format or an f-string
-        # a line cost three times as much)
+        # makes every line: per line only C calls, no Python frame (an f-string a line took
+        # 1.7x the instructions, a %-format of the whole batch 1.3x)
         rows[_TIME::_FIELDS] = map(_Stamps(self).__getitem__,
                                    map(int, map(_to_ms, rows[_TIME::_FIELDS])))
         rows[_STATUS::_FIELDS] = map(_statuses.__getitem__, rows[_STATUS::_FIELDS])
