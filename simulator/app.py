@@ -13,7 +13,7 @@ import time
 from aiohttp import hdrs, web, web_app, web_urldispatcher
 from aiohttp.web_urldispatcher import UrlMappingMatchInfo
 
-from .accesslog import BufferedAccessLog, LoggingAccessLog
+from .accesslog import BufferedAccessLog, LoggingAccessLog, request_target
 from .operation import UNRECOGNISED
 from .control.routes import setup_control
 from .http import JOURNAL_KIND_KEY, TENANT_KEY, JsonBodyError, strip_prefix
@@ -117,7 +117,8 @@ def _observer(sim: Simulator, access: "AccessLog", providers: dict[web.Applicati
             error = f"{type(exc).__name__}: {exc}"
             raise
         finally:
-            latency = (perf_counter() - started) * 1000
+            ended = perf_counter()
+            latency = (ended - started) * 1000
             status = None if error == DROPPED else response.status if response is not None else 500
             state = request._state  # aiohttp's dict behind request[key]
             tenant = state.get(TENANT_KEY)
@@ -131,7 +132,8 @@ def _observer(sim: Simulator, access: "AccessLog", providers: dict[web.Applicati
                 request.headers, body, status, response.headers if response is not None else None,
                 answer, error, round(latency, 3), {"fault": fault} if fault is not None else {})
             if settings.access_log:
-                access.write(slug, tenant, request.method, request.path_qs, status, latency)
+                access.write(slug, tenant, request.method, request_target(request), status,
+                             latency, ended)
 
     return observe
 
