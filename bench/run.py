@@ -12,12 +12,15 @@
              against a bare aiohttp handler that parses the same body and returns the same
              bytes: --rounds bursts of ~--window s on each in ABBA order (bench/alternate.py;
              servers on CPU 0, the generator on CPU 1), "x CPU" = the median of the pairs'
-             ratios of server CPU per request; --loadgen wrk: whole wrk windows, best kept.
+             ratios of server CPU per request (the access-log rows: 3x --rounds, defaults
+             against --quiet); --loadgen wrk: whole wrk windows, best kept.
 (b) calls    full call lifecycles per second through the engine (in-process, manual clock),
              with 4 callbacks per call delivered to a loopback CallbackSink (in this process
              or its own, each instant waiting for its callbacks; and in its own with the clock
-             moving on meanwhile, as a traffic: step plays its instants); without callbacks; MTS VPBX calls with its own API CRM events; a
-             bare aiohttp sender as the same-run baseline; the engine's cost per timer/call.
+             moving on meanwhile, as a traffic: step plays its instants: the target's row,
+             median of 3 runs; the same to the lean receiver, a reference); without callbacks;
+             MTS VPBX calls with its own API CRM events; a bare aiohttp sender as the same-run
+             baseline; the engine's cost per timer/call.
 (c) memory   tracemalloc: memory per 10,000 finished call records.
 (d) startup  `telsim serve` start to the first answered GET /_sim/health (and a bare aiohttp
              server's, the same-run baseline).
