@@ -24,7 +24,6 @@ import logging
 import time
 from collections import deque
 from typing import Any, Callable
-from urllib.parse import urlsplit
 
 import aiohttp
 
@@ -33,7 +32,7 @@ from ..journal import MAX_BODY, Journal, body_text
 from . import http1
 from .allow import host_allowed
 from .callback import Callback, DeliveryResult, basic_auth
-from .lanes import Target, Worker
+from .lanes import Target, Worker, target_key
 
 log = logging.getLogger("simulator.delivery")
 
@@ -68,19 +67,24 @@ class Deliverer:
                 auto_decompress=True, cookie_jar=aiohttp.DummyCookieJar())
 
     async def stop(self) -> None:
-        self.reset()
+        cancelled = self._cancel_workers()
+        if cancelled:  # their clean-up runs on this loop, not when the loop is gone
+            await asyncio.wait(cancelled, timeout=5)
         self._pool.close()
         if self._session is not None:
             await self._session.close()
             self._session = None
 
     def reset(self) -> None:
-        for target in self._targets.values():
-            for worker in list(target.workers):
-                worker.cancel()
+        self._cancel_workers()
+
+    def _cancel_workers(self) -> list[asyncio.Task]:
+        tasks = [task for target in self._targets.values() for worker in list(target.workers)
+                 if (task := worker.cancel()) is not None]
         self._targets.clear()
         self._queued = 0
         self._outstanding = 0
+        return tasks
 
     def pending(self) -> int:
         """Callbacks queued and not yet started (attempts in flight and retry waits excluded)."""
@@ -102,7 +106,7 @@ class Deliverer:
         if key is None:
             if len(self._keys) >= 4096:
                 self._keys.clear()
-            key = self._keys[cb.url] = _target(cb.url)
+            key = self._keys[cb.url] = target_key(cb.url)
         target = self._targets.get(key)
         if target is None:
             target = self._targets[key] = Target(key)
@@ -391,8 +395,3 @@ class Deliverer:
 IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE"})
 #: callbacks in flight per target by default (the world's ``callbacks.connections``)
 CONNECTIONS = 8
-
-
-def _target(url: str) -> tuple:
-    parts = urlsplit(url)
-    return parts.scheme, parts.hostname, parts.port

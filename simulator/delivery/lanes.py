@@ -17,6 +17,7 @@ import logging
 import time
 from collections import deque
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from . import http1
 
@@ -25,6 +26,12 @@ if TYPE_CHECKING:
     from .deliverer import Deliverer
 
 log = logging.getLogger("simulator.delivery")
+
+
+def target_key(url: str) -> tuple:
+    """The target a callback URL goes to: (scheme, host, port)."""
+    parts = urlsplit(url)
+    return parts.scheme, parts.hostname, parts.port
 
 
 class Target:
@@ -203,9 +210,9 @@ class Worker:
         if not target.workers and not target.lanes and d._targets.get(target.key) is target:
             del d._targets[target.key]
 
-    def cancel(self) -> None:
+    def cancel(self) -> asyncio.Task | None:
         """The deliverer is reset: stop now (a request on its way is abandoned with its
-        connection, as a cancelled task's was)."""
+        connection, as a cancelled task's was). Returns the task cancelled, if any."""
         ex, self.exchange = self.exchange, None
         if ex is not None:
             ex.waiting = False
@@ -217,6 +224,7 @@ class Worker:
             task.add_done_callback(lambda _: self.end())
         else:
             self.end()
+        return task
 
 
 class Exchange:
