@@ -60,7 +60,7 @@ class EventType(str, Enum):
 LEG_ENDED = frozenset({EventType.LEG_RELEASED, EventType.LEG_FAILED, EventType.LEG_DETACHED})
 
 
-@dataclass(slots=True, init=False)
+@dataclass(slots=True)
 class Event:
     """One thing that happened in the engine, in no provider's vocabulary.
 
@@ -74,19 +74,6 @@ class Event:
     call_id: str | None = None
     leg_id: str | None = None
     data: dict[str, Any] = field(default_factory=dict)
-
-    # written out (init=False above): the generated one checks for the factory's sentinel; the
-    # engine builds one per event a provider listens to, eleven a plain call
-    def __init__(self, type: str, time: float, provider: str | None = None,
-                 tenant: str | None = None, call_id: str | None = None,
-                 leg_id: str | None = None, data: dict[str, Any] | None = None) -> None:
-        self.type = type
-        self.time = time
-        self.provider = provider
-        self.tenant = tenant
-        self.call_id = call_id
-        self.leg_id = leg_id
-        self.data = {} if data is None else data
 
     def to_json(self) -> dict:
         out = {"type": str(self.type), "time": self.time, "provider": self.provider,

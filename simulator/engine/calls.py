@@ -40,10 +40,7 @@ EMPTY: tuple = ()
 NO_TASKS: frozenset = frozenset()
 
 
-# init=False: the generated __init__ takes every field as a parameter and calls a factory per
-# defaulted container; a call builds one Call and two Legs, so theirs are written out (same
-# fields, same order, same defaults: the dataclass still gives repr and fields())
-@dataclass(eq=False, init=False)
+@dataclass(eq=False)
 class Leg:
     id: str
     call_id: str
@@ -64,31 +61,6 @@ class Leg:
     _timers: list[TimerHandle] = field(default_factory=list, repr=False)
     _answer_waiters: list[asyncio.Future] = field(default=EMPTY, repr=False)  # type: ignore[assignment]
     _dtmf_waiters: list[asyncio.Future] = field(default=EMPTY, repr=False)  # type: ignore[assignment]
-
-    def __init__(self, id: str, call_id: str, number: str, caller_id: str | None, role: str,
-                 behaviour: PartyBehaviour, created_at: float, state: LegState = LegState.DIALING,
-                 alerting_at: float | None = None, answered_at: float | None = None,
-                 ended_at: float | None = None, cause: int | None = None,
-                 ended_by: str | None = None, held: bool = False,
-                 meta: dict[str, Any] | None = None, dtmf_buffer: str = "") -> None:
-        self.id = id
-        self.call_id = call_id
-        self.number = number
-        self.caller_id = caller_id
-        self.role = role
-        self.behaviour = behaviour
-        self.created_at = created_at
-        self.state = state
-        self.alerting_at = alerting_at
-        self.answered_at = answered_at
-        self.ended_at = ended_at
-        self.cause = cause
-        self.ended_by = ended_by
-        self.held = held
-        self.meta = {} if meta is None else meta
-        self.dtmf_buffer = dtmf_buffer
-        self._timers = []
-        self._answer_waiters = self._dtmf_waiters = EMPTY  # type: ignore[assignment]
 
     @property
     def ended(self) -> bool:
@@ -118,7 +90,7 @@ class Leg:
         }
 
 
-@dataclass(eq=False, init=False)
+@dataclass(eq=False)
 class Call:
     id: str
     provider: str | None
@@ -139,34 +111,6 @@ class Call:
     meta: dict[str, Any] = field(default_factory=dict)
     timeline: list[dict] = field(default_factory=list)
     tasks: set[asyncio.Task] = field(default=NO_TASKS, repr=False)  # type: ignore[assignment]  # flows run by engine.spawn
-
-    def __init__(self, id: str, provider: str | None, tenant: str | None, direction: str,
-                 from_: str, to: str, started_at: float, legs: dict[str, Leg] | None = None,
-                 bridges: list[set[str]] = EMPTY, answered_at: float | None = None,  # type: ignore[assignment]
-                 ended_at: float | None = None, cause: int | None = None, record: bool = False,
-                 recording_segments: list[list[float | None]] = EMPTY,  # type: ignore[assignment]
-                 recording_id: str | None = None, script: dict[str, PartyBehaviour] | None = None,
-                 meta: dict[str, Any] | None = None, timeline: list[dict] | None = None,
-                 tasks: set[asyncio.Task] = NO_TASKS) -> None:  # type: ignore[assignment]
-        self.id = id
-        self.provider = provider
-        self.tenant = tenant
-        self.direction = direction
-        self.from_ = from_
-        self.to = to
-        self.started_at = started_at
-        self.legs = {} if legs is None else legs
-        self.bridges = bridges
-        self.answered_at = answered_at
-        self.ended_at = ended_at
-        self.cause = cause
-        self.record = record
-        self.recording_segments = recording_segments
-        self.recording_id = recording_id
-        self.script = {} if script is None else script
-        self.meta = {} if meta is None else meta
-        self.timeline = [] if timeline is None else timeline
-        self.tasks = tasks
 
     @property
     def ended(self) -> bool:

@@ -270,7 +270,7 @@ class VirtualClock(Settling):
         except Exception:  # a timer's own bug must not stop time
             log.exception("timer %r failed", fn)
             return
-        finally:
+        finally:  # a leg keeps its timers' handles until it ends: not what they called
             handle.fn, handle.args = _cancelled, ()
         if result is not None and asyncio.iscoroutine(result):
             self.track(asyncio.ensure_future(result))
@@ -301,7 +301,7 @@ class VirtualClock(Settling):
                 self._sim_base = max(self._sim_base, instant)
                 pop = heapq.heappop
                 while heap and heap[0][0] == instant:
-                    # self._pop() and self._fire() inlined: the hot loop of every advance
+                    # self._pop() inlined: the hot loop of every advance
                     handle = pop(heap)[2]
                     if handle.cancelled:
                         continue
@@ -309,16 +309,7 @@ class VirtualClock(Settling):
                         handle._clock = None
                         self._pending -= 1
                     fired += 1
-                    fn = handle.fn
-                    try:
-                        result = fn(*handle.args)
-                    except Exception:  # a timer's own bug must not stop time
-                        log.exception("timer %r failed", fn)
-                        continue
-                    finally:  # a leg keeps its timers' handles until it ends: not what they called
-                        handle.fn, handle.args = _cancelled, ()
-                    if result is not None and asyncio.iscoroutine(result):
-                        self.track(asyncio.ensure_future(result))
+                    self._fire(handle)
                 await self.settle()
             self._sim_base = target
         finally:
