@@ -28,6 +28,20 @@ class Callback:
     still_wanted: Callable[[], bool] | None = None
     meta: dict[str, Any] = field(default_factory=dict)
 
+    def typed_headers(self) -> dict[str, str]:
+        """``headers`` with the body's Content-Type where it has a body and they name none
+        (``headers`` itself when nothing is added)."""
+        headers = self.headers
+        if self.content_type and self.body is not None and "Content-Type" not in headers:
+            headers = {**headers, "Content-Type": self.content_type}
+        return headers
+
+    def authorized(self, headers: dict[str, str]) -> dict[str, str]:
+        """``headers`` with the Basic Authorization of ``auth`` where they have none."""
+        if self.auth and "Authorization" not in headers:
+            headers = {**headers, "Authorization": basic_auth(*self.auth)}
+        return headers
+
 
 @dataclass
 class DeliveryResult:

@@ -31,7 +31,7 @@ from ..engine.clock import VirtualClock
 from ..journal import MAX_BODY, Journal, body_text
 from . import http1
 from .allow import host_allowed
-from .callback import Callback, DeliveryResult, basic_auth
+from .callback import Callback, DeliveryResult
 from .lanes import Target, Worker, target_key
 
 log = logging.getLogger("simulator.delivery")
@@ -204,9 +204,7 @@ class Deliverer:
         """An attempt's headers, body and network timeout; or, for a target not allowed,
         its journalled refusal."""
         body = cb.body.encode("utf-8") if isinstance(cb.body, str) else cb.body
-        headers = cb.headers
-        if cb.content_type and body is not None and "Content-Type" not in headers:
-            headers = {**headers, "Content-Type": cb.content_type}
+        headers = cb.typed_headers()
         if not self._host_allowed(cb.url):
             self.journal.add("out", cb.kind, cb.provider, cb.tenant, call_id=cb.call_id,
                              method=cb.method, url=cb.url, attempt=attempt, params=cb.params,
@@ -214,9 +212,7 @@ class Deliverer:
                              error="refused", detail="target host is not allowed "
                              "(loopback or callbacks.allow_hosts only)")
             return DeliveryResult(False, attempt, error="refused")
-        if cb.auth and "Authorization" not in headers:
-            headers = {**headers, "Authorization": basic_auth(*cb.auth)}
-        return headers, body, cb.timeout or self._default_timeout()
+        return cb.authorized(headers), body, cb.timeout or self._default_timeout()
 
     async def _attempt(self, cb: Callback, attempt: int) -> DeliveryResult:
         begun = self._begin(cb, attempt)
@@ -263,11 +259,7 @@ class Deliverer:
         key = (cb.url, cb.method, cb.content_type, cb.auth, cb.body is None)
         shape = self._shapes.get(key)
         if shape is None or shape[0] != cb.headers or shape[1] != cb.params:
-            headers = cb.headers
-            if cb.content_type and cb.body is not None and "Content-Type" not in headers:
-                headers = {**headers, "Content-Type": cb.content_type}
-            if cb.auth and "Authorization" not in headers:
-                headers = {**headers, "Authorization": basic_auth(*cb.auth)}
+            headers = cb.authorized(cb.typed_headers())
             if headers is cb.headers:
                 headers = dict(headers)  # the entries' own: not the caller's, changed later
             head = http1.head_of(cb.method, cb.url, headers, cb.body is not None, cb.params)
