@@ -112,36 +112,25 @@ class EventBus:
         return unsubscribe
 
     def publish(self, event: Event) -> None:
-        for listener in self._listeners_of(event.provider):
-            try:
-                listener(event)
-            except Exception:  # one listener's bug must not break a call
-                log.exception("listener %r failed on %s", listener, event.type)
+        self.deliver(self._listeners_of(event.provider), event)
 
     def emit(self, type: str, time: float, provider: str | None, tenant: str | None,
              call_id: str | None, leg_id: str | None, data: dict[str, Any]) -> None:
         """:meth:`publish` of a new :class:`Event`, built only when someone listens."""
-        listeners = self._listeners.get(provider)
-        if listeners is None:
-            listeners = self._listeners_of(provider)
-        if not listeners:
-            return
-        self.deliver(listeners, Event(type, time, provider, tenant, call_id, leg_id, data))
+        listeners = self._listeners_of(provider)
+        if listeners:
+            self.deliver(listeners, Event(type, time, provider, tenant, call_id, leg_id, data))
 
     def deliver(self, listeners: tuple[Listener, ...], event: Event) -> None:
-        """Hand ``event`` to ``listeners`` (its provider's, as :meth:`listeners` gives them)."""
+        """Hand ``event`` to ``listeners``, each in turn; one listener's bug must not break a call."""
         for listener in listeners:
             try:
                 listener(event)
-            except Exception:  # one listener's bug must not break a call
+            except Exception:
                 log.exception("listener %r failed on %s", listener, event.type)
 
-    def listeners(self, provider: str | None) -> tuple[Listener, ...]:
-        """Who hears ``provider``'s events, in call order (cached until the next subscribe)."""
-        listeners = self._listeners.get(provider)
-        return self._listeners_of(provider) if listeners is None else listeners
-
     def _listeners_of(self, provider: str | None) -> tuple[Listener, ...]:
+        """Who hears ``provider``'s events, in call order (cached until the next subscribe)."""
         listeners = self._listeners.get(provider)
         if listeners is None:
             listeners = self._listeners[provider] = (

@@ -357,18 +357,9 @@ class CallEngine(CallFeatures):
             entry = ({"t": now, "event": event, "leg": leg_id, **data} if data
                      else {"t": now, "event": event, "leg": leg_id})
         call.timeline.append(entry)  # call.finished's: a dict without the record, untracked
-        # the provider's listeners looked up here, not in bus.emit: most calls have none (no
-        # adapter, no SSE stream), and then there is no Event and no further call
-        bus = self.bus
-        provider = call.provider
-        listeners = bus._listeners.get(provider)
-        if listeners is None:
-            listeners = bus._listeners_of(provider)
-        if listeners:
-            if record is not None:
-                data = {"record": record}
-            bus.deliver(listeners, Event(kind, now, provider, call.tenant, call.id, leg_id,
-                                         data if data else {}))
+        # bus.emit builds the Event only when the provider has a listener (most calls have none)
+        self.bus.emit(kind, now, call.provider, call.tenant, call.id, leg_id,
+                      {"record": record} if record is not None else data if data else {})
 
 
 _CLEARED = int(Cause.NORMAL_CLEARING)  # an answered call's cause (failure_cause's first case)
