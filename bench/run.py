@@ -86,10 +86,9 @@ def bench_calls(args) -> dict:
              True, True, True, 1),
             ("engine_only", "engine only (no callbacks)", False, False, False, args.rounds + 2)]
     for key, name, callbacks, sink_process, overlap, rounds in runs:
-        # the engine-only run takes half a second and speeds up by a third over its first few
-        # repetitions in one process (allocator and caches warming), and the first round of a
-        # process pays its page faults (docs/performance.md, "Engine"): it is shown, and the
-        # figure is the median of the rounds after it; the target's row is the median of its 3
+        # engine only: the first round of a process pays its page faults and warms the caches
+        # (docs/performance.md, "Engine"): shown, and the figure is the median of the rounds
+        # after it; a callback row with several runs is the median of them all
         receiver = "lean" if key == "with_callbacks_lean_overlap" else "callback"
         tries = [eb.run(eb.lifecycles(args.calls, batch=args.batch, callbacks=callbacks,
                                       sink_process=sink_process, overlap=overlap,
@@ -147,8 +146,7 @@ def bench_calls(args) -> dict:
     lc = lambda key: out[key]["lifecycles_per_s"]  # noqa: E731
     bare_lc = bare["posts_per_s"] / 4
     bare_n_lc = bare_n["posts_per_s"] / 4
-    # the target's row: calls played as a traffic: step plays them (the clock does not wait for
-    # the application's answers, each call's callbacks in order); the next rows wait each instant
+    # the target's row: played as a traffic: step plays calls; the rows after the lean one wait each instant
     summarise("lifecycles/s, 4 callbacks, own process, overlapping",
               lc("with_callbacks_sink_process_overlap"), "lifecycles/s",
               f"bare sender, {lanes} conns, 4 POSTs each", bare_n_lc, ">= 1,000")
