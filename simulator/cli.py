@@ -2,15 +2,12 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import gc
 import json
 import logging
 import signal
 import sys
 from pathlib import Path
-
-from aiohttp import web
 
 from .settings import Settings, parse_byte_size
 
@@ -242,6 +239,8 @@ def _contracts(args) -> int:
 
 
 def _replay(args) -> int:
+    import asyncio
+
     from .scenario import ScenarioError, run_scenario_file
 
     try:
@@ -267,13 +266,33 @@ def tune_collector() -> None:
     modules, schemas and the initial world live as long as the process, so they are frozen out
     of the cyclic collector's reach (a full collection under traffic then scans only what
     traffic made: one took ~60-200 ms with them, a pause in the middle of some request), and
-    the youngest generation is collected less often."""
+    the youngest generation is collected less often. The collector runs from here on (the
+    start keeps it off until this point)."""
     gc.freeze()
     gc.set_threshold(GC_YOUNG_THRESHOLD, *gc.get_threshold()[1:])
+    gc.enable()
 
 
 def _serve(args) -> int:
+    # what the start imports and builds lives as long as the process and is hardly ever
+    # garbage: the collector's passes over it were ~10 ms of every start, so it is off until
+    # tune_collector() has frozen it all
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _start(args)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _start(args) -> int:
+    import asyncio
+
+    from .accesslog import BufferedAccessLog
+    from .app import create_app
     from .sim import Simulator
+    from .transport import TransportRunner
     from .world import WorldError
 
     try:
@@ -292,11 +311,15 @@ def _serve(args) -> int:
         sim = Simulator(settings)
     except WorldError as exc:
         return _fail(str(exc))
+    access = BufferedAccessLog(sys.stderr)
+    app = create_app(sim, access_log=access)
+    app.on_cleanup.append(lambda _app: _close(access))
+    runner = TransportRunner(app, sim, handle_signals=False)
     tune_collector()
     _log_off_the_loop()
     logging.getLogger("aiohttp.access").setLevel(logging.WARNING)
     try:
-        asyncio.run(_run(sim, settings))
+        asyncio.run(_run(sim, settings, runner))
     except (OSError, OverflowError) as exc:
         reason = getattr(exc, "strerror", None) or exc
         return _fail(f"cannot listen on {settings.host}:{settings.port}: {reason}")
@@ -320,15 +343,11 @@ def _log_off_the_loop() -> None:
     root.setLevel(logging.INFO)
 
 
-async def _run(sim, settings: Settings) -> None:
-    from .accesslog import BufferedAccessLog
-    from .app import create_app
-    from .transport import TransportRunner
+async def _run(sim, settings: Settings, runner) -> None:
+    import asyncio
 
-    access = BufferedAccessLog(sys.stderr)
-    app = create_app(sim, access_log=access)
-    app.on_cleanup.append(lambda _app: _close(access))
-    runner = TransportRunner(app, sim, handle_signals=False)
+    from aiohttp import web
+
     await runner.setup()
     site = web.TCPSite(runner, settings.host, settings.port, reuse_address=True)
     try:

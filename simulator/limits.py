@@ -34,14 +34,20 @@ def counted_first(value, limit: int, message: str, of: type = list):
     return value
 
 
-@dataclass(frozen=True)
 class BodyRefused(Exception):
-    status: int  # 400 unreadable, 408 too slow, 413 too large, 415 unknown encoding
-    reason: str
+    """A request body that is not read: ``status`` 400 unreadable, 408 too slow, 413 too
+    large, 415 unknown encoding; ``reason`` says why."""
+
+    def __init__(self, status: int, reason: str):
+        super().__init__(status, reason)
+        self.status = status
+        self.reason = reason
 
 
 @dataclass(frozen=True)
 class BodyLimits:
+    """How much of a request body is read, and how long its arrival may take."""
+
     max_size: int = DEFAULT_MAX_BODY  # bytes, as sent and as decoded
     timeout: float | None = 60.0  # seconds for the whole body once the headers are in
 

@@ -9,6 +9,9 @@ from typing import Any
 
 @dataclass
 class Settings:
+    """How a Simulator is started: the world, the listener, the clock and the journal's size
+    (from the command line and the ``SIM_*`` environment: :meth:`from_env`)."""
+
     world: Path | None = None  # None: the packaged default world (simulator/world/default.yaml)
     world_data: dict | None = None  # an in-memory world (tests); wins over ``world``
     host: str = "127.0.0.1"

@@ -5,11 +5,11 @@ from __future__ import annotations
 import asyncio
 import copy
 import logging
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .conformance.strict import StrictMode
-from .delivery import Deliverer
 from .engine import CallEngine, EventBus, VirtualClock
 from .engine.clock import parse_time
 from .faults import Faults
@@ -23,6 +23,7 @@ from .world import DEFAULT_WORLD, WorldError, WorldStore, load_world, validate_w
 from .world.loader import CoreSettings, field_name, proven_core_settings, proven_default_world
 
 if TYPE_CHECKING:
+    from .delivery import Deliverer
     from .engine.behaviour import PartyBehaviour
     from .providers.call_request import CallRequest
 
@@ -61,13 +62,6 @@ class Simulator:
         self.journal = Journal(self.clock.now, settings.journal_size, settings.journal_bytes)
         self.strict = StrictMode(self)  # the journal's first listener: flags before anyone reads
         self.faults = Faults(core.seed)
-        # read per callback: the store's live world, not the `world` property (one call less each)
-        store, clock = self.world_store, self.clock
-        self.delivery = Deliverer(self.clock, self.journal,
-                                  lambda: store.world.callbacks.allow_hosts,
-                                  lambda: store.world.callbacks.attempt_timeout(
-                                      clock.mode, clock.advance_target is not None),
-                                  lambda: store.world.callbacks.connections)
         self._parties: dict[str, Any] | None = None  # parties.numbers by digits, made on first use
         #: every provider by slug, built on first use (simulator/providers/lazy.py)
         self.providers = Providers(self, listings, {slug: _raw_section(raw, slug) for slug in listings})
@@ -105,10 +99,25 @@ class Simulator:
                 provider.world_changed(o, n)
         return self.world_store.dump()
 
+    @cached_property
+    def delivery(self) -> Deliverer:
+        """What sends the callbacks, built for the first one: its modules were ~10 ms of every
+        start (the session it opens for what its own client does not send is made then too)."""
+        from .delivery import Deliverer
+
+        # read per callback: the store's live world, not the `world` property (one call less each)
+        store, clock = self.world_store, self.clock
+        return Deliverer(clock, self.journal, lambda: store.world.callbacks.allow_hosts,
+                         lambda: store.world.callbacks.attempt_timeout(
+                             clock.mode, clock.advance_target is not None),
+                         lambda: store.world.callbacks.connections)
+
+    def _built_delivery(self) -> Deliverer | None:
+        return self.__dict__.get("delivery")
+
     # ------------------------------------------------------------- lifecycle
     async def start(self) -> None:
         self.clock.start()
-        await self.delivery.start()
         self.providers.loop = asyncio.get_running_loop()
         self.providers.started = True  # a provider built from now on starts at once
         for provider in self.providers.built().values():
@@ -118,14 +127,16 @@ class Simulator:
         self.providers.started = False
         for provider in self.providers.built().values():
             await provider.shutdown()
-        await self.delivery.stop()
+        if (delivery := self._built_delivery()) is not None:
+            await delivery.stop()
         await self.clock.stop()
 
     async def reset(self) -> None:
         """Back to the initial world exactly: same data, no calls, journal or faults,
         the clock at its start."""
         self.engine.reset()
-        self.delivery.reset()
+        if (delivery := self._built_delivery()) is not None:
+            delivery.reset()
         self.world_store.reset()
         self._parties = None
         mode, speed = self._clock_mode

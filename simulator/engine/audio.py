@@ -10,7 +10,6 @@ import io
 import itertools
 import math
 import struct
-import wave
 from array import array
 from dataclasses import dataclass
 from functools import lru_cache
@@ -20,6 +19,8 @@ SAMPLE_RATE = 8000
 
 @dataclass(slots=True)
 class Recording:
+    """A call's recording: its audio is made when asked for (wav, mp3)."""
+
     id: str
     call_id: str
     provider: str | None
@@ -87,6 +88,8 @@ def pcm_bytes(duration: float) -> bytes:
 
 
 def wav_bytes(duration: float) -> bytes:
+    import wave  # on first use, like mp3's encoder: no start-up needs it
+
     buf = io.BytesIO()
     with wave.open(buf, "wb") as w:
         w.setnchannels(1)
@@ -116,6 +119,8 @@ async def render(duration: float, fmt: str) -> bytes:
 def wav_info(data: bytes) -> tuple[int, int, int, float]:
     """(channels, sample width bytes, frame rate, duration s) of a WAV file; raises
     ValueError when it is not a readable PCM WAV."""
+    import wave
+
     try:
         with wave.open(io.BytesIO(data), "rb") as w:
             frames = w.getnframes()

@@ -42,6 +42,8 @@ NO_TASKS: frozenset = frozenset()
 
 @dataclass(eq=False)
 class Leg:
+    """One party of a call: its number, behaviour and state."""
+
     id: str
     call_id: str
     number: str
@@ -92,6 +94,9 @@ class Leg:
 
 @dataclass(eq=False)
 class Call:
+    """A call the engine runs: its legs, which of them talk to each other (bridges), its
+    recording and the flows it runs."""
+
     id: str
     provider: str | None
     tenant: str | None
@@ -210,6 +215,8 @@ class Call:
 
 @dataclass(slots=True)
 class LegRecord:
+    """A leg of a finished call, as its CallRecord keeps it."""
+
     id: str
     number: str
     caller_id: str | None

@@ -26,6 +26,8 @@ _LISTED: dict[str, "Listing"] | None = None
 
 @dataclass(frozen=True)
 class Listing:
+    """What the registry knows of a provider before its package is imported."""
+
     slug: str
     hosts: tuple[str, ...]
     #: "module:Class" of the provider (the module registers it with :func:`register`)

@@ -31,6 +31,8 @@ from aiohttp import ClientSession, web
 
 HEAVY = ("pydantic", "pydantic_core", "yaml", "jsonschema", "lxml", "importlib.metadata")
 loaded = lambda: [m for m in HEAVY if m in sys.modules]
+#: what only a callback or a recording needs
+LATE = ("simulator.delivery", "simulator.delivery.deliverer", "wave")
 
 async def main():
     simulator.cli.build_parser()  # --version is looked up when asked, not when the parser is built
@@ -48,11 +50,12 @@ async def main():
             async with http.get(f"http://127.0.0.1:{port}{path}") as resp:
                 answers.append([resp.status, await resp.json()])
         after_answers = loaded()
+        late = [m for m in LATE if m in sys.modules] + (["sim.delivery"] if "delivery" in vars(sim) else [])
         async with http.get(f"http://127.0.0.1:{port}/_sim/world") as resp:
             world = await resp.json()
     await runner.cleanup()
     print(json.dumps({"after_build": after_build, "after_answers": after_answers,
-                      "answers": answers, "world": world, "in_the_end": loaded()}))
+                      "answers": answers, "world": world, "late": late, "in_the_end": loaded()}))
 
 asyncio.run(main())
 """
@@ -64,6 +67,7 @@ def test_the_default_world_starts_and_answers_without_pydantic():
     result = json.loads(out.stdout)
     assert result["after_build"] == []
     assert result["after_answers"] == []
+    assert result["late"] == []
     health, clock, providers = result["answers"]
     assert health[0] == 200 and health[1]["status"] == "ok"
     assert clock[0] == 200 and clock[1]["mode"] == "real" and clock[1]["speed"] == 1.0
@@ -72,6 +76,35 @@ def test_the_default_world_starts_and_answers_without_pydantic():
     # the first request that needs the world builds it, and it is the default world
     assert "pydantic" in result["in_the_end"]
     assert result["world"] == Simulator(Settings(world_data=read_world_file(DEFAULT_WORLD))).world_store.dump()
+
+
+async def test_the_deliverer_is_built_for_the_first_callback_and_a_start_reset_stop_need_none():
+    sim = Simulator(Settings(manual_clock=True))
+    await sim.start()
+    await sim.reset()
+    assert "delivery" not in vars(sim)
+    delivery = sim.delivery
+    assert sim.delivery is delivery and delivery.outstanding() == 0
+    await sim.reset()
+    await sim.stop()
+    assert sim.delivery is delivery  # stopped, and the same one
+
+
+def test_the_collector_runs_once_the_start_has_frozen_what_it_made():
+    import gc
+
+    from simulator.cli import GC_YOUNG_THRESHOLD, tune_collector
+
+    threshold = gc.get_threshold()
+    gc.disable()  # as `telsim serve` starts
+    try:
+        tune_collector()
+        assert gc.isenabled() and gc.get_threshold()[0] == GC_YOUNG_THRESHOLD
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*threshold)
+        gc.enable()
 
 
 def eager_default_world(seed: int | None = None):
