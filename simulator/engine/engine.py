@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Callable, Coroutine
 
 from .audio import RecordingStore
 from .causes import Cause
-from .bus import Event, EventBus
+from .bus import EventBus
 from .bus import EventType as E
 from .calls import EMPTY, NO_TASKS, Call, CallRecord, Leg, LegState
 from .clock import VirtualClock
