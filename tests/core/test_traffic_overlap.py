@@ -64,6 +64,14 @@ async def until(event: asyncio.Event) -> None:
     await asyncio.wait_for(event.wait(), 60)
 
 
+async def arrivals(held: HeldSink, n: int) -> None:
+    """Until ``n`` held events have reached the sink (their bytes cross a loopback socket, which
+    a loaded machine may deliver after any fixed number of the loop's rounds)."""
+    while held.arrived < n:
+        held.came.clear()
+        await until(held.came)
+
+
 async def spin(n: int = 500) -> None:
     """Give the loop rounds to do whatever it still could (without wall time)."""
     for _ in range(n):
@@ -104,14 +112,15 @@ async def test_a_replay_moves_on_while_callbacks_are_held_and_keeps_each_calls_o
     replay = asyncio.ensure_future(run_traffic(day(callbacks_in_flight=bound), simulator.sim, no_requests))
     await until(full)
     at_bound = delivery.outstanding()
+    await arrivals(held, 2)
     await spin()
     # the bound holds: the replay waits there (an instant's callbacks all go, so it may pass
     # the bound by that instant's few), and no more callbacks were queued while it waited
     assert not replay.done()
     assert delivery.outstanding() == at_bound and bound <= at_bound < bound + 4
     # it moved on past the first callback's instant: several calls' events are outstanding
-    # at once, at most one per connection of the target at the sink
-    assert clock.now() > start and 1 < held.arrived <= delivery.connections()
+    # at once (two have arrived), at most one per connection of the target at the sink
+    assert clock.now() > start and held.arrived <= delivery.connections()
     held.release()
     out = await replay
     assert out["ok"] and out["calls"] == 40 and out["still_live"] == 0
