@@ -5,12 +5,13 @@ from __future__ import annotations
 import asyncio
 import copy
 import logging
+import threading
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable
 
 from .conformance.strict import StrictMode
-from .engine import CallEngine, EventBus, VirtualClock
+from .engine import EventBus, VirtualClock
 from .engine.clock import parse_time
 from .faults import Faults
 from .journal import Journal
@@ -24,6 +25,7 @@ from .world.loader import CoreSettings, field_name, proven_core_settings, proven
 
 if TYPE_CHECKING:
     from .delivery import Deliverer
+    from .engine import CallEngine
     from .engine.behaviour import PartyBehaviour
     from .providers.call_request import CallRequest
 
@@ -58,7 +60,7 @@ class Simulator:
         self.clock = VirtualClock(core.start, mode, speed)
         self._clock_mode = (mode, speed)
         self.bus = EventBus()
-        self.engine = CallEngine(self.clock, self.bus, self.party_behaviour)
+        self._building = threading.Lock()  # see _first_use
         self.journal = Journal(self.clock.now, settings.journal_size, settings.journal_bytes)
         self.strict = StrictMode(self)  # the journal's first listener: flags before anyone reads
         self.faults = Faults(core.seed)
@@ -99,21 +101,37 @@ class Simulator:
                 provider.world_changed(o, n)
         return self.world_store.dump()
 
+    # The engine and the deliverer are built by their first use (the first call, the first
+    # callback): their modules were ~15 ms of every start. A cached_property: from then on a
+    # plain attribute of the instance, read as before.
+    @cached_property
+    def engine(self) -> CallEngine:
+        from .engine import CallEngine
+
+        return self._first_use("engine", lambda: CallEngine(self.clock, self.bus, self.party_behaviour))
+
     @cached_property
     def delivery(self) -> Deliverer:
-        """What sends the callbacks, built for the first one: its modules were ~10 ms of every
-        start (the session it opens for what its own client does not send is made then too)."""
         from .delivery import Deliverer
 
         # read per callback: the store's live world, not the `world` property (one call less each)
         store, clock = self.world_store, self.clock
-        return Deliverer(clock, self.journal, lambda: store.world.callbacks.allow_hosts,
-                         lambda: store.world.callbacks.attempt_timeout(
-                             clock.mode, clock.advance_target is not None),
-                         lambda: store.world.callbacks.connections)
+        return self._first_use("delivery", lambda: Deliverer(
+            clock, self.journal, lambda: store.world.callbacks.allow_hosts,
+            lambda: store.world.callbacks.attempt_timeout(clock.mode, clock.advance_target is not None),
+            lambda: store.world.callbacks.connections))
 
-    def _built_delivery(self) -> Deliverer | None:
-        return self.__dict__.get("delivery")
+    def _first_use(self, name: str, build: Callable[[], Any]) -> Any:
+        # under a lock: a sync test's thread and the loop may both be first, and 3.12's
+        # cached_property has no lock of its own
+        with self._building:
+            if name not in self.__dict__:
+                self.__dict__[name] = build()
+            return self.__dict__[name]
+
+    def _built(self, name: str) -> Any:
+        """The engine or the deliverer if it has been built, else None."""
+        return self.__dict__.get(name)
 
     # ------------------------------------------------------------- lifecycle
     async def start(self) -> None:
@@ -127,15 +145,16 @@ class Simulator:
         self.providers.started = False
         for provider in self.providers.built().values():
             await provider.shutdown()
-        if (delivery := self._built_delivery()) is not None:
+        if (delivery := self._built("delivery")) is not None:
             await delivery.stop()
         await self.clock.stop()
 
     async def reset(self) -> None:
         """Back to the initial world exactly: same data, no calls, journal or faults,
         the clock at its start."""
-        self.engine.reset()
-        if (delivery := self._built_delivery()) is not None:
+        if (engine := self._built("engine")) is not None:
+            engine.reset()
+        if (delivery := self._built("delivery")) is not None:
             delivery.reset()
         self.world_store.reset()
         self._parties = None

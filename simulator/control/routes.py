@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING, Any
 from aiohttp import web
 
 from ..digits import parse_int
-from ..engine import CallNotFound
 from ..http import JsonBodyError, audio_response, loads_json_off_loop
 from ..conformance.strict import FLAGS
 from ..engine.settling import next_turn
@@ -168,6 +167,8 @@ def setup_control(app: web.Application, sim: Simulator) -> None:
 
     @r.get("/_sim/calls/{id}")
     async def get_call(request):
+        from ..engine import CallNotFound  # the engine's modules are imported by the first call
+
         try:
             return web.json_response(sim.engine.get(request.match_info["id"]).to_json())
         except CallNotFound:
@@ -175,6 +176,8 @@ def setup_control(app: web.Application, sim: Simulator) -> None:
 
     @r.post("/_sim/calls/{id}/hangup")
     async def hangup_call(request):
+        from ..engine import CallNotFound
+
         try:
             call = sim.engine.get(request.match_info["id"])
         except CallNotFound:

@@ -1,19 +1,21 @@
-from .causes import Cause
 from .bus import LEG_ENDED, Event, EventBus, EventHandlers, EventType, on
-from .calls import Call, CallRecord, Leg, LegState
 from .clock import VirtualClock
-from .contexts import CallContexts
-from .engine import CallEngine, CallNotFound
 
 __all__ = ["Cause", "PartyBehaviour", "Event", "EventBus", "EventHandlers", "EventType", "on",
            "LEG_ENDED", "Call", "CallRecord", "Leg", "LegState", "VirtualClock", "CallContexts",
            "CallEngine", "CallNotFound"]
 
+#: imported on first use, not at start-up (docs/decisions.md "start-up"): the simulator builds
+#: its engine for the first call, and PartyBehaviour is a pydantic model
+_LATER = {"Cause": ".causes", "Call": ".calls", "CallRecord": ".calls", "Leg": ".calls",
+          "LegState": ".calls", "CallContexts": ".contexts", "CallEngine": ".engine",
+          "CallNotFound": ".engine", "PartyBehaviour": ".behaviour"}
+
 
 def __getattr__(name: str):
-    # a pydantic model: imported on first use, not at start-up (docs/decisions.md "start-up")
-    if name == "PartyBehaviour":
-        from .behaviour import PartyBehaviour
+    module = _LATER.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from importlib import import_module
 
-        return PartyBehaviour
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(import_module(module, __name__), name)

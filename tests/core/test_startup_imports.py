@@ -31,8 +31,9 @@ from aiohttp import ClientSession, web
 
 HEAVY = ("pydantic", "pydantic_core", "yaml", "jsonschema", "lxml", "importlib.metadata")
 loaded = lambda: [m for m in HEAVY if m in sys.modules]
-#: what only a callback or a recording needs
-LATE = ("simulator.delivery", "simulator.delivery.deliverer", "wave")
+#: what only a call, a callback or a recording needs
+LATE = ("simulator.engine.engine", "simulator.engine.calls", "simulator.delivery",
+        "simulator.delivery.deliverer", "wave")
 
 async def main():
     simulator.cli.build_parser()  # --version is looked up when asked, not when the parser is built
@@ -50,7 +51,8 @@ async def main():
             async with http.get(f"http://127.0.0.1:{port}{path}") as resp:
                 answers.append([resp.status, await resp.json()])
         after_answers = loaded()
-        late = [m for m in LATE if m in sys.modules] + (["sim.delivery"] if "delivery" in vars(sim) else [])
+        late = [m for m in LATE if m in sys.modules] + [f"sim.{a}" for a in ("engine", "delivery")
+                                                         if a in vars(sim)]
         async with http.get(f"http://127.0.0.1:{port}/_sim/world") as resp:
             world = await resp.json()
     await runner.cleanup()
@@ -78,16 +80,35 @@ def test_the_default_world_starts_and_answers_without_pydantic():
     assert result["world"] == Simulator(Settings(world_data=read_world_file(DEFAULT_WORLD))).world_store.dump()
 
 
-async def test_the_deliverer_is_built_for_the_first_callback_and_a_start_reset_stop_need_none():
+async def test_the_engine_and_deliverer_are_built_by_their_first_use_and_a_start_reset_stop_need_none():
     sim = Simulator(Settings(manual_clock=True))
     await sim.start()
     await sim.reset()
-    assert "delivery" not in vars(sim)
-    delivery = sim.delivery
+    assert "engine" not in vars(sim) and "delivery" not in vars(sim)
+    engine, delivery = sim.engine, sim.delivery
+    assert sim.engine is engine and not engine.calls
     assert sim.delivery is delivery and delivery.outstanding() == 0
     await sim.reset()
     await sim.stop()
-    assert sim.delivery is delivery  # stopped, and the same one
+    assert sim.engine is engine and sim.delivery is delivery  # reset and stopped, the same ones
+
+
+def test_the_engine_is_built_once_when_two_threads_are_first():
+    import threading
+
+    sim = Simulator(Settings(manual_clock=True))
+    barrier, seen = threading.Barrier(4), []
+
+    def first() -> None:
+        barrier.wait()
+        seen.append(sim.engine)
+
+    threads = [threading.Thread(target=first) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(seen) == 4 and all(e is sim.engine for e in seen)
 
 
 def test_the_collector_runs_once_the_start_has_frozen_what_it_made():
