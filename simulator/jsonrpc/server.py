@@ -197,10 +197,17 @@ def _failed(error: JsonRpcError, id_: Any = None, name: str | None = None,
     return (None if quiet else error_object(error, id_)), name, error
 
 
+#: the Content-Type of every answer with a body (what content_type= and charset= make, without
+#: building the value per answer)
+_JSON_HEADERS = {"Content-Type": "application/json; charset=utf-8"}
+
+
 def response(reply: Reply, headers: dict[str, str] | None = None) -> web.Response:
     """The aiohttp response of a reply (application/json; 204 without a body)."""
     if reply.body is None:
         return web.Response(status=reply.status, headers=headers)
+    if headers is None:
+        return web.Response(body=reply.to_bytes(), status=reply.status, headers=_JSON_HEADERS)
     return web.Response(body=reply.to_bytes(), status=reply.status, content_type="application/json",
                         charset="utf-8", headers=headers)
 

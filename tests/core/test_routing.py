@@ -155,11 +155,11 @@ def test_remembered_matches_are_bounded_and_only_of_routes():
     resolved = _Resolved()
     for i in range(_Resolved.MAX + 10):
         match = web.UrlMappingMatchInfo({"id": str(i)}, route)
-        resolved.remember(("GET", f"/api/abonents/{i}"), app, match, None)
+        resolved.remember(("GET", f"/api/abonents/{i}"), match, None)
         assert len(resolved) <= _Resolved.MAX
-    assert resolved[("GET", f"/api/abonents/{_Resolved.MAX + 9}")][2] == {"id": str(_Resolved.MAX + 9)}
+    assert resolved[("GET", f"/api/abonents/{_Resolved.MAX + 9}")][0] == {"id": str(_Resolved.MAX + 9)}
     resolved.clear()
-    resolved.remember(("GET", "/x"), app, MatchInfoError(web.HTTPNotFound()), None)
-    resolved.remember(("GET", "/api/abonents/" + "1" * _Resolved.MAX_PATH), app,
+    resolved.remember(("GET", "/x"), MatchInfoError(web.HTTPNotFound()), None)
+    resolved.remember(("GET", "/api/abonents/" + "1" * _Resolved.MAX_PATH),
                       web.UrlMappingMatchInfo({"id": "1"}, route), None)
     assert not resolved

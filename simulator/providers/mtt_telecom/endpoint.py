@@ -123,7 +123,8 @@ class RpcRoute:
             set_operation(request, self.endpoint.prefix + INVALID)
             return self.unauthorized()
         ctx = Ctx(self.p, self.endpoint, tenant_id, request)
-        reply = await self.server.handle(await request.read(), ctx)
+        body = request._read_bytes  # the core's observer has read it (aiohttp's cache of read())
+        reply = await self.server.handle(await request.read() if body is None else body, ctx)
         set_operation(request, self.endpoint.prefix + reply.operation)
         return response(reply)
 
