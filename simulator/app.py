@@ -52,7 +52,7 @@ def _observer(sim: Simulator, access: "AccessLog", providers: dict[web.Applicati
     perf_counter = time.perf_counter
 
     @web.middleware
-    async def observe(request: web.Request, handler, provider=_UNKNOWN):
+    async def observe(request: web.Request, handler, provider=_UNKNOWN, routed: str | None = None):
         if provider is _UNKNOWN:
             provider = providers.get(request.match_info.apps[-1])
         if provider is None:
@@ -73,7 +73,9 @@ def _observer(sim: Simulator, access: "AccessLog", providers: dict[web.Applicati
             body = request._read_bytes = b""
         started = perf_counter()  # the latency is the answer's, as before: not the upload's
         slug = provider.slug
-        path = request.path
+        # ``routed``: the path_safe the request handler routed by; without a "%" it is the
+        # decoded path too (yarl decodes nothing else), so request.path is not made again
+        path = routed if routed is not None and "%" not in routed else request.path
         n = len(slug) + 1  # strip_prefix(path, slug), inline: the path inside the provider
         if path.startswith(slug, 1) and path[:1] == "/" and (len(path) == n or path[n] == "/"):
             path = path[n:] or "/"
@@ -162,6 +164,7 @@ def _request_handler(app: web.Application, observe, prefixed: dict[str, Prefixed
     async def handle(request: web.Request) -> web.StreamResponse:
         match_info = None
         provider = _UNKNOWN
+        path = None
         if prefixed is not None:
             host = request.headers.get("Host")
             if not host or host.lower().rsplit(":", 1)[0] not in hosts:
@@ -190,7 +193,7 @@ def _request_handler(app: web.Application, observe, prefixed: dict[str, Prefixed
             await request.writer.drain()
             if answer is not None:
                 return answer
-        return await observe(request, match_info.handler, provider)
+        return await observe(request, match_info.handler, provider, path)
 
     return handle
 
