@@ -52,7 +52,7 @@ def _observer(sim: Simulator, access: "AccessLog", providers: dict[web.Applicati
     perf_counter = time.perf_counter
 
     @web.middleware
-    async def observe(request: web.Request, handler, provider=_UNKNOWN):
+    async def observe(request: web.Request, handler, provider=_UNKNOWN, routed: str | None = None):
         if provider is _UNKNOWN:
             provider = providers.get(request.match_info.apps[-1])
         if provider is None:
@@ -73,7 +73,9 @@ def _observer(sim: Simulator, access: "AccessLog", providers: dict[web.Applicati
             body = request._read_bytes = b""
         started = perf_counter()  # the latency is the answer's, as before: not the upload's
         slug = provider.slug
-        path = request.path
+        # ``routed``: the path_safe the request handler routed by; without a "%" it is the
+        # decoded path too (yarl decodes nothing else), so request.path is not made again
+        path = routed if routed is not None and "%" not in routed else request.path
         n = len(slug) + 1  # strip_prefix(path, slug), inline: the path inside the provider
         if path.startswith(slug, 1) and path[:1] == "/" and (len(path) == n or path[n] == "/"):
             path = path[n:] or "/"
@@ -162,6 +164,7 @@ def _request_handler(app: web.Application, observe, prefixed: dict[str, Prefixed
     async def handle(request: web.Request) -> web.StreamResponse:
         match_info = None
         provider = _UNKNOWN
+        path = None
         if prefixed is not None:
             host = request.headers.get("Host")
             if not host or host.lower().rsplit(":", 1)[0] not in hosts:
@@ -169,45 +172,47 @@ def _request_handler(app: web.Application, observe, prefixed: dict[str, Prefixed
                 key = (request.method, path)
                 hit = resolved.get(key)
                 if hit is not None:
-                    sub, route, match, provider = hit
-                    match_info = UrlMappingMatchInfo(match, route)
-                    match_info.add_app(sub)
+                    match_info, provider = hit  # frozen, with both apps: shared by the requests
                 else:
                     resource = prefixed.get(path[1:].partition("/")[0]) if path[:1] == "/" else None
                     sub = resource.mounted if resource is not None else None
                     if sub is not None:
                         match_info = await sub.router.resolve(request)
                         match_info.add_app(sub)
+                        match_info.add_app(app)
+                        match_info.freeze()
                         provider = providers.get(sub)
-                        resolved.remember(key, sub, match_info, provider)
+                        resolved.remember(key, match_info, provider)
         if match_info is None:
             match_info = await router.resolve(request)
-        match_info.add_app(app)
-        match_info.freeze()
+            match_info.add_app(app)
+            match_info.freeze()
         request._match_info = match_info
         if request.headers.get(hdrs.EXPECT):
             answer = await match_info.expect_handler(request)
             await request.writer.drain()
             if answer is not None:
                 return answer
-        return await observe(request, match_info.handler, provider)
+        return await observe(request, match_info.handler, provider, path)
 
     return handle
 
 
 class _Resolved(dict):
-    """(method, path as routed) -> (sub-app, route, match_info's values, provider) of the
-    paths a provider's sub-app router matched to a route. A frozen router's match depends
-    on the method and the path alone (``path_safe``: the resources' patterns run on it), so a
-    remembered one is the router's answer. Only plain and dynamic resources' matches (not
-    404s, 405s or other resources), only paths up to :attr:`MAX_PATH` characters, and at
-    most :attr:`MAX` of them: past that it starts over (bounded memory, whatever the paths)."""
+    """(method, path as routed) -> (the frozen match_info, provider) of the paths a
+    provider's sub-app router matched to a route. A frozen router's match depends on the
+    method and the path alone (``path_safe``: the resources' patterns run on it), so a
+    remembered one is the router's answer; a frozen match_info (its values, route and apps)
+    is never changed again, so the requests of one path share it. Only plain and dynamic
+    resources' matches (not 404s, 405s or other resources), only paths up to
+    :attr:`MAX_PATH` characters, and at most :attr:`MAX` of them: past that it starts over
+    (bounded memory, whatever the paths)."""
 
     MAX = 1024
     MAX_PATH = 256
 
-    def remember(self, key: tuple[str, str], sub: web.Application,
-                 match_info: UrlMappingMatchInfo, provider: Provider | None) -> None:
+    def remember(self, key: tuple[str, str], match_info: UrlMappingMatchInfo,
+                 provider: Provider | None) -> None:
         if match_info.http_exception is not None or len(key[1]) > self.MAX_PATH:
             return
         route = match_info.route
@@ -215,7 +220,7 @@ class _Resolved(dict):
             return
         if len(self) >= self.MAX:
             self.clear()
-        self[key] = (sub, route, dict(match_info), provider)
+        self[key] = (match_info, provider)
 
 
 _REMEMBERED = (web_urldispatcher.PlainResource, web_urldispatcher.DynamicResource)

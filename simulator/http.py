@@ -134,7 +134,7 @@ JOURNAL_KIND_KEY = OPERATION_KEY  # the journal entry's operation name
 
 def set_tenant(request: web.Request, tenant: str | None) -> None:
     """Name the tenant a request belongs to, for the access log and the journal."""
-    request[TENANT_KEY] = tenant
+    request._state[TENANT_KEY] = tenant  # request[key] = ...: a Python frame and a key check
 
 
 def set_journal_kind(request: web.Request, kind: str) -> None:

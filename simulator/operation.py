@@ -15,4 +15,4 @@ OPERATION_KEY = _RequestKey("operation", str) if _RequestKey else "operation"
 
 def set_operation(request: web.Request, name: str) -> None:
     """Name the catalogue operation a shared route recognised (journal, counts, contracts)."""
-    request[OPERATION_KEY] = name
+    request._state[OPERATION_KEY] = name  # request[key] = ...: a Python frame and a key check

@@ -73,8 +73,10 @@ def guard_received(sim: "Simulator", provider: "Provider | None",
     """:func:`guard_body` for a body that came whole with its head (most requests), without a
     coroutine: None when it was taken, the refusal's answer, or :data:`PENDING` when the body
     is still arriving or encoded (then ``await guard_body(...)`` reads it)."""
+    # body_limit(sim, provider), inline: every request with a body passes here
+    limit = min(sim.settings.max_body_size, getattr(provider, "max_body_size", DEFAULT_MAX_BODY))
     try:
-        if received_body(request, body_limit(sim, provider)) is None:
+        if received_body(request, limit) is None:
             return PENDING
     except BodyRefused as refused:
         return _refused(provider, request, refused)
@@ -152,6 +154,7 @@ class TransportHandler(web_protocol.RequestHandler):
 
     # ---------------------------------------------------------- header timeout
     def data_received(self, data: bytes) -> None:
+        # twice a request: its bytes, and b"" when its body is read (aiohttp's resume_reading)
         if self._timed_out:
             return
         if not self._in_head and self._last_payload is not None and self._last_payload.is_eof():
@@ -160,11 +163,12 @@ class TransportHandler(web_protocol.RequestHandler):
             # no copy while the head comes in one piece (bytes: b"" + data and data[:n] are data)
             self._head += data[:HEAD_KEPT - len(self._head)]
         count = self._request_count
-        super().data_received(data)
+        _receive(self, data)
         if self._request_count != count and self._messages:  # a request's headers are complete
             self._last_payload = self._messages[-1][1]
             self._in_head = False
-            self._cancel_head_timer()
+            if self._head_timer is not None:
+                self._cancel_head_timer()
         elif self._in_head and data and self._head_timer is None:
             # armed only for a head that did not come whole in one read (a timer per request
             # is a TimerHandle and a heap push and pop: a few % of a request's CPU)
@@ -194,7 +198,7 @@ class TransportHandler(web_protocol.RequestHandler):
         super().connection_lost(exc)
 
     async def finish_response(self, request, resp, start_time):
-        result = await super().finish_response(request, resp, start_time)
+        result = await _finish(self, request, resp, start_time)
         if request._state.get(_CLOSE_KEY):  # request.get() is a Mapping method: slower
             self.force_close()
         return result
@@ -215,6 +219,11 @@ class TransportHandler(web_protocol.RequestHandler):
         resp = error_response(provider, shown, status, reason)
         resp.force_close()
         return resp
+
+
+#: aiohttp's methods that TransportHandler extends, called without a super() object per call
+_receive = web_protocol.RequestHandler.data_received
+_finish = web_protocol.RequestHandler.finish_response
 
 
 def _client_error(status: int, exc: BaseException | None, message: str | None,

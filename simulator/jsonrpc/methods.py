@@ -55,6 +55,11 @@ class Method:
         return frozenset(p.name for p in self.params)
 
     @cached_property
+    def _order(self) -> tuple[str, ...]:
+        """The parameters' names in order (positional params bind to them in C)."""
+        return tuple(p.name for p in self.params)
+
+    @cached_property
     def _plan(self) -> tuple[tuple[str, bool, Any], ...]:
         """(name, optional, the value when missing) per parameter, in order, for :meth:`bind`."""
         return tuple((p.name, p.optional, p.value_if_missing()) for p in self.params)
@@ -70,7 +75,7 @@ class Method:
             if len(params) > len(self.params):
                 raise invalid_params(f"Too many parameters: {len(params)} given, "
                                      f"{len(self.params)} declared")
-            given = {p.name: v for p, v in zip(self.params, params)}
+            given = dict(zip(self._order, params))
         elif isinstance(params, dict):
             if not self.named:
                 raise invalid_params("Named parameters are not accepted")

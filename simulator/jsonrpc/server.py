@@ -108,6 +108,9 @@ def result_object(result: Any, id_: Any) -> dict[str, Any]:
     return {"jsonrpc": "2.0", "id": id_, "result": result}
 
 
+_ID_TYPES = (str, int, float)
+
+
 def _valid_id(value: Any) -> bool:
     return value is None or (isinstance(value, (str, int, float)) and not isinstance(value, bool))
 
@@ -120,6 +123,7 @@ class Server:
     def __init__(self, methods: MethodSet, *, status_for: Callable[[JsonRpcError], int] | None = None,
                  max_batch: int = 1000):
         self.methods = methods
+        self._method = methods.get
         self.status_for = status_for or (lambda error: 200)
         self.max_batch = max_batch
 
@@ -165,7 +169,8 @@ class Server:
             return _failed(invalid_request())
         id_ = item.get("id", _ABSENT)
         notification = id_ is _ABSENT
-        if not notification and not _valid_id(id_):
+        # _valid_id inline: parsed JSON has exact types (a bool is not an id)
+        if not notification and id_ is not None and type(id_) not in _ID_TYPES:
             return _failed(invalid_request("id must be a string, a number or null"))
         echo = None if notification else id_
         if item.get("jsonrpc") != "2.0":
@@ -176,7 +181,7 @@ class Server:
         params = item.get("params")
         if "params" in item and not isinstance(params, (list, dict)):
             return _failed(invalid_request("params must be an array or an object"), echo)
-        method = self.methods.get(name)
+        method = self._method(name)
         if method is None:
             return _failed(method_not_found(), echo, quiet=notification)
         try:
@@ -188,7 +193,8 @@ class Server:
         except Exception:
             log.exception("JSON-RPC method %s failed", name)
             return _failed(internal_error(), echo, name, quiet=notification)
-        return (None if notification else result_object(result, echo)), name, None
+        # result_object, inline
+        return (None if notification else {"jsonrpc": "2.0", "id": echo, "result": result}), name, None
 
 
 def _failed(error: JsonRpcError, id_: Any = None, name: str | None = None,
@@ -197,10 +203,18 @@ def _failed(error: JsonRpcError, id_: Any = None, name: str | None = None,
     return (None if quiet else error_object(error, id_)), name, error
 
 
+#: the Content-Type of every answer with a body (what content_type= and charset= make, without
+#: building the value per answer)
+_JSON_HEADERS = {"Content-Type": "application/json; charset=utf-8"}
+
+
 def response(reply: Reply, headers: dict[str, str] | None = None) -> web.Response:
     """The aiohttp response of a reply (application/json; 204 without a body)."""
     if reply.body is None:
         return web.Response(status=reply.status, headers=headers)
+    if headers is None:
+        return web.Response(body=_dumps(reply.body).encode("utf-8"), status=reply.status,
+                            headers=_JSON_HEADERS)
     return web.Response(body=reply.to_bytes(), status=reply.status, content_type="application/json",
                         charset="utf-8", headers=headers)
 

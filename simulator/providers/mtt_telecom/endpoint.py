@@ -88,7 +88,7 @@ class Ctx:
                 unknown: JsonRpcError | None = None) -> AccountRef:
         """The agent's account ``sip_id``; -32001 when it does not exist, -32002 "You can not
         access to this sip_id" when it belongs to another agent."""
-        ref = self.state.account(sip_id, by_number=by_number)
+        ref = self.provider.state.account(sip_id, by_number=by_number)
         if ref is None:
             raise unknown or E.data_not_found()
         if ref.tenant_id != self.tenant_id:
@@ -118,12 +118,13 @@ class RpcRoute:
                             headers=challenge(self.endpoint.host))
 
     async def post(self, request: web.Request) -> web.StreamResponse:
-        tenant_id = self._tenant(request)
+        tenant_id = authenticate(request, self.p.state, self.endpoint.credentials)  # _tenant, inline
         if tenant_id is None:
             set_operation(request, self.endpoint.prefix + INVALID)
             return self.unauthorized()
         ctx = Ctx(self.p, self.endpoint, tenant_id, request)
-        reply = await self.server.handle(await request.read(), ctx)
+        body = request._read_bytes  # the core's observer has read it (aiohttp's cache of read())
+        reply = await self.server.handle(await request.read() if body is None else body, ctx)
         set_operation(request, self.endpoint.prefix + reply.operation)
         return response(reply)
 

@@ -24,6 +24,8 @@ if TYPE_CHECKING:
 RPC = MethodSet()
 YN = ("Y", "N")
 _OPTIONAL = {"domain": None, "use_tcp": YN, "keep_original_cli": ("Y", "N", "I"), "keep_original_cld": YN}
+_OPTIONAL_KEYS = frozenset(_OPTIONAL)
+_NO_OPTIONAL = dict.fromkeys(_OPTIONAL)  # every optional field None (copied into each row's fields)
 
 
 @RPC.method("setFollowme", [
@@ -37,9 +39,15 @@ async def set_followme(ctx, sip_id, followmeStruct):
         raise E.unknown_value("followmeStruct")
     if not followmeStruct:
         raise E.data_not_found(E.NO_FOLLOWME)
-    rows = [(_order(item, i), i, _entry(item)) for i, item in enumerate(followmeStruct)]
-    ref.account.followme = [entry for _, _, entry in sorted(rows, key=lambda r: (r[0], r[1]))]
+    rows = [(_order(item, i), _entry(item)) for i, item in enumerate(followmeStruct)]
+    if len(rows) > 1:
+        rows.sort(key=_follow_order)  # stable: rows of one follow_order keep the given order
+    ref.account.followme = [entry for _, entry in rows]
     return {"success": 1}
+
+
+def _follow_order(row: tuple[int, FollowmeEntry]) -> int:
+    return row[0]
 
 
 def _order(item: Any, index: int) -> int:
@@ -61,16 +69,19 @@ def _entry(item: dict) -> FollowmeEntry:
     except PeriodError:
         raise E.unknown_value("period") from None
     given = set(_GIVEN)
-    extra = {}
-    for key, allowed in _OPTIONAL.items():   # the model's order: domain, use_tcp, keep_original_*
-        value = item.get(key)
-        if value is None or value == "":
-            extra[key] = None
-            continue
-        if not isinstance(value, str) or (allowed and value.upper() not in allowed):
-            raise E.unknown_value(key)
-        extra[key] = value.upper() if allowed else value
-        given.add(key)
+    if _OPTIONAL_KEYS.isdisjoint(item):  # most rows: none of them given
+        extra = _NO_OPTIONAL
+    else:
+        extra = {}
+        for key, allowed in _OPTIONAL.items():   # the model's order: domain, use_tcp, keep_original_*
+            value = item.get(key)
+            if value is None or value == "":
+                extra[key] = None
+                continue
+            if not isinstance(value, str) or (allowed and value.upper() not in allowed):
+                raise E.unknown_value(key)
+            extra[key] = value.upper() if allowed else value
+            given.add(key)
     name = item.get("name")
     fields = {
         "redirect_number": number, "name": str(name) if name not in (None, "") else number,
@@ -90,13 +101,23 @@ def _checked_entry(fields: dict[str, Any], given: set[str]) -> FollowmeEntry:
     _entry checked, more strictly than the model's own rules (a 10-15 digit number, a timeout
     of 1-600, Y/N, the listed values): what pydantic's ``model_construct`` does, without its
     pure-Python loop over the fields, which made it slower than validating (docs/decisions.md,
-    mtt-telecom). ``fields`` holds every field, in the model's order."""
-    entry = FollowmeEntry.__new__(FollowmeEntry)
-    object.__setattr__(entry, "__dict__", fields)
-    object.__setattr__(entry, "__pydantic_fields_set__", given)
-    object.__setattr__(entry, "__pydantic_extra__", None)
-    object.__setattr__(entry, "__pydantic_private__", None)
+    mtt-telecom). ``fields`` holds every field, in the model's order. The slots are set
+    through their descriptors (``object.__setattr__`` looks each up along the MRO first)."""
+    entry = _new(FollowmeEntry)
+    _set_dict(entry, fields)
+    _set_fields_set(entry, given)
+    _set_extra(entry, None)
+    _set_private(entry, None)
     return entry
+
+
+#: the slots of a pydantic model (BaseModel's), set by _checked_entry
+_SLOTS = vars(next(c for c in FollowmeEntry.__mro__ if "__pydantic_fields_set__" in vars(c)))
+_new = FollowmeEntry.__new__
+_set_dict = _SLOTS["__dict__"].__set__
+_set_fields_set = _SLOTS["__pydantic_fields_set__"].__set__
+_set_extra = _SLOTS["__pydantic_extra__"].__set__
+_set_private = _SLOTS["__pydantic_private__"].__set__
 
 
 @RPC.method("getFollowme", [Param("sip_id", description="sip_id or its phone number")], returns="object",

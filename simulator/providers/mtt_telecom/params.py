@@ -46,6 +46,8 @@ def as_str(value: Any, name: str, *, required: bool = True) -> Optional[str]:
 
 def phone(value: Any) -> Optional[str]:
     """A phone number as digits (a leading + dropped), or None when it is not one."""
+    if type(value) is str and 10 <= len(value) <= 15 and value.isascii() and value.isdigit():
+        return value  # 10-15 ASCII digits (most numbers): what NUMBER and the strips leave
     if isinstance(value, int) and not isinstance(value, bool):
         value = str(value)
     if not isinstance(value, str) or not NUMBER.match(value.strip()):

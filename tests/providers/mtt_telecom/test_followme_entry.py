@@ -76,3 +76,38 @@ def test_the_bench_row_and_every_field_of_the_model():
     # a field added to the model must be added to _entry's fields too
     assert list(_entry(item).__dict__) == list(FollowmeEntry.model_fields)
     assert FollowmeEntry.__private_attributes__ == {} and FollowmeEntry.model_config["extra"] == "forbid"
+
+
+def phone_by_pattern(value):
+    """params.phone as it was: the pattern on the stripped text, whatever the value."""
+    from simulator.providers.mtt_telecom.params import NUMBER
+
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)
+    if not isinstance(value, str) or not NUMBER.match(value.strip()):
+        return None
+    return value.strip().lstrip("+")
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="0123456789+ \t\n٣१x", max_size=18) | st.integers(-10, 10 ** 16) | st.booleans()
+       | st.sampled_from(["79684881033", "7968488103", "796848810330000", "7968488103300001", "+79684881033",
+                          " 79684881033\n", "7968488103٣", "79684881033\n"]))
+def test_a_phone_number_reads_as_the_pattern_reads_it(value):
+    # phone()'s shortcut for 10-15 ASCII digits gives what the pattern and the strips gave
+    assert phone(value) == phone_by_pattern(value)
+
+
+def test_rows_are_kept_in_follow_order_and_given_order():
+    import asyncio
+    from types import SimpleNamespace
+
+    from simulator.providers.mtt_telecom.followme import set_followme
+
+    account = SimpleNamespace(followme=[])
+    ctx = SimpleNamespace(account=lambda sip_id: SimpleNamespace(account=account))
+    rows = [{"redirect_number": f"7968488100{n}", "follow_order": order} for n, order in
+            enumerate([3, 1, 2, 1, "2", None])]
+    assert asyncio.run(set_followme(ctx, "74951345897", rows)) == {"success": 1}
+    # a missing follow_order is the row's place (6); equal orders keep the order given
+    assert [e.redirect_number[-1] for e in account.followme] == ["1", "3", "2", "4", "0", "5"]
