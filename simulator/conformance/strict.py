@@ -63,19 +63,10 @@ class StrictMode:
 
     def _on_entry(self, entry: Any) -> None:
         # the setting first (an attribute), the world's switch only when it is off: what
-        # every request pays while strict mode is off (_world_strict inline: a frame less)
-        if entry.direction != "in":
+        # every request pays while strict mode is off
+        if entry.direction != "in" or not (getattr(self.sim.settings, "strict", False)
+                                           or self._world_strict()):
             return
-        sim = self.sim
-        if not getattr(sim.settings, "strict", False):
-            store = sim.world_store
-            if not store.built:  # the default world before its first use
-                if not sim.core_settings.strict:
-                    return
-            else:
-                conformance = getattr(store.world, "conformance", None)
-                if conformance is None or not conformance.strict:
-                    return
         body = entry.request.body
         if isinstance(body, ClippedBody) or (body is not None and len(body) > MAX_CHECKED_BODY):
             return

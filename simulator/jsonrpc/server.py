@@ -108,9 +108,6 @@ def result_object(result: Any, id_: Any) -> dict[str, Any]:
     return {"jsonrpc": "2.0", "id": id_, "result": result}
 
 
-_ID_TYPES = (str, int, float)
-
-
 def _valid_id(value: Any) -> bool:
     return value is None or (isinstance(value, (str, int, float)) and not isinstance(value, bool))
 
@@ -169,8 +166,7 @@ class Server:
             return _failed(invalid_request())
         id_ = item.get("id", _ABSENT)
         notification = id_ is _ABSENT
-        # _valid_id inline: parsed JSON has exact types (a bool is not an id)
-        if not notification and id_ is not None and type(id_) not in _ID_TYPES:
+        if not notification and not _valid_id(id_):
             return _failed(invalid_request("id must be a string, a number or null"))
         echo = None if notification else id_
         if item.get("jsonrpc") != "2.0":
@@ -193,8 +189,7 @@ class Server:
         except Exception:
             log.exception("JSON-RPC method %s failed", name)
             return _failed(internal_error(), echo, name, quiet=notification)
-        # result_object, inline
-        return (None if notification else {"jsonrpc": "2.0", "id": echo, "result": result}), name, None
+        return (None if notification else result_object(result, echo)), name, None
 
 
 def _failed(error: JsonRpcError, id_: Any = None, name: str | None = None,

@@ -118,7 +118,7 @@ class RpcRoute:
                             headers=challenge(self.endpoint.host))
 
     async def post(self, request: web.Request) -> web.StreamResponse:
-        tenant_id = authenticate(request, self.p.state, self.endpoint.credentials)  # _tenant, inline
+        tenant_id = self._tenant(request)
         if tenant_id is None:
             set_operation(request, self.endpoint.prefix + INVALID)
             return self.unauthorized()
