@@ -18,4 +18,5 @@ def __getattr__(name: str):
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     from importlib import import_module
 
-    return getattr(import_module(module, __name__), name)
+    value = globals()[name] = getattr(import_module(module, __name__), name)  # once
+    return value
