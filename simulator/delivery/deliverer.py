@@ -279,10 +279,8 @@ class Deliverer:
                 if lean else None
             if result is None:
                 result = await self._aiohttp(cb, attempt, headers, body, total)
-        except asyncio.TimeoutError:
-            result = DeliveryResult(False, attempt, error="timeout")
-        except (aiohttp.ClientError, OSError, ValueError) as exc:
-            result = DeliveryResult(False, attempt, error=f"{type(exc).__name__}: {exc}")
+        except (asyncio.TimeoutError, aiohttp.ClientError, OSError, ValueError) as exc:
+            result = _network_failure(attempt, exc)
         return result
 
     async def _lean(self, cb: Callback, attempt: int, headers: dict[str, str],
@@ -349,11 +347,7 @@ class Deliverer:
         if isinstance(exc, http1.ResponseError):
             return DeliveryResult(False, attempt,
                                   error=f"ClientResponseError: 400, message={str(exc)!r}")
-        if isinstance(exc, asyncio.TimeoutError):
-            return DeliveryResult(False, attempt, error="timeout")
-        if isinstance(exc, (aiohttp.ClientError, OSError, ValueError)):
-            return DeliveryResult(False, attempt, error=f"{type(exc).__name__}: {exc}")
-        raise exc
+        return _network_failure(attempt, exc)
 
     async def _aiohttp(self, cb: Callback, attempt: int, headers: dict[str, str],
                        body: bytes | None, total: float) -> DeliveryResult:
@@ -382,6 +376,16 @@ class Deliverer:
             if len(known) < 4096:
                 known[url] = ok
         return ok
+
+
+def _network_failure(attempt: int, exc: BaseException) -> DeliveryResult:
+    """A send's timeout or network error as the journal words it (aiohttp's names); anything
+    else is raised again."""
+    if isinstance(exc, asyncio.TimeoutError):  # before OSError: TimeoutError is one
+        return DeliveryResult(False, attempt, error="timeout")
+    if isinstance(exc, (aiohttp.ClientError, OSError, ValueError)):
+        return DeliveryResult(False, attempt, error=f"{type(exc).__name__}: {exc}")
+    raise exc
 
 
 IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE"})
