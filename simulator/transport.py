@@ -73,10 +73,8 @@ def guard_received(sim: "Simulator", provider: "Provider | None",
     """:func:`guard_body` for a body that came whole with its head (most requests), without a
     coroutine: None when it was taken, the refusal's answer, or :data:`PENDING` when the body
     is still arriving or encoded (then ``await guard_body(...)`` reads it)."""
-    # body_limit(sim, provider), inline: every request with a body passes here
-    limit = min(sim.settings.max_body_size, getattr(provider, "max_body_size", DEFAULT_MAX_BODY))
     try:
-        if received_body(request, limit) is None:
+        if received_body(request, body_limit(sim, provider)) is None:
             return PENDING
     except BodyRefused as refused:
         return _refused(provider, request, refused)
